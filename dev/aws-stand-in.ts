@@ -1,0 +1,63 @@
+/**
+ * A local stand-in for the AWS APIs Herald reads, for `npm start` and the benchmark. The real SDK
+ * talks to it over HTTP once `AWS_ENDPOINT_URL` points here. It answers the JSON-protocol
+ * operations (`X-Amz-Target`) from responses recorded next to the sample events
+ * (`events/<source>/<name>.aws.json`), and SSM GetParameter with the local Slack receiver's URL.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type RecordedResponses = Record<string, unknown>;
+
+export interface AwsStandIn {
+  url: string;
+  /** Answers for the sample being run; operations not listed answer AccessDeniedException. */
+  use(responses: RecordedResponses): void;
+  /** Operations asked for since the last `use`, e.g. `CodeBuild_20161006.BatchGetBuilds`. */
+  calls: string[];
+  close(): Promise<void>;
+}
+
+export async function startAwsStandIn(options: { webhookUrl: string }): Promise<AwsStandIn> {
+  let responses: RecordedResponses = {};
+  const calls: string[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const target = String(req.headers['x-amz-target'] ?? '');
+      calls.push(target || `${req.method} ${req.url}`);
+      const reply = (status: number, body: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
+        res.end(JSON.stringify(body));
+      };
+      if (target === 'AmazonSSM.GetParameter') {
+        const { Name } = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { Name?: string };
+        reply(200, { Parameter: { Name, Type: 'SecureString', Value: options.webhookUrl, Version: 1 } });
+        return;
+      }
+      if (target in responses) {
+        reply(200, responses[target]);
+        return;
+      }
+      reply(400, {
+        __type: 'AccessDeniedException',
+        message: `The local AWS stand-in has no recorded answer for ${target || req.url}`,
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    calls,
+    use: (next) => {
+      responses = next;
+      calls.length = 0;
+    },
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,166 @@
+/**
+ * Runs every sample event in `events/` through its real handler, with Slack on a local receiver
+ * and AWS on a local stand-in reached over HTTP by the real SDK. `npm start` and the browser
+ * preview show the result; nothing leaves 127.0.0.1 unless a real webhook is given to send to.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { checkSlackLimits } from '../shared/slack/limits';
+import type { SlackMessage } from '../shared/slack/message';
+import { type AwsStandIn, type RecordedResponses, startAwsStandIn } from './aws-stand-in';
+import { lambdaContext } from './lambda-context';
+import { type SlackServer, startSlackServer } from './slack-receiver';
+
+export const EVENTS_DIR = join(__dirname, '..', 'events');
+const FUNCTIONS_DIR = join(__dirname, '..', 'functions');
+
+export interface Sample {
+  source: string;
+  name: string;
+  file: string;
+  event: unknown;
+  responses: RecordedResponses;
+}
+
+export interface SampleResult {
+  sample: Sample;
+  messages: SlackMessage[];
+  problems: string[][];
+  /** Why nothing was posted, when the handler decided so (muted, filtered). */
+  silentReason?: string;
+  error?: string;
+  awsCalls: string[];
+  warnings: string[];
+}
+
+export function listSamples(dir = EVENTS_DIR): Sample[] {
+  const samples: Sample[] = [];
+  for (const source of readdirSync(dir).sort()) {
+    const folder = join(dir, source);
+    for (const file of readdirSync(folder).sort()) {
+      if (!file.endsWith('.json') || file.endsWith('.aws.json')) continue;
+      const name = basename(file, '.json');
+      const recorded = join(folder, `${name}.aws.json`);
+      samples.push({
+        source,
+        name,
+        file: `events/${source}/${file}`,
+        event: JSON.parse(readFileSync(join(folder, file), 'utf8')),
+        responses: existsSync(recorded)
+          ? (JSON.parse(readFileSync(recorded, 'utf8')) as RecordedResponses)
+          : {},
+      });
+    }
+  }
+  return samples;
+}
+
+type Handler = (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
+
+async function loadHandler(source: string): Promise<Handler> {
+  const module = (await import(join(FUNCTIONS_DIR, source, 'handler'))) as { handler: Handler };
+  return module.handler;
+}
+
+export interface LocalRig {
+  slack: SlackServer;
+  aws: AwsStandIn;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the receiver and the stand-in and points the run-time contract at them. With `sendTo`,
+ * messages go to that webhook instead (a real Slack channel), SSM is not read.
+ */
+export async function startLocalRig(options: { sendTo?: string } = {}): Promise<LocalRig> {
+  const slack = await startSlackServer();
+  const aws = await startAwsStandIn({ webhookUrl: slack.webhookUrl });
+  Object.assign(process.env, {
+    AWS_REGION: process.env.AWS_REGION ?? 'eu-west-1',
+    HERALD_STAGE: process.env.HERALD_STAGE ?? 'stage',
+    AWS_ENDPOINT_URL: aws.url,
+    AWS_ACCESS_KEY_ID: 'AKIDLOCALONLY',
+    AWS_SECRET_ACCESS_KEY: 'local-only',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    POWERTOOLS_IDEMPOTENCY_DISABLED: 'true',
+  });
+  delete process.env.AWS_PROFILE;
+  delete process.env.AWS_SESSION_TOKEN;
+  if (options.sendTo) process.env.SLACK_WEBHOOK_URL = options.sendTo;
+  else delete process.env.SLACK_WEBHOOK_URL;
+  return {
+    slack,
+    aws,
+    close: async () => {
+      await Promise.all([slack.close(), aws.close()]);
+    },
+  };
+}
+
+/** Logger output of one invocation, captured so the terminal shows only what matters. */
+function captureStdout(): { stop: () => string } {
+  const chunks: string[] = [];
+  const original = { out: process.stdout.write, err: process.stderr.write };
+  const record = (chunk: string | Uint8Array): boolean => {
+    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    return true;
+  };
+  process.stdout.write = record as typeof process.stdout.write;
+  process.stderr.write = record as typeof process.stderr.write;
+  return {
+    stop: () => {
+      process.stdout.write = original.out;
+      process.stderr.write = original.err;
+      return chunks.join('');
+    },
+  };
+}
+
+function logLines(output: string): Array<Record<string, unknown>> {
+  return output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .flatMap((line) => {
+      try {
+        return [JSON.parse(line) as Record<string, unknown>];
+      } catch {
+        return [];
+      }
+    });
+}
+
+export async function runSample(sample: Sample, rig: LocalRig): Promise<SampleResult> {
+  const handler = await loadHandler(sample.source);
+  rig.aws.use(sample.responses);
+  const before = rig.slack.requests.length;
+  const capture = captureStdout();
+  let error: string | undefined;
+  try {
+    await handler(sample.event, lambdaContext(30000, `herald-local-${sample.source}`));
+  } catch (e) {
+    error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  }
+  const logs = logLines(capture.stop());
+  const messages = rig.slack.messages().slice(before);
+  const silent = logs.find((line) => line.message === 'Notice not sent');
+  return {
+    sample,
+    messages,
+    problems: messages.map((message) => checkSlackLimits(message)),
+    silentReason: messages.length === 0 && silent ? String(silent.reason) : undefined,
+    error,
+    awsCalls: [...rig.aws.calls],
+    warnings: logs
+      .filter((line) => line.level === 'WARN' || line.level === 'ERROR')
+      .map(
+        (line) =>
+          `${String(line.level)} ${String(line.message)}${line.error ? ` (${JSON.stringify(line.error)})` : ''}`,
+      ),
+  };
+}
+
+export async function runAllSamples(rig: LocalRig): Promise<SampleResult[]> {
+  const results: SampleResult[] = [];
+  for (const sample of listSamples()) results.push(await runSample(sample, rig));
+  return results;
+}

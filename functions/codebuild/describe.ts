@@ -1,0 +1,172 @@
+/**
+ * Pure: a CodeBuild state change (+ what enrichment found) → Notice. No I/O, no env, no clock.
+ */
+import { parseArn } from '../../shared/aws/arn';
+import {
+  codeBuildBuildUrl,
+  codeBuildProjectUrl,
+  codeCommitCommitUrl,
+  codePipelineUrl,
+  logStreamUrl,
+} from '../../shared/aws/console-links';
+import type { Detail, Fact, Link, Notice, Severity } from '../../shared/notice';
+import { firstLine } from '../../shared/slack/text';
+import { formatDuration, parseAwsDate } from '../../shared/time';
+import { type BuildEnrichment, type BuildPhase, commitIdOf, repositoryOf } from './enrich';
+import type { BuildEvent } from './schema';
+
+interface StatusLook {
+  kind: string;
+  severity: Severity;
+  verb: string;
+}
+
+const STATUS: Record<string, StatusLook> = {
+  IN_PROGRESS: { kind: 'build.started', severity: 'info', verb: 'started' },
+  SUCCEEDED: { kind: 'build.succeeded', severity: 'success', verb: 'succeeded' },
+  FAILED: { kind: 'build.failed', severity: 'failure', verb: 'failed' },
+  FAULT: { kind: 'build.faulted', severity: 'failure', verb: 'faulted' },
+  TIMED_OUT: { kind: 'build.timed-out', severity: 'failure', verb: 'timed out' },
+  STOPPED: { kind: 'build.stopped', severity: 'warning', verb: 'was stopped' },
+};
+
+const PHASE_PROBLEMS = new Set(['FAILED', 'FAULT', 'TIMED_OUT', 'STOPPED']);
+
+export function statusLook(status: string): StatusLook {
+  return (
+    STATUS[status] ?? {
+      kind: `build.${status.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`,
+      severity: 'info',
+      verb: `is ${status.toLowerCase()}`,
+    }
+  );
+}
+
+function eventPhases(event: BuildEvent): BuildPhase[] {
+  return (event.detail['additional-information']?.phases ?? []).map((phase) => ({
+    type: phase['phase-type'] ?? 'UNKNOWN',
+    status: phase['phase-status'],
+    contexts: (phase['phase-context'] ?? []).filter(
+      (c): c is string => typeof c === 'string' && c.trim() !== '',
+    ),
+    durationSeconds: phase['duration-in-seconds'] ?? undefined,
+  }));
+}
+
+/** The first phase that did not succeed, preferring the fuller API answer over the event's copy. */
+export function failedPhase(event: BuildEvent, enrichment: BuildEnrichment): BuildPhase | undefined {
+  const fromApi = enrichment.details?.phases ?? [];
+  const phases = fromApi.length > 0 ? fromApi : eventPhases(event);
+  return phases.find((phase) => phase.status !== undefined && PHASE_PROBLEMS.has(phase.status));
+}
+
+function initiatorFact(initiator: string, region: string): { fact: Fact; pipeline?: string } {
+  const pipeline = /^codepipeline\/(.+)$/.exec(initiator)?.[1];
+  if (pipeline) {
+    return {
+      fact: { label: 'Started by', value: `Pipeline ${pipeline}`, url: codePipelineUrl(region, pipeline) },
+      pipeline,
+    };
+  }
+  return { fact: { label: 'Started by', value: initiator } };
+}
+
+export function describeBuild(event: BuildEvent, enrichment: BuildEnrichment): Notice {
+  const { detail, region, account } = event;
+  const info = detail['additional-information'];
+  const status = detail['build-status'];
+  const look = statusLook(status);
+  const project = detail['project-name'];
+  const arn = parseArn(detail['build-id']);
+  const buildId = arn?.resource.replace(/^build\//, '') ?? detail['build-id'];
+  const accountId = arn?.account || account;
+  const buildNumber = enrichment.details?.buildNumber ?? info?.['build-number'] ?? undefined;
+  const label = buildNumber !== undefined ? `${project} #${buildNumber}` : project;
+  const buildUrl = codeBuildBuildUrl(region, accountId, project, buildId);
+
+  const facts: Fact[] = [
+    { label: 'Project', value: project, url: codeBuildProjectUrl(region, accountId, project) },
+    {
+      label: 'Build',
+      value: buildNumber !== undefined ? `#${buildNumber}` : (buildId.split(':').pop() ?? buildId),
+      url: buildUrl,
+    },
+  ];
+
+  const repository = repositoryOf(event, enrichment.details);
+  const commitId = commitIdOf(event, enrichment.details);
+  const version = commitId ?? enrichment.details?.sourceVersion ?? info?.['source-version'];
+  if (version) {
+    const shortId = commitId ? commitId.slice(0, 7) : version;
+    const message = enrichment.commitMessage ? firstLine(enrichment.commitMessage) : undefined;
+    facts.push({
+      label: 'Commit',
+      value: message ? `${shortId} · ${message}` : shortId,
+      url: commitId && repository ? codeCommitCommitUrl(region, repository, commitId) : undefined,
+    });
+  }
+  if (repository) facts.push({ label: 'Repository', value: repository });
+
+  const initiator = enrichment.details?.initiator ?? info?.initiator;
+  const started = initiator ? initiatorFact(initiator, region) : undefined;
+  if (started) facts.push(started.fact);
+
+  const start = parseAwsDate(enrichment.details?.startTime ?? info?.['build-start-time']);
+  const end =
+    parseAwsDate(enrichment.details?.endTime) ??
+    (status !== 'IN_PROGRESS' ? parseAwsDate(event.time) : undefined);
+  if (start && end && end >= start)
+    facts.push({ label: 'Duration', value: formatDuration(end.getTime() - start.getTime()) });
+
+  const phase =
+    look.severity === 'failure' || status === 'STOPPED' ? failedPhase(event, enrichment) : undefined;
+  if (phase)
+    facts.push({
+      label: look.severity === 'failure' ? 'Failed phase' : 'Stopped in',
+      value: phase.type,
+      code: true,
+    });
+
+  const details: Detail[] = [];
+  const reason = phase?.contexts.join('\n');
+  // A one-line reason is the summary already; several lines get a section of their own.
+  if (reason && phase && phase.contexts.length > 1)
+    details.push({ type: 'text', label: 'Reason', text: reason });
+  if (enrichment.logTail && enrichment.logTail.length > 0) {
+    details.push({ type: 'code', label: 'Last log lines', lines: enrichment.logTail, keep: 'tail' });
+  }
+
+  const links: Link[] = [{ text: 'Open build', url: buildUrl }];
+  const group = enrichment.details?.logGroup ?? info?.logs?.['group-name'];
+  const stream = enrichment.details?.logStream ?? info?.logs?.['stream-name'];
+  if (group && stream) links.push({ text: 'View logs', url: logStreamUrl(region, group, stream) });
+  if (started?.pipeline)
+    links.push({ text: 'Open pipeline', url: codePipelineUrl(region, started.pipeline) });
+
+  const summary = phase
+    ? `${phase.type} phase ${phase.status?.toLowerCase().replace('_', ' ') ?? 'failed'}${reason ? `: ${firstLine(reason)}` : ''}`
+    : enrichment.commitMessage
+      ? firstLine(enrichment.commitMessage)
+      : undefined;
+
+  const context = ['CodeBuild', region, accountId];
+  if (enrichment.problems.length > 0) context.push(`Not available: ${enrichment.problems.join(', ')}`);
+
+  const correlation: Record<string, string> = { buildId };
+  if (commitId) correlation.commitId = commitId;
+  if (started?.pipeline) correlation.pipeline = started.pipeline;
+
+  return {
+    source: 'codebuild',
+    kind: look.kind,
+    severity: look.severity,
+    title: `Build ${look.verb}: ${label}`,
+    summary,
+    facts,
+    details,
+    links,
+    context,
+    correlation,
+    occurredAt: parseAwsDate(event.time)?.toISOString(),
+  };
+}

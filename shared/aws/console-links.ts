@@ -1,0 +1,42 @@
+/**
+ * Console links, correct for the region and its partition (aws, aws-cn, aws-us-gov).
+ * Pure: the region is an argument.
+ */
+
+export function consoleOrigin(region: string): string {
+  if (region.startsWith('cn-')) return 'https://console.amazonaws.cn';
+  if (region.startsWith('us-gov-')) return 'https://console.amazonaws-us-gov.com';
+  return `https://${region}.console.aws.amazon.com`;
+}
+
+const enc = encodeURIComponent;
+
+/** CloudWatch's console fragment encoding: URL-encode twice, then `%` becomes `$`. */
+function cloudWatchFragment(value: string): string {
+  return enc(enc(value)).replace(/%/g, '$');
+}
+
+export function codeBuildProjectUrl(region: string, account: string, project: string): string {
+  return `${consoleOrigin(region)}/codesuite/codebuild/${account}/projects/${enc(project)}?region=${region}`;
+}
+
+/** `buildId` is `project:uuid` (the part after `build/` in the build ARN). */
+export function codeBuildBuildUrl(region: string, account: string, project: string, buildId: string): string {
+  return `${consoleOrigin(region)}/codesuite/codebuild/${account}/projects/${enc(project)}/build/${enc(buildId)}/?region=${region}`;
+}
+
+export function logStreamUrl(region: string, group: string, stream: string): string {
+  return `${consoleOrigin(region)}/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/${cloudWatchFragment(group)}/log-events/${cloudWatchFragment(stream)}`;
+}
+
+export function codeCommitCommitUrl(region: string, repository: string, commitId: string): string {
+  return `${consoleOrigin(region)}/codesuite/codecommit/repositories/${enc(repository)}/commit/${enc(commitId)}?region=${region}`;
+}
+
+export function codeCommitRepositoryUrl(region: string, repository: string): string {
+  return `${consoleOrigin(region)}/codesuite/codecommit/repositories/${enc(repository)}/browse?region=${region}`;
+}
+
+export function codePipelineUrl(region: string, pipeline: string): string {
+  return `${consoleOrigin(region)}/codesuite/codepipeline/pipelines/${enc(pipeline)}/view?region=${region}`;
+}

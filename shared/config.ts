@@ -1,0 +1,56 @@
+/**
+ * The only reader of `process.env` (see DESIGN.md, "Run-time contract"). Everything else gets
+ * configuration as arguments. A missing or invalid variable fails at cold start, naming it.
+ */
+import * as z from 'zod/mini';
+
+const envSchema = z.object({
+  AWS_REGION: z.string().check(z.minLength(1)),
+  HERALD_STAGE: z.string().check(z.regex(/^[a-z0-9-]+$/)),
+  SLACK_WEBHOOK_URL: z.optional(z.url({ protocol: /^https?$/ })),
+  SLACK_SIGNING_SECRET: z.optional(z.string().check(z.minLength(8))),
+  AWS_ENDPOINT_URL: z.optional(z.url()),
+});
+
+export interface HeraldConfig {
+  region: string;
+  stage: string;
+  /** Local runs, tests and one-channel setups: every message goes here, SSM is not read. */
+  webhookOverride?: string;
+  signingSecretOverride?: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function readConfig(env: NodeJS.ProcessEnv): HeraldConfig {
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    const names = [...new Set(result.error.issues.map((issue) => String(issue.path[0])))];
+    throw new ConfigError(`Invalid or missing environment variable(s): ${names.join(', ')}`);
+  }
+  const env_ = result.data;
+  return {
+    region: env_.AWS_REGION,
+    stage: env_.HERALD_STAGE,
+    webhookOverride: env_.SLACK_WEBHOOK_URL,
+    signingSecretOverride: env_.SLACK_SIGNING_SECRET,
+  };
+}
+
+let cached: HeraldConfig | undefined;
+
+/** The configuration of this container, read once. */
+export function getConfig(): HeraldConfig {
+  cached ??= readConfig(process.env);
+  return cached;
+}
+
+/** Tests change the environment between cases. */
+export function resetConfigForTests(): void {
+  cached = undefined;
+}

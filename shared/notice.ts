@@ -1,0 +1,64 @@
+/**
+ * The domain object every source describes its event as, and the only input of routing and rendering.
+ * Strings here are plain text: rendering escapes and formats them, so describers never write mrkdwn.
+ */
+
+export const SOURCES = [
+  'codebuild',
+  'codecommit',
+  'codedeploy',
+  'codepipeline',
+  'ecs',
+  'approval',
+  'herald',
+] as const;
+export type Source = (typeof SOURCES)[number];
+
+export const SEVERITIES = ['info', 'success', 'warning', 'failure'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** A labelled value shown in the message's field grid. */
+export interface Fact {
+  label: string;
+  value: string;
+  url?: string;
+  /** Show the value as inline code (ids, versions). */
+  code?: boolean;
+}
+
+export interface ListItem {
+  /** Short token shown as inline code before the text, e.g. a short commit id. */
+  code?: string;
+  text: string;
+  url?: string;
+}
+
+export type Detail =
+  | { type: 'text'; label: string; text: string }
+  /** Preformatted lines; when too long, `keep` says which end survives (a log tail keeps its end). */
+  | { type: 'code'; label: string; lines: string[]; keep: 'head' | 'tail' }
+  /** `total` may exceed `items.length` when the source itself was bounded; `noun` names the items. */
+  | { type: 'list'; label: string; items: ListItem[]; total?: number; noun: string };
+
+export interface Link {
+  text: string;
+  url: string;
+}
+
+export interface Notice {
+  source: Source;
+  /** Stable machine name of what happened, e.g. `build.failed`; routing and mute rules match on it. */
+  kind: string;
+  severity: Severity;
+  title: string;
+  summary?: string;
+  facts: Fact[];
+  details: Detail[];
+  links: Link[];
+  /** Short plain-text bits for the footer: service, region, account. */
+  context: string[];
+  /** Ids that tie notices of one release together (commit, build, pipeline execution, deployment). */
+  correlation: Record<string, string>;
+  /** ISO-8601 time of the event, when the event says. */
+  occurredAt?: string;
+}

@@ -1,0 +1,77 @@
+/**
+ * The boundary: SNS envelopes are unwrapped here, once, for every source, then each payload is
+ * validated against the source's schema. Invalid payloads are returned with a readable reason,
+ * never thrown, so one bad record cannot hide the good ones.
+ */
+import * as z from 'zod/mini';
+
+export interface Rejected {
+  reason: string;
+  /** What the payload said it was, for the log line and the "unreadable event" notice. */
+  label: string;
+}
+
+export interface Parsed<T> {
+  events: T[];
+  rejected: Rejected[];
+}
+
+const snsEnvelopeSchema = z.object({
+  Records: z.array(
+    z.object({
+      EventSource: z.optional(z.string()),
+      Sns: z.object({ Message: z.string(), Subject: z.optional(z.nullable(z.string())) }),
+    }),
+  ),
+});
+
+/** Direct events pass through; each SNS record's message is JSON-decoded. */
+export function unwrapSns(input: unknown): { payloads: unknown[]; rejected: Rejected[] } {
+  const envelope = snsEnvelopeSchema.safeParse(input);
+  if (!envelope.success) return { payloads: [input], rejected: [] };
+  const payloads: unknown[] = [];
+  const rejected: Rejected[] = [];
+  for (const record of envelope.data.Records) {
+    try {
+      payloads.push(JSON.parse(record.Sns.Message));
+    } catch {
+      rejected.push({
+        reason: 'SNS message is not JSON',
+        label: record.Sns.Subject ?? record.Sns.Message.slice(0, 80),
+      });
+    }
+  }
+  return { payloads, rejected };
+}
+
+/** A short readable label of what an unknown payload claims to be. */
+export function labelOf(payload: unknown): string {
+  if (payload && typeof payload === 'object') {
+    const p = payload as Record<string, unknown>;
+    const kind = p['detail-type'] ?? p.detailType ?? p.eventName ?? p.Type;
+    const source = p.source ?? p.eventSource;
+    if (typeof kind === 'string' || typeof source === 'string') {
+      return [source, kind].filter((x) => typeof x === 'string').join(' / ');
+    }
+    return `object with keys ${Object.keys(p).slice(0, 6).join(', ')}`;
+  }
+  return typeof payload;
+}
+
+export function describeIssues(error: z.core.$ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+    .join('; ');
+}
+
+export function parseEvents<T>(input: unknown, schema: z.ZodMiniType<T>): Parsed<T> {
+  const { payloads, rejected } = unwrapSns(input);
+  const events: T[] = [];
+  for (const payload of payloads) {
+    const result = schema.safeParse(payload);
+    if (result.success) events.push(result.data);
+    else rejected.push({ reason: describeIssues(result.error), label: labelOf(payload) });
+  }
+  return { events, rejected };
+}

@@ -1,0 +1,34 @@
+/** Pure: which channels a notice goes to, with which mentions, or nowhere. */
+import type { Notice } from '../notice';
+import type { RoutingConfig } from './schema';
+
+export interface Destination {
+  channels: string[];
+  mentions: string[];
+  /** Why nothing is sent, when `channels` is empty. */
+  reason?: string;
+}
+
+function matchesKind(pattern: string, notice: Notice): boolean {
+  const [source = '', kind = ''] = pattern.split(':', 2);
+  const wild = (p: string, value: string) =>
+    new RegExp(`^${p.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(value);
+  return wild(source, notice.source) && wild(kind, notice.kind);
+}
+
+export function routeNotice(notice: Notice, config: RoutingConfig): Destination {
+  const muted = (config.mute ?? []).find((pattern) => matchesKind(pattern, notice));
+  if (muted) return { channels: [], mentions: [], reason: `muted by "${muted}"` };
+
+  const channels = new Set<string>();
+  const mentions = new Set<string>();
+  for (const route of config.routes) {
+    if (route.sources && !route.sources.includes(notice.source)) continue;
+    if (route.severities && !route.severities.includes(notice.severity)) continue;
+    if (route.kinds && !route.kinds.some((pattern) => matchesKind(pattern, notice))) continue;
+    for (const channel of route.channels) channels.add(channel);
+    for (const mention of route.mentions ?? []) mentions.add(mention);
+  }
+  if (channels.size === 0) return { channels: [], mentions: [], reason: 'no route matches' };
+  return { channels: [...channels], mentions: [...mentions] };
+}

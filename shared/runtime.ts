@@ -1,0 +1,74 @@
+/**
+ * What every notifier needs per invocation, built from the configuration: routing, webhook
+ * resolution, the time budget. Handlers call `createRuntime` and pass the pieces down.
+ */
+import type { Context } from 'aws-lambda';
+import { ssmClient } from './aws/clients';
+import { getConfig, type HeraldConfig } from './config';
+import { type Log, logger } from './logger';
+import type { Notice, Source } from './notice';
+import type { Rejected } from './parse';
+import { publish } from './publish';
+import { loadRouting } from './routing/load';
+import type { RoutingConfig } from './routing/schema';
+import { createWebhookResolver, ssmParameterReader, type WebhookResolver } from './slack/webhooks';
+
+/** Time kept back from the Lambda's budget so that a failure is logged before the timeout. */
+export const SAFETY_MARGIN_MS = 1500;
+
+export interface Runtime {
+  config: HeraldConfig;
+  routing: RoutingConfig;
+  webhookFor: WebhookResolver;
+  log: Log;
+  deadline: number;
+}
+
+let routing: RoutingConfig | undefined;
+
+export function createRuntime(context: Pick<Context, 'getRemainingTimeInMillis'>): Runtime {
+  const config = getConfig();
+  routing ??= loadRouting(config.stage);
+  const webhookFor = createWebhookResolver({
+    routing,
+    override: config.webhookOverride,
+    readParameter: ssmParameterReader({ awsSdkV3Client: ssmClient() }),
+  });
+  return {
+    config,
+    routing,
+    webhookFor,
+    log: logger,
+    deadline: Date.now() + context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS,
+  };
+}
+
+/**
+ * A payload that could not be read still reaches the team: a short notice says what arrived and
+ * why it was not understood, so nothing is lost silently.
+ */
+export function describeUnreadable(source: Source, rejected: Rejected, region: string): Notice {
+  return {
+    source: 'herald',
+    kind: 'event.unreadable',
+    severity: 'warning',
+    title: `Herald could not read a ${source} event`,
+    summary: `It was logged; the message below is all Herald knows.`,
+    facts: [
+      { label: 'Event', value: rejected.label || 'unknown' },
+      { label: 'Region', value: region },
+    ],
+    details: [{ type: 'text', label: 'Why', text: rejected.reason }],
+    links: [],
+    context: ['Herald', source],
+    correlation: {},
+  };
+}
+
+/** Log and publish the notices for unreadable payloads. */
+export async function publishRejected(source: Source, rejected: Rejected[], runtime: Runtime): Promise<void> {
+  for (const reject of rejected) {
+    runtime.log.error('Event could not be read', { source, label: reject.label, reason: reject.reason });
+    await publish(describeUnreadable(source, reject, runtime.config.region), runtime);
+  }
+}

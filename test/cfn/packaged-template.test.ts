@@ -1,0 +1,53 @@
+import { packagedFiles, packagedTemplate, STAGES } from '../helpers/packaged';
+import { validateTemplate } from './validate-template';
+
+const FUNCTIONS = ['codebuild'];
+
+/** Shapes of secrets that must never be packaged: Slack webhooks, tokens, signing secrets. */
+const SECRET_PATTERNS = [
+  /hooks\.slack\.com\/(services|workflows|triggers)\//i,
+  /xox[abposr]-[0-9A-Za-z-]+/,
+  /SLACK_WEBHOOK_URL/,
+  /SLACK_SIGNING_SECRET/,
+  /localtestwebhooktoken/,
+];
+
+describe.each(STAGES)('the packaged %s stack', (stage) => {
+  it('is valid against the CloudFormation resource schema', async () => {
+    expect(await validateTemplate(packagedTemplate(stage))).toEqual([]);
+  });
+
+  it('ships every function key with a nodejs22.x bundle', () => {
+    const resources = Object.values(packagedTemplate(stage).Resources);
+    const functions = resources
+      .filter((r) => r.Type === 'AWS::Lambda::Function')
+      .map((r) => r.Properties ?? {});
+
+    expect(functions.map((f) => f.FunctionName)).toEqual(FUNCTIONS.map((name) => `herald-${stage}-${name}`));
+    for (const f of functions) expect(f.Runtime).toBe('nodejs22.x');
+  });
+
+  it('holds no webhook URL, token or signing secret in the template or the function environment', () => {
+    const text = JSON.stringify(packagedTemplate(stage));
+
+    for (const pattern of SECRET_PATTERNS) expect(text).not.toMatch(pattern);
+  });
+
+  it('holds no webhook URL, token or signing secret in the zips', () => {
+    const files = packagedFiles(stage, FUNCTIONS);
+
+    expect(files.size).toBeGreaterThan(0);
+    for (const [path, content] of files) {
+      for (const pattern of SECRET_PATTERNS.slice(0, 2)) {
+        if (pattern.test(content)) throw new Error(`${path} matches ${pattern}`);
+      }
+    }
+  });
+
+  it('lets the functions read only their own stage secrets from SSM', () => {
+    const text = JSON.stringify(packagedTemplate(stage));
+
+    expect(text).toContain(`:parameter/herald/${stage}/*`);
+    expect(text).not.toMatch(/ssm:GetParameters?ByPath|"ssm:\*"|"Action":"\*"/);
+  });
+});
