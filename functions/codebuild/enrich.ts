@@ -59,41 +59,47 @@ export const REPOSITORY_VARIABLE = 'HERALD_SOURCE_REPOSITORY';
 // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes are control characters by definition.
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
 
+/**
+ * The reads run side by side where they can: the event already names the log stream and, for
+ * CodeCommit sources, the commit; BatchGetBuilds fills what it lacks, then the rest follows.
+ */
 export async function enrichBuild(event: BuildEvent, deps: EnrichDeps): Promise<BuildEnrichment> {
   const problems: string[] = [];
-  const status = event.detail['build-status'];
+  const failed = FAILED_STATUSES.has(event.detail['build-status']);
   const info = event.detail['additional-information'];
-
-  const details = await readBuild(event.detail['build-id'], deps).catch((error: unknown) => {
-    problems.push(`build details (${awsErrorName(error)})`);
-    deps.log.warn('BatchGetBuilds failed; the message will say less', { error: awsErrorName(error) });
-    return undefined;
-  });
-
-  let logTail: string[] | undefined;
-  const group = details?.logGroup ?? info?.logs?.['group-name'];
-  const stream = details?.logStream ?? info?.logs?.['stream-name'];
-  if (FAILED_STATUSES.has(status) && group && stream) {
-    logTail = await readLogTail(group, stream, deps).catch((error: unknown) => {
-      problems.push(`build log (${awsErrorName(error)})`);
-      deps.log.warn('GetLogEvents failed; the message will have no log tail', { error: awsErrorName(error) });
+  const degrade =
+    <T>(what: string, consequence: string) =>
+    (error: unknown): T | undefined => {
+      problems.push(`${what} (${awsErrorName(error)})`);
+      deps.log.warn(`${consequence}`, { read: what, error: awsErrorName(error) });
       return undefined;
-    });
-  }
+    };
 
-  let commitMessage: string | undefined;
-  const repository = repositoryOf(event, details);
-  const commitId = commitIdOf(event, details);
-  if (repository && commitId) {
-    commitMessage = await readCommitMessage(repository, commitId, deps).catch((error: unknown) => {
-      problems.push(`commit message (${awsErrorName(error)})`);
-      deps.log.warn('GetCommit failed; the message will show the commit id only', {
-        error: awsErrorName(error),
-      });
-      return undefined;
-    });
-  }
-  return { details, logTail, commitMessage, problems };
+  const tailFor = (group?: string, stream?: string) =>
+    failed && group && stream
+      ? readLogTail(group, stream, deps).catch(
+          degrade<string[]>('build log', 'GetLogEvents failed; the message will have no log tail'),
+        )
+      : undefined;
+  const messageFor = (repository?: string, commitId?: string) =>
+    repository && commitId
+      ? readCommitMessage(repository, commitId, deps).catch(
+          degrade<string>('commit message', 'GetCommit failed; the message will show the commit id only'),
+        )
+      : undefined;
+
+  const early = {
+    tail: tailFor(info?.logs?.['group-name'], info?.logs?.['stream-name']),
+    message: messageFor(repositoryOf(event), commitIdOf(event)),
+  };
+  const details = await readBuild(event.detail['build-id'], deps).catch(
+    degrade<BuildDetails>('build details', 'BatchGetBuilds failed; the message will say less'),
+  );
+  const tail = early.tail ?? tailFor(details?.logGroup, details?.logStream);
+  const message = early.message ?? messageFor(repositoryOf(event, details), commitIdOf(event, details));
+  const [logTail, commitMessage] = await Promise.all([tail, message]);
+  // Reads finish in any order; the message lists what is missing in a stable one.
+  return { details, logTail, commitMessage, problems: problems.sort() };
 }
 
 async function readBuild(buildId: string, deps: EnrichDeps): Promise<BuildDetails | undefined> {

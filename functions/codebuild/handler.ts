@@ -21,10 +21,13 @@ export async function handleBuildEvents(input: unknown, context: Context): Promi
   for (const event of events) {
     // Routing needs only the event: a notice that goes nowhere costs no AWS reads.
     const draft = describeBuild(event, { problems: [] });
-    if (routeNotice(draft, runtime.routing).channels.length === 0) {
+    const { channels } = routeNotice(draft, runtime.routing);
+    if (channels.length === 0) {
       await publish(draft, runtime);
       continue;
     }
+    // Read the webhook secrets while enrichment runs; publish awaits the same reads.
+    Promise.all(channels.map(runtime.webhookFor)).catch(() => undefined);
     const enrichment = await enrichBuild(event, {
       codeBuild: codeBuildClient(),
       logs: logsClient(),

@@ -6,6 +6,7 @@
  * https://api.slack.com/messaging/webhooks#handling_errors
  */
 import type { Log } from '../logger';
+import { type HttpAnswer, type PostJson, postJson } from './http-post';
 import type { SlackMessage } from './message';
 
 export interface DeliverOptions {
@@ -16,7 +17,7 @@ export interface DeliverOptions {
   log: Log;
   requestTimeoutMs?: number;
   maxAttempts?: number;
-  fetch?: typeof fetch;
+  post?: PostJson;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -46,15 +47,14 @@ const BACKOFF_MS = [250, 500, 1000, 2000, 4000];
 
 const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function retryAfterMs(header: string | null): number {
-  const seconds = Number(header);
+function retryAfterMs(header: string | string[] | undefined): number {
+  const seconds = Number(Array.isArray(header) ? header[0] : header);
   return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds, 60) * 1000 : 1000;
 }
 
-async function slackErrorCode(response: Response): Promise<string> {
-  const body = (await response.text().catch(() => '')).trim();
+function slackErrorCode(answer: HttpAnswer): string {
   // Webhooks answer with a bare code (`invalid_blocks`); keep it short and single-line for logs.
-  return body.slice(0, 100).replace(/\s+/g, ' ') || `http_${response.status}`;
+  return answer.body.trim().slice(0, 100).replace(/\s+/g, ' ') || `http_${answer.status}`;
 }
 
 export async function deliver(
@@ -68,7 +68,7 @@ export async function deliver(
     log,
     requestTimeoutMs = 5000,
     maxAttempts = 6,
-    fetch: fetchImpl = fetch,
+    post = postJson,
     now = Date.now,
     sleep = wait,
   } = options;
@@ -78,14 +78,9 @@ export async function deliver(
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const remaining = deadline - now();
     if (remaining <= 0) break;
-    let response: Response;
+    let response: HttpAnswer;
     try {
-      response = await fetchImpl(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json; charset=utf-8' },
-        body,
-        signal: AbortSignal.timeout(Math.min(requestTimeoutMs, remaining)),
-      });
+      response = await post(url, body, Math.min(requestTimeoutMs, remaining));
     } catch (error) {
       lastProblem = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       log.warn('Slack request failed', { target, attempt, problem: lastProblem });
@@ -93,15 +88,14 @@ export async function deliver(
       continue;
     }
 
-    if (response.ok) {
-      await response.body?.cancel().catch(() => undefined);
+    if (response.status >= 200 && response.status < 300) {
       if (attempt > 1) log.info('Slack message delivered after retries', { target, attempts: attempt });
       return { attempts: attempt };
     }
-    const code = await slackErrorCode(response);
+    const code = slackErrorCode(response);
     lastProblem = `HTTP ${response.status} ${code}`;
     if (response.status === 429) {
-      const delay = retryAfterMs(response.headers.get('retry-after'));
+      const delay = retryAfterMs(response.headers['retry-after']);
       log.warn('Slack rate limited the message', { target, attempt, retryAfterMs: delay });
       if (!(await pause(delay))) break;
       continue;

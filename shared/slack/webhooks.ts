@@ -50,7 +50,9 @@ export function createWebhookResolver(options: {
   readParameter: ParameterReader;
 }): WebhookResolver {
   const { routing, override, readParameter } = options;
-  return async (channel) => {
+  // One read per channel per resolver, even when asked again while the first read is under way.
+  const pending = new Map<string, Promise<string>>();
+  const resolve = async (channel: string): Promise<string> => {
     if (override) return override;
     const definition = routing.channels[channel];
     if (!definition)
@@ -74,5 +76,13 @@ export function createWebhookResolver(options: {
       );
     }
     return value.trim();
+  };
+  return (channel) => {
+    let promise = pending.get(channel);
+    if (!promise) {
+      promise = resolve(channel);
+      pending.set(channel, promise);
+    }
+    return promise;
   };
 }

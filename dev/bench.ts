@@ -1,0 +1,239 @@
+/**
+ * `npm run bench`: for each function built by the real `sls package`, the bundle size (minified,
+ * no source map) and the cold-init time: the median over fresh Node processes that load the
+ * bundle and handle one sample event, with Slack and AWS on local stand-ins (the SDK reaches the
+ * stand-in over HTTP, SSM included). An empty handler is measured the same way in the same run;
+ * the ratio is the figure to watch. Prints figures; asserts nothing.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { unzipSync } from 'fflate';
+import { listSamples, startLocalRig } from './samples';
+
+const ROOT = join(__dirname, '..');
+const OUT = join(ROOT, 'build', 'bench');
+const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+/** Kept in step with `custom.esbuild.exclude` in serverless.yml. */
+const EXCLUDED = [
+  '@aws-sdk/credential-provider-ini',
+  '@aws-sdk/credential-provider-sso',
+  '@aws-sdk/credential-provider-process',
+  '@aws-sdk/credential-provider-web-identity',
+  '@aws-sdk/credential-provider-login',
+  '@aws-sdk/credential-provider-http',
+  '@aws-sdk/token-providers',
+  '@aws-sdk/nested-clients',
+  '@smithy/credential-provider-imds',
+];
+/** Which sample stands for each function's typical cold start (the heaviest common path). */
+const BENCH_SAMPLES: Record<string, string[]> = {
+  codebuild: ['failed', 'succeeded'],
+};
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+function unpack(zipFile: string, into: string): string[] {
+  const files = unzipSync(readFileSync(zipFile));
+  const written: string[] = [];
+  for (const [path, bytes] of Object.entries(files)) {
+    if (path.endsWith('/')) continue;
+    const target = join(into, path);
+    mkdirSync(join(target, '..'), { recursive: true });
+    writeFileSync(target, bytes);
+    written.push(target);
+  }
+  return written;
+}
+
+interface Timing {
+  boot: number;
+  load: number;
+  handle: number;
+  total: number;
+}
+
+/** One fresh process; asynchronous, because the stand-ins answer from this process's event loop. */
+function coldStart(bundle: string, eventFile: string, env: NodeJS.ProcessEnv): Promise<Timing> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(__dirname, 'bench-driver.cjs'), bundle, eventFile], {
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
+    child.on('error', reject);
+    child.on('close', () => {
+      const line = stderr.split('\n').find((l) => l.startsWith('BENCH'));
+      if (!line?.startsWith('BENCH ')) reject(new Error(`bench run failed: ${line ?? stderr.slice(0, 500)}`));
+      else resolve(JSON.parse(line.slice(6)) as Timing);
+    });
+  });
+}
+
+async function measure(bundle: string, eventFile: string, env: NodeJS.ProcessEnv): Promise<Timing[]> {
+  const timings: Timing[] = [];
+  for (let i = 0; i < RUNS; i++) timings.push(await coldStart(bundle, eventFile, env));
+  return timings;
+}
+
+/**
+ * The floor: a bundle that only reads one SSM parameter with the SDK (what every function does to
+ * find its webhook), built with the same esbuild settings and plugins as the functions.
+ */
+async function buildReference(dir: string): Promise<string> {
+  mkdirSync(dir, { recursive: true });
+  const entry = join(dir, 'entry.ts');
+  writeFileSync(
+    entry,
+    `import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+const ssm = new SSMClient({});
+export const handler = () => ssm.send(new GetParameterCommand({ Name: '/herald/stage/slack/releases', WithDecryption: true }));
+`,
+  );
+  const outfile = join(dir, 'handler.js');
+  await build({
+    entryPoints: [entry],
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    mainFields: ['module', 'main'],
+    outfile,
+    absWorkingDir: ROOT,
+    nodePaths: [join(ROOT, 'node_modules')],
+    external: EXCLUDED,
+    plugins: require(join(ROOT, 'build-tools', 'esbuild-plugins.js')),
+    logLevel: 'silent',
+  });
+  return outfile;
+}
+
+async function main(): Promise<void> {
+  rmSync(OUT, { recursive: true, force: true });
+  console.log('Packaging with `sls package --stage stage` …');
+  execFileSync(
+    join(ROOT, 'node_modules', '.bin', 'sls'),
+    ['package', '--stage', 'stage', '--package', join(OUT, 'package')],
+    {
+      cwd: ROOT,
+      stdio: 'ignore',
+    },
+  );
+
+  const rig = await startLocalRig();
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    AWS_REGION: 'eu-west-1',
+    HERALD_STAGE: 'stage',
+    AWS_ENDPOINT_URL: rig.aws.url,
+    AWS_ACCESS_KEY_ID: 'AKIDBENCHONLY',
+    AWS_SECRET_ACCESS_KEY: 'bench-only',
+    AWS_SESSION_TOKEN: 'bench-only-session',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    POWERTOOLS_IDEMPOTENCY_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+  };
+
+  const emptyDir = join(OUT, 'empty');
+  mkdirSync(emptyDir, { recursive: true });
+  const emptyBundle = join(emptyDir, 'handler.js');
+  writeFileSync(emptyBundle, 'exports.handler = async () => ({});\n');
+
+  const rows: string[][] = [];
+  const row = async (name: string, sample: string, bundle: string, sizeKb: number, eventFile: string) => {
+    // The function and the empty handler are measured back to back, on the machine's same state.
+    const fn = await measure(bundle, eventFile, env);
+    const empty = await measure(emptyBundle, eventFile, env);
+    const init = median(fn.map((t) => t.boot + t.load));
+    const emptyInit = median(empty.map((t) => t.boot + t.load));
+    const total = median(fn.map((t) => t.total));
+    const emptyTotal = median(empty.map((t) => t.total));
+    return [
+      name,
+      sample,
+      sizeKb.toFixed(1),
+      init.toFixed(1),
+      (init / emptyInit).toFixed(2),
+      median(fn.map((t) => t.handle)).toFixed(1),
+      total.toFixed(1),
+      emptyTotal.toFixed(1),
+      (total / emptyTotal).toFixed(2),
+    ];
+  };
+  const zips = readdirSync(join(OUT, 'package')).filter((f) => f.endsWith('.zip'));
+  try {
+    for (const zip of zips) {
+      const name = zip.replace(/\.zip$/, '');
+      const files = unpack(join(OUT, 'package', zip), join(OUT, name));
+      const js = files.filter((f) => f.endsWith('.js'));
+      const bundle = js.find((f) => f.endsWith('handler.js')) ?? js[0];
+      if (!bundle) throw new Error(`${zip} holds no JavaScript`);
+      const sizeKb = js.reduce((n, f) => n + statSync(f).size, 0) / 1024;
+      const samples = listSamples().filter(
+        (s) => s.source === name && (BENCH_SAMPLES[name] ?? []).includes(s.name),
+      );
+      for (const sample of samples) {
+        rig.aws.use(sample.responses);
+        rows.push(await row(name, sample.name, bundle, sizeKb, join(ROOT, sample.file)));
+      }
+    }
+    const reference = await buildReference(join(OUT, 'reference'));
+    rows.push(
+      await row(
+        '(floor)',
+        'SSM read',
+        reference,
+        statSync(reference).size / 1024,
+        join(ROOT, 'events/codebuild/failed.json'),
+      ),
+    );
+  } finally {
+    await rig.close();
+  }
+
+  const header = [
+    'function',
+    'sample',
+    'bundle KB',
+    'init ms',
+    'init ratio',
+    'handle ms',
+    'cold-init ms',
+    'empty ms',
+    'ratio',
+  ];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i] ?? 0)).join('  ');
+  console.log(
+    `\nMedians of ${RUNS} fresh Node ${process.version} processes per row. cold-init: from process start to`,
+  );
+  console.log(
+    'the first event handled (Slack and AWS on local stand-ins, SSM included); init: process start to',
+  );
+  console.log(
+    'the bundle loaded (what Lambda reports as Init Duration); handle: the first event. Ratios are',
+  );
+  console.log(
+    'against an empty handler measured right after, the same way. (floor): the SDK reading one SSM',
+  );
+  console.log(
+    'parameter and nothing else, bundled the same way: no function that reads a secret can beat it.\n',
+  );
+  console.log(line(header));
+  for (const row of rows) console.log(line(row));
+  console.log('\nTargets: bundle ≤ 300 KB, ratio ≤ 1.5.');
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
