@@ -95,15 +95,16 @@ export function describeBuild(event: BuildEvent, enrichment: BuildEnrichment): N
 
   const repository = repositoryOf(event, enrichment.details);
   const commitId = commitIdOf(event, enrichment.details);
-  const version = commitId ?? enrichment.details?.sourceVersion ?? info?.['source-version'];
+  // A pipeline's source version is its artifact's S3 ARN: only a commit or a ref means anything here.
+  const version =
+    commitId ??
+    [enrichment.details?.sourceVersion, info?.['source-version']].find((v) => v && !v.startsWith('arn:'));
   if (version) {
     const shortId = commitId ? commitId.slice(0, 7) : version;
     const message = enrichment.commitMessage ? firstLine(enrichment.commitMessage) : undefined;
-    facts.push({
-      label: 'Commit',
-      value: message ? `${shortId} · ${message}` : shortId,
-      url: commitId && repository ? codeCommitCommitUrl(region, repository, commitId) : undefined,
-    });
+    const commit: Fact = { label: 'Commit', value: message ? `${shortId} · ${message}` : shortId };
+    if (commitId && repository) commit.url = codeCommitCommitUrl(region, repository, commitId);
+    facts.push(commit);
   }
   if (repository) facts.push({ label: 'Repository', value: repository });
 

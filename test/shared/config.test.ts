@@ -1,0 +1,30 @@
+import { readConfig } from '../../shared/config';
+
+describe('readConfig', () => {
+  it('reads the run-time contract', () => {
+    expect(
+      readConfig({
+        AWS_REGION: 'eu-west-1',
+        HERALD_STAGE: 'prod',
+        SLACK_WEBHOOK_URL: 'http://127.0.0.1:9/services/T/B/x',
+        SLACK_SIGNING_SECRET: 'local-signing-secret',
+      }),
+    ).toEqual({
+      region: 'eu-west-1',
+      stage: 'prod',
+      webhookOverride: 'http://127.0.0.1:9/services/T/B/x',
+      signingSecretOverride: 'local-signing-secret',
+    });
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(readConfig({ AWS_REGION: 'eu-west-1', HERALD_STAGE: 'stage', SLACK_WEBHOOK_URL: '' }).webhookOverride).toBeUndefined();
+  });
+
+  it('names every missing or invalid variable, never their values', () => {
+    expect(() => readConfig({ SLACK_WEBHOOK_URL: 'not a url with secret-bits' })).toThrow(
+      'Invalid or missing environment variable(s): AWS_REGION, HERALD_STAGE, SLACK_WEBHOOK_URL',
+    );
+    expect(() => readConfig({ SLACK_WEBHOOK_URL: 'not a url with secret-bits' })).not.toThrow(/secret-bits/);
+  });
+});

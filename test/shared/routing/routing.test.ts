@@ -1,0 +1,109 @@
+import type { Notice } from '../../../shared/notice';
+import { loadRouting, ROUTING_FILES } from '../../../shared/routing/load';
+import { routeNotice } from '../../../shared/routing/route';
+import { type RoutingConfig, routingSchema } from '../../../shared/routing/schema';
+
+const notice = (overrides: Partial<Notice> = {}): Notice => ({
+  source: 'codebuild',
+  kind: 'build.failed',
+  severity: 'failure',
+  title: 't',
+  facts: [],
+  details: [],
+  links: [],
+  context: [],
+  correlation: {},
+  ...overrides,
+});
+
+const CONFIG: RoutingConfig = {
+  channels: {
+    builds: { webhookParameter: '/herald/x/builds' },
+    alerts: { webhookParameter: '/herald/x/alerts' },
+    ops: { webhookParameter: '/herald/x/ops' },
+  },
+  routes: [
+    { sources: ['codebuild'], channels: ['builds'] },
+    { severities: ['failure'], channels: ['alerts'], mentions: ['<!here>'] },
+    { kinds: ['ecs:task.*'], channels: ['ops'], mentions: ['<!subteam^S0ABC123>'] },
+  ],
+  mute: ['codebuild:build.started', 'ecs:task.stopped-by-scale-in'],
+};
+
+describe('routeNotice', () => {
+  it('sends a notice to every matching route, once per channel, with their mentions', () => {
+    expect(routeNotice(notice(), CONFIG)).toEqual({ channels: ['builds', 'alerts'], mentions: ['<!here>'] });
+  });
+
+  it('matches kinds with wildcards', () => {
+    expect(routeNotice(notice({ source: 'ecs', kind: 'task.oom', severity: 'warning' }), CONFIG)).toEqual({
+      channels: ['ops'],
+      mentions: ['<!subteam^S0ABC123>'],
+    });
+  });
+
+  it('sends a muted kind nowhere, before any route', () => {
+    expect(routeNotice(notice({ kind: 'build.started', severity: 'info' }), CONFIG)).toEqual({
+      channels: [],
+      mentions: [],
+      reason: 'muted by "codebuild:build.started"',
+    });
+  });
+
+  it('says so when no route matches', () => {
+    expect(routeNotice(notice({ source: 'codedeploy', severity: 'success' }), CONFIG).reason).toBe('no route matches');
+  });
+
+  it('treats dots in patterns literally', () => {
+    const config: RoutingConfig = { ...CONFIG, routes: [{ kinds: ['codebuild:build.failed'], channels: ['alerts'] }] };
+
+    expect(routeNotice(notice({ kind: 'buildxfailed' }), config).channels).toEqual([]);
+  });
+});
+
+describe('routingSchema', () => {
+  it.each([
+    ['a webhook URL instead of a parameter name', { webhookParameter: 'https://hooks.slack.com/services/T/B/x' }],
+    ['a relative parameter name', { webhookParameter: 'herald/prod/alerts' }],
+  ])('rejects %s', (_name, channel) => {
+    const result = routingSchema.safeParse({ channels: { a: channel }, routes: [{ channels: ['a'] }] });
+
+    expect(result.success).toBe(false);
+  });
+
+  it('rejects a mention that is not a Slack mention', () => {
+    const result = routingSchema.safeParse({
+      channels: { a: { webhookParameter: '/herald/a' } },
+      routes: [{ channels: ['a'], mentions: ['@here please'] }],
+    });
+
+    expect(result.success).toBe(false);
+  });
+
+  it('rejects a route naming an undefined channel', () => {
+    const result = routingSchema.safeParse({ channels: {}, routes: [{ channels: ['nowhere'] }] });
+
+    expect(result.success).toBe(false);
+    expect(JSON.stringify(result.error?.issues)).toContain('every route must name channels defined under');
+  });
+});
+
+describe('the shipped routing files', () => {
+  it.each(Object.keys(ROUTING_FILES))('%s is valid and names only its own stage parameters', (stage) => {
+    const routing = loadRouting(stage);
+
+    for (const channel of Object.values(routing.channels)) {
+      expect(channel.webhookParameter.startsWith(`/herald/${stage}/`)).toBe(true);
+    }
+  });
+
+  it('fails clearly for a stage without a file', () => {
+    expect(() => loadRouting('qa')).toThrow('No routing config for stage "qa": add config/routing/qa.json');
+  });
+
+  it('names the file and the field of an invalid config', () => {
+    expect(() => loadRouting('broken', { broken: { channels: {}, routes: 'all' } })).toThrow(
+      'config/routing/broken.json is invalid: routes:',
+    );
+  });
+});
