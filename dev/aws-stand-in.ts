@@ -3,6 +3,8 @@
  * talks to it over HTTP once `AWS_ENDPOINT_URL` points here. It answers the JSON-protocol
  * operations (`X-Amz-Target`) from responses recorded next to the sample events
  * (`events/<source>/<name>.aws.json`), and SSM GetParameter with the local Slack receiver's URL.
+ * A recorded answer may depend on one request field:
+ * `{ "$byRequest": "commitId", "answers": { "<commit id>": { …response… } } }`.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -37,7 +39,22 @@ export async function startAwsStandIn(options: { webhookUrl: string }): Promise<
         return;
       }
       if (target in responses) {
-        reply(200, responses[target]);
+        const recorded = responses[target] as { $byRequest?: string; answers?: Record<string, unknown> };
+        if (recorded.$byRequest && recorded.answers) {
+          const request = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<
+            string,
+            unknown
+          >;
+          const answer = recorded.answers[String(request[recorded.$byRequest])];
+          if (answer) reply(200, answer);
+          else
+            reply(400, {
+              __type: 'ResourceNotFoundException',
+              message: `No recorded answer for that ${recorded.$byRequest}`,
+            });
+          return;
+        }
+        reply(200, recorded);
         return;
       }
       reply(400, {

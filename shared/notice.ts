@@ -37,8 +37,11 @@ export type Detail =
   | { type: 'text'; label: string; text: string }
   /** Preformatted lines; when too long, `keep` says which end survives (a log tail keeps its end). */
   | { type: 'code'; label: string; lines: string[]; keep: 'head' | 'tail' }
-  /** `total` may exceed `items.length` when the source itself was bounded; `noun` names the items. */
-  | { type: 'list'; label: string; items: ListItem[]; total?: number; noun: string };
+  /**
+   * `total` may exceed `items.length` when the source itself was bounded; `noun` names the items;
+   * `note` says what the list leaves out that no count can say ("earlier commits not read").
+   */
+  | { type: 'list'; label: string; items: ListItem[]; total?: number; noun: string; note?: string };
 
 export interface Link {
   text: string;

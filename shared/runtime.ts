@@ -10,6 +10,7 @@ import type { Notice, Source } from './notice';
 import type { Rejected } from './parse';
 import { publish } from './publish';
 import { loadRouting } from './routing/load';
+import { routeNotice } from './routing/route';
 import type { RoutingConfig } from './routing/schema';
 import { createWebhookResolver, ssmParameterReader, type WebhookResolver } from './slack/webhooks';
 
@@ -25,6 +26,11 @@ export interface Runtime {
 }
 
 let routing: RoutingConfig | undefined;
+
+/** Tests change the routing files between cases; the container-wide copy must not carry over. */
+export function resetRoutingForTests(): void {
+  routing = undefined;
+}
 
 export function createRuntime(context: Pick<Context, 'getRemainingTimeInMillis'>): Runtime {
   const config = getConfig();
@@ -71,4 +77,23 @@ export async function publishRejected(source: Source, rejected: Rejected[], runt
     runtime.log.error('Event could not be read', { source, label: reject.label, reason: reject.reason });
     await publish(describeUnreadable(source, reject, runtime.config.region), runtime);
   }
+}
+
+/**
+ * Route first, enrich only if the notice goes somewhere. `draft` is the notice described from the
+ * event alone (routing needs nothing more); `complete` does the AWS reads and describes it again.
+ * The webhook secrets are read while `complete` runs.
+ */
+export async function notify(
+  runtime: Runtime,
+  draft: Notice,
+  complete: () => Promise<Notice>,
+): Promise<void> {
+  const { channels } = routeNotice(draft, runtime.routing);
+  if (channels.length === 0) {
+    await publish(draft, runtime);
+    return;
+  }
+  Promise.all(channels.map(runtime.webhookFor)).catch(() => undefined);
+  await publish(await complete(), runtime);
 }

@@ -7,9 +7,7 @@ import type { Context } from 'aws-lambda';
 import { codeBuildClient, codeCommitClient, logsClient } from '../../shared/aws/clients';
 import { withHerald } from '../../shared/middleware';
 import { parseEvents } from '../../shared/parse';
-import { publish } from '../../shared/publish';
-import { routeNotice } from '../../shared/routing/route';
-import { createRuntime, publishRejected } from '../../shared/runtime';
+import { createRuntime, notify, publishRejected } from '../../shared/runtime';
 import { describeBuild } from './describe';
 import { enrichBuild } from './enrich';
 import { buildEventSchema } from './schema';
@@ -19,22 +17,15 @@ export async function handleBuildEvents(input: unknown, context: Context): Promi
   const { events, rejected } = parseEvents(input, buildEventSchema);
   await publishRejected('codebuild', rejected, runtime);
   for (const event of events) {
-    // Routing needs only the event: a notice that goes nowhere costs no AWS reads.
-    const draft = describeBuild(event, { problems: [] });
-    const { channels } = routeNotice(draft, runtime.routing);
-    if (channels.length === 0) {
-      await publish(draft, runtime);
-      continue;
-    }
-    // Read the webhook secrets while enrichment runs; publish awaits the same reads.
-    Promise.all(channels.map(runtime.webhookFor)).catch(() => undefined);
-    const enrichment = await enrichBuild(event, {
-      codeBuild: codeBuildClient(),
-      logs: logsClient(),
-      codeCommit: codeCommitClient(),
-      log: runtime.log,
+    await notify(runtime, describeBuild(event, { problems: [] }), async () => {
+      const enrichment = await enrichBuild(event, {
+        codeBuild: codeBuildClient(),
+        logs: logsClient(),
+        codeCommit: codeCommitClient(),
+        log: runtime.log,
+      });
+      return describeBuild(event, enrichment);
     });
-    await publish(describeBuild(event, enrichment), runtime);
   }
 }
 

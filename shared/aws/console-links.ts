@@ -40,3 +40,11 @@ export function codeCommitRepositoryUrl(region: string, repository: string): str
 export function codePipelineUrl(region: string, pipeline: string): string {
   return `${consoleOrigin(region)}/codesuite/codepipeline/pipelines/${enc(pipeline)}/view?region=${region}`;
 }
+
+export function codeCommitReferenceUrl(region: string, repository: string, reference: string): string {
+  return `${consoleOrigin(region)}/codesuite/codecommit/repositories/${enc(repository)}/browse/${reference.split('/').map(enc).join('/')}?region=${region}`;
+}
+
+export function codeCommitPullRequestUrl(region: string, repository: string, id: string): string {
+  return `${consoleOrigin(region)}/codesuite/codecommit/repositories/${enc(repository)}/pull-requests/${enc(id)}/details?region=${region}`;
+}

@@ -9,11 +9,14 @@ export interface Destination {
   reason?: string;
 }
 
+/** `*` matches any run of characters; everything else matches itself. */
+export function matchesGlob(pattern: string, value: string): boolean {
+  return new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(value);
+}
+
 function matchesKind(pattern: string, notice: Notice): boolean {
   const [source = '', kind = ''] = pattern.split(':', 2);
-  const wild = (p: string, value: string) =>
-    new RegExp(`^${p.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(value);
-  return wild(source, notice.source) && wild(kind, notice.kind);
+  return matchesGlob(source, notice.source) && matchesGlob(kind, notice.kind);
 }
 
 export function routeNotice(notice: Notice, config: RoutingConfig): Destination {

@@ -29,11 +29,18 @@ const routeSchema = z.object({
   ),
 });
 
+/** Which repositories and branches (`*` as a wildcard) notify at all; absent means all. */
+const codeCommitFilterSchema = z.object({
+  repositories: z.optional(z.array(z.string().check(z.minLength(1)))),
+  branches: z.optional(z.array(z.string().check(z.minLength(1)))),
+});
+
 export const routingSchema = z
   .object({
     channels: z.record(z.string().check(z.regex(/^[a-z0-9-]+$/)), channelSchema),
     routes: z.array(routeSchema),
     mute: z.optional(z.array(z.string().check(z.regex(KIND_PATTERN)))),
+    filters: z.optional(z.object({ codecommit: z.optional(codeCommitFilterSchema) })),
   })
   .check(
     z.refine(
@@ -46,3 +53,4 @@ export const routingSchema = z
 
 export type RoutingConfig = z.infer<typeof routingSchema>;
 export type Route = RoutingConfig['routes'][number];
+export type CodeCommitFilter = z.infer<typeof codeCommitFilterSchema>;

@@ -136,7 +136,8 @@ function renderCode(lines: string[], keep: 'head' | 'tail', room: number): strin
 
 function renderList(detail: Extract<Detail, { type: 'list' }>, room: number): string {
   const total = Math.max(detail.total ?? detail.items.length, detail.items.length);
-  const noteRoom = 60;
+  const note = detail.note ? `_${escapeText(truncate(detail.note, 300))}_` : '';
+  const noteRoom = 60 + note.length;
   const lines: string[] = [];
   let size = 0;
   for (const item of detail.items) {
@@ -152,6 +153,7 @@ function renderList(detail: Extract<Detail, { type: 'list' }>, room: number): st
   }
   const more = total - lines.length;
   if (more > 0) lines.push(`${ELLIPSIS} and ${plural(more, `more ${detail.noun}`)}`);
+  if (note) lines.push(note);
   return lines.join('\n');
 }
 

@@ -18,7 +18,9 @@ describe('readConfig', () => {
   });
 
   it('treats empty variables as unset', () => {
-    expect(readConfig({ AWS_REGION: 'eu-west-1', HERALD_STAGE: 'stage', SLACK_WEBHOOK_URL: '' }).webhookOverride).toBeUndefined();
+    expect(
+      readConfig({ AWS_REGION: 'eu-west-1', HERALD_STAGE: 'stage', SLACK_WEBHOOK_URL: '' }).webhookOverride,
+    ).toBeUndefined();
   });
 
   it('names every missing or invalid variable, never their values', () => {

@@ -17,9 +17,12 @@ describe('parseAwsDate', () => {
     expect(parseAwsDate(input)?.toISOString()).toBe(iso);
   });
 
-  it.each([[undefined], [null], [''], ['yesterday'], ['Foo 1, 2017 4:12:29 PM'], [{}]])('gives up on %p', (input) => {
-    expect(parseAwsDate(input)).toBeUndefined();
-  });
+  it.each([[undefined], [null], [''], ['yesterday'], ['Foo 1, 2017 4:12:29 PM'], [{}]])(
+    'gives up on %p',
+    (input) => {
+      expect(parseAwsDate(input)).toBeUndefined();
+    },
+  );
 });
 
 describe('formatDuration', () => {

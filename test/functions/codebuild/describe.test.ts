@@ -64,7 +64,9 @@ describe('describeBuild', () => {
   });
 
   it('is a pure function: the same event gives the same notice', () => {
-    expect(describeBuild(parse('failed.json'), ENRICHED)).toEqual(describeBuild(parse('failed.json'), ENRICHED));
+    expect(describeBuild(parse('failed.json'), ENRICHED)).toEqual(
+      describeBuild(parse('failed.json'), ENRICHED),
+    );
   });
 
   it('names an unknown build status instead of failing', () => {
@@ -73,6 +75,10 @@ describe('describeBuild', () => {
 
     const notice = describeBuild(event, { problems: [] });
 
-    expect(notice).toMatchObject({ kind: 'build.paused', severity: 'info', title: 'Build is paused: herald-stage-app #43' });
+    expect(notice).toMatchObject({
+      kind: 'build.paused',
+      severity: 'info',
+      title: 'Build is paused: herald-stage-app #43',
+    });
   });
 });

@@ -51,11 +51,16 @@ describe('routeNotice', () => {
   });
 
   it('says so when no route matches', () => {
-    expect(routeNotice(notice({ source: 'codedeploy', severity: 'success' }), CONFIG).reason).toBe('no route matches');
+    expect(routeNotice(notice({ source: 'codedeploy', severity: 'success' }), CONFIG).reason).toBe(
+      'no route matches',
+    );
   });
 
   it('treats dots in patterns literally', () => {
-    const config: RoutingConfig = { ...CONFIG, routes: [{ kinds: ['codebuild:build.failed'], channels: ['alerts'] }] };
+    const config: RoutingConfig = {
+      ...CONFIG,
+      routes: [{ kinds: ['codebuild:build.failed'], channels: ['alerts'] }],
+    };
 
     expect(routeNotice(notice({ kind: 'buildxfailed' }), config).channels).toEqual([]);
   });
@@ -63,7 +68,10 @@ describe('routeNotice', () => {
 
 describe('routingSchema', () => {
   it.each([
-    ['a webhook URL instead of a parameter name', { webhookParameter: 'https://hooks.slack.com/services/T/B/x' }],
+    [
+      'a webhook URL instead of a parameter name',
+      { webhookParameter: 'https://hooks.slack.com/services/T/B/x' },
+    ],
     ['a relative parameter name', { webhookParameter: 'herald/prod/alerts' }],
   ])('rejects %s', (_name, channel) => {
     const result = routingSchema.safeParse({ channels: { a: channel }, routes: [{ channels: ['a'] }] });
