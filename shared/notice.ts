@@ -62,6 +62,8 @@ export interface Notice {
   context: string[];
   /** Ids that tie notices of one release together (commit, build, pipeline execution, deployment). */
   correlation: Record<string, string>;
+  /** The environment the notice is about (`stage`, `prod`), when the routing config maps it. */
+  environment?: string;
   /** ISO-8601 time of the event, when the event says. */
   occurredAt?: string;
 }

@@ -6,6 +6,8 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { CodeCommitClient } from '@aws-sdk/client-codecommit';
+import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { ECSClient } from '@aws-sdk/client-ecs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { getConfig } from '../config';
 
@@ -19,6 +21,8 @@ let codeBuild: CodeBuildClient | undefined;
 let logs: CloudWatchLogsClient | undefined;
 let ssm: SSMClient | undefined;
 let codeCommit: CodeCommitClient | undefined;
+let codeDeploy: CodeDeployClient | undefined;
+let ecs: ECSClient | undefined;
 
 export function codeBuildClient(): CodeBuildClient {
   codeBuild ??= new CodeBuildClient(options());
@@ -33,6 +37,16 @@ export function logsClient(): CloudWatchLogsClient {
 export function codeCommitClient(): CodeCommitClient {
   codeCommit ??= new CodeCommitClient(options());
   return codeCommit;
+}
+
+export function codeDeployClient(): CodeDeployClient {
+  codeDeploy ??= new CodeDeployClient(options());
+  return codeDeploy;
+}
+
+export function ecsClient(): ECSClient {
+  ecs ??= new ECSClient(options());
+  return ecs;
 }
 
 export function ssmClient(): SSMClient {

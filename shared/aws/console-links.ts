@@ -48,3 +48,11 @@ export function codeCommitReferenceUrl(region: string, repository: string, refer
 export function codeCommitPullRequestUrl(region: string, repository: string, id: string): string {
   return `${consoleOrigin(region)}/codesuite/codecommit/repositories/${enc(repository)}/pull-requests/${enc(id)}/details?region=${region}`;
 }
+
+export function codeDeployDeploymentUrl(region: string, deploymentId: string): string {
+  return `${consoleOrigin(region)}/codesuite/codedeploy/deployments/${enc(deploymentId)}?region=${region}`;
+}
+
+export function codeDeployGroupUrl(region: string, application: string, group: string): string {
+  return `${consoleOrigin(region)}/codesuite/codedeploy/applications/${enc(application)}/deployment-groups/${enc(group)}?region=${region}`;
+}

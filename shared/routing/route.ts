@@ -28,10 +28,20 @@ export function routeNotice(notice: Notice, config: RoutingConfig): Destination 
   for (const route of config.routes) {
     if (route.sources && !route.sources.includes(notice.source)) continue;
     if (route.severities && !route.severities.includes(notice.severity)) continue;
+    if (route.environments && !(notice.environment && route.environments.includes(notice.environment)))
+      continue;
     if (route.kinds && !route.kinds.some((pattern) => matchesKind(pattern, notice))) continue;
     for (const channel of route.channels) channels.add(channel);
     for (const mention of route.mentions ?? []) mentions.add(mention);
   }
   if (channels.size === 0) return { channels: [], mentions: [], reason: 'no route matches' };
   return { channels: [...channels], mentions: [...mentions] };
+}
+
+/** The environment a deployment group or service belongs to, by the routing config's patterns. */
+export function environmentOf(name: string, config: RoutingConfig): string | undefined {
+  for (const [environment, patterns] of Object.entries(config.environments ?? {})) {
+    if (patterns.some((pattern) => matchesGlob(pattern, name))) return environment;
+  }
+  return undefined;
 }

@@ -23,6 +23,7 @@ const routeSchema = z.object({
   sources: z.optional(z.array(z.enum(SOURCES))),
   kinds: z.optional(z.array(z.string().check(z.regex(KIND_PATTERN)))),
   severities: z.optional(z.array(z.enum(SEVERITIES))),
+  environments: z.optional(z.array(z.string())),
   channels: z.array(z.string()).check(z.minLength(1)),
   mentions: z.optional(
     z.array(z.string().check(z.regex(MENTION_PATTERN, 'a Slack mention like <!here> or <@U123>'))),
@@ -41,6 +42,8 @@ export const routingSchema = z
     routes: z.array(routeSchema),
     mute: z.optional(z.array(z.string().check(z.regex(KIND_PATTERN)))),
     filters: z.optional(z.object({ codecommit: z.optional(codeCommitFilterSchema) })),
+    /** Environment name → patterns of the deployment groups (and ECS services) that belong to it. */
+    environments: z.optional(z.record(z.string().check(z.regex(/^[a-z0-9-]+$/)), z.array(z.string()))),
   })
   .check(
     z.refine(

@@ -17,6 +17,8 @@ export interface HandlerRig {
     event: unknown,
     remainingMs?: number,
   ): Promise<{ messages: SlackMessage[]; logs: Array<Record<string, unknown>> }>;
+  /** Runs the rest of the test as Herald's `stage` (its routing file applies); undone after the test. */
+  useStage(stage: string): void;
 }
 
 export function useHandlerRig(handler: (event: unknown, context: Context) => Promise<unknown>): HandlerRig {
@@ -37,8 +39,14 @@ export function useHandlerRig(handler: (event: unknown, context: Context) => Pro
   });
   afterEach(() => {
     delete process.env.SLACK_WEBHOOK_URL;
+    process.env.HERALD_STAGE = 'stage';
   });
   return {
+    useStage: (stage) => {
+      process.env.HERALD_STAGE = stage;
+      resetConfigForTests();
+      resetRoutingForTests();
+    },
     slack: () => {
       if (!slack) throw new Error('the Slack server did not start');
       return slack;

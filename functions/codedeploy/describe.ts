@@ -1,0 +1,191 @@
+/**
+ * Pure: a deployment state change (+ what GetDeployment and the target say) → Notice.
+ *
+ * Events arrive at least once and out of order. The same event always gives the same message; when
+ * the deployment has moved on since (a START read after the SUCCESS), the message says so with a
+ * "Now" fact, so a late message cannot be mistaken for the current state.
+ */
+import { parseArn } from '../../shared/aws/arn';
+import { codeDeployDeploymentUrl, codeDeployGroupUrl } from '../../shared/aws/console-links';
+import type { Detail, Fact, Link, Notice, Severity } from '../../shared/notice';
+import { formatDuration, parseAwsDate } from '../../shared/time';
+import type { DeploymentEnrichment } from './enrich';
+import type { DeploymentChange, DeploymentState } from './schema';
+
+interface Look {
+  verb: string;
+  severity: Severity;
+}
+
+const LOOKS: Record<DeploymentState, Look> = {
+  created: { verb: 'created', severity: 'info' },
+  started: { verb: 'started', severity: 'info' },
+  ready: { verb: 'shifted traffic', severity: 'success' },
+  succeeded: { verb: 'succeeded', severity: 'success' },
+  failed: { verb: 'failed', severity: 'failure' },
+  stopped: { verb: 'stopped', severity: 'warning' },
+  'rolled-back': { verb: 'rolled back', severity: 'warning' },
+  other: { verb: 'changed', severity: 'info' },
+};
+
+const TERMINAL = new Set(['Succeeded', 'Failed', 'Stopped']);
+const ROLLBACK_CREATORS = new Set(['codeDeployRollback', 'CloudFormationRollback']);
+
+/** `arn:…:task-definition/shop-api:42` → `shop-api:42`. */
+export function taskDefinitionName(arn: string): string {
+  return parseArn(arn)?.resource.replace(/^task-definition\//, '') ?? arn;
+}
+
+function utcTime(date: Date): string {
+  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+export function describeDeployment(
+  change: DeploymentChange,
+  enrichment: DeploymentEnrichment,
+  environment?: string,
+): Notice {
+  const { details } = enrichment;
+  const isRollback = details?.creator !== undefined && ROLLBACK_CREATORS.has(details.creator);
+  const look = LOOKS[change.state];
+  const stateName = change.state === 'other' ? change.rawState.toLowerCase() : change.state;
+  const kind = `${isRollback ? 'rollback' : 'deployment'}.${stateName}`;
+  const what = isRollback ? 'Rollback' : 'Deployment';
+  const verb = change.state === 'other' ? `is ${stateName}` : look.verb;
+  const url = codeDeployDeploymentUrl(change.region, change.deploymentId);
+
+  const facts: Fact[] = [];
+  if (environment) facts.push({ label: 'Environment', value: environment });
+  facts.push(
+    { label: 'Application', value: change.application },
+    {
+      label: 'Deployment group',
+      value: change.deploymentGroup,
+      url: codeDeployGroupUrl(change.region, change.application, change.deploymentGroup),
+    },
+    { label: 'Deployment', value: change.deploymentId, url, code: true },
+  );
+  if (details?.taskDefinition)
+    facts.push({ label: 'Task definition', value: taskDefinitionName(details.taskDefinition) });
+  if (enrichment.image)
+    facts.push({ label: 'Image', value: enrichment.image.split('/').pop() ?? enrichment.image });
+  if (details?.creator) {
+    facts.push({
+      label: 'Started by',
+      value: details.description ? `${details.creator} · ${details.description}` : details.creator,
+    });
+  }
+  const start = parseAwsDate(details?.createTime ?? change.createTime);
+  const end = parseAwsDate(details?.completeTime ?? change.completeTime);
+  if (
+    start &&
+    end &&
+    end >= start &&
+    ['succeeded', 'failed', 'stopped', 'rolled-back'].includes(change.state)
+  ) {
+    facts.push({ label: 'Duration', value: formatDuration(end.getTime() - start.getTime()) });
+  }
+
+  const error = change.error ?? details?.error;
+  if (error?.code && ['failed', 'stopped', 'rolled-back'].includes(change.state))
+    facts.push({ label: 'Error', value: error.code, code: true });
+  const hook = enrichment.failedLifecycleEvent;
+  if (hook) facts.push({ label: 'Failed step', value: hook.name, code: true });
+
+  const rollback = change.rollback ?? details?.rollback;
+  if (rollback?.deploymentId && rollback.deploymentId !== change.deploymentId) {
+    facts.push({
+      label: 'Rolled back by',
+      value: rollback.deploymentId,
+      url: codeDeployDeploymentUrl(change.region, rollback.deploymentId),
+      code: true,
+    });
+  }
+  if (isRollback && rollback?.triggeredBy) {
+    facts.push({
+      label: 'Rolls back',
+      value: rollback.triggeredBy,
+      url: codeDeployDeploymentUrl(change.region, rollback.triggeredBy),
+      code: true,
+    });
+  }
+
+  let summary: string | undefined;
+  const eventTime = parseAwsDate(change.time);
+  const termination = details?.termination;
+  if (change.state === 'ready' && termination) {
+    if (termination.action === 'TERMINATE' && termination.waitMinutes > 0 && eventTime) {
+      const at = new Date(eventTime.getTime() + termination.waitMinutes * 60_000);
+      facts.push({ label: 'Original task set', value: `kept until ${utcTime(at)}` });
+      summary = `Traffic now goes to the new task set. The original one is kept for ${formatDuration(termination.waitMinutes * 60_000)} (until ${utcTime(at)}) so the release can be rolled back at once.`;
+    } else if (termination.action === 'TERMINATE') {
+      facts.push({ label: 'Original task set', value: 'terminated now' });
+      summary = 'Traffic now goes to the new task set; the original one is being terminated.';
+    } else {
+      facts.push({ label: 'Original task set', value: 'kept running' });
+      summary = 'Traffic now goes to the new task set; the original one keeps running.';
+    }
+  } else if (['failed', 'stopped', 'rolled-back'].includes(change.state)) {
+    summary = hook?.message ?? error?.message ?? rollback?.message;
+  }
+
+  if (
+    details?.status &&
+    TERMINAL.has(details.status) &&
+    !['succeeded', 'failed', 'stopped', 'rolled-back'].includes(change.state)
+  ) {
+    facts.push({ label: 'Now', value: details.status });
+  }
+  for (const set of enrichment.taskSets.slice(0, 2)) {
+    const counts =
+      set.running !== undefined && set.desired !== undefined
+        ? `${set.running}/${set.desired} running`
+        : set.status;
+    const weight = set.trafficWeight !== undefined ? `, ${set.trafficWeight}% traffic` : '';
+    facts.push({ label: `${set.label} task set`, value: `${counts ?? 'unknown'}${weight}` });
+  }
+
+  const details_: Detail[] = [];
+  if (hook?.logTail)
+    details_.push({
+      type: 'code',
+      label: `${hook.name} output`,
+      lines: hook.logTail.split(/\r?\n/),
+      keep: 'tail',
+    });
+  if (error?.message && summary !== error.message)
+    details_.push({ type: 'text', label: 'Error', text: error.message });
+  const messages = (details?.statusMessages ?? []).filter((m) => m !== summary && m !== error?.message);
+  if (messages.length > 0 && change.state !== 'succeeded') {
+    details_.push({
+      type: 'list',
+      label: 'Status messages',
+      noun: 'message',
+      items: messages.map((text) => ({ text })),
+    });
+  }
+
+  const links: Link[] = [{ text: 'Open deployment', url }];
+  if (rollback?.deploymentId && rollback.deploymentId !== change.deploymentId) {
+    links.push({ text: 'Open rollback', url: codeDeployDeploymentUrl(change.region, rollback.deploymentId) });
+  }
+
+  const context = ['CodeDeploy', change.region, change.account];
+  if (enrichment.problems.length > 0) context.push(`Not available: ${enrichment.problems.join(', ')}`);
+
+  const notice: Notice = {
+    source: 'codedeploy',
+    kind,
+    severity: look.severity,
+    title: `${what} ${verb}${environment ? ` in ${environment}` : ''}: ${change.application}`,
+    summary,
+    facts,
+    details: details_,
+    links,
+    context,
+    correlation: { deploymentId: change.deploymentId, deploymentGroup: change.deploymentGroup },
+    occurredAt: eventTime?.toISOString(),
+  };
+  if (environment) notice.environment = environment;
+  return notice;
+}
