@@ -25,6 +25,19 @@ const snsEnvelopeSchema = z.object({
   ),
 });
 
+/**
+ * CodeStar Notifications deliver an EventBridge event with `detailType` (camelCase), no `id` and
+ * an `additionalAttributes` object: give it its EventBridge name so every schema reads both forms.
+ * https://docs.aws.amazon.com/dtconsole/latest/userguide/concepts.html#concepts-payload
+ */
+export function normalizeCodeStar(payload: unknown): unknown {
+  if (!payload || typeof payload !== 'object' || Array.isArray(payload)) return payload;
+  const p = payload as Record<string, unknown>;
+  if (typeof p.detailType === 'string' && p['detail-type'] === undefined)
+    return { ...p, 'detail-type': p.detailType };
+  return payload;
+}
+
 /** Direct events pass through; each SNS record's message is JSON-decoded. */
 export function unwrapSns(input: unknown): { payloads: unknown[]; rejected: Rejected[] } {
   const envelope = snsEnvelopeSchema.safeParse(input);
@@ -68,7 +81,8 @@ export function describeIssues(error: z.core.$ZodError): string {
 export function parseEvents<T>(input: unknown, schema: z.ZodMiniType<T>): Parsed<T> {
   const { payloads, rejected } = unwrapSns(input);
   const events: T[] = [];
-  for (const payload of payloads) {
+  for (const raw of payloads) {
+    const payload = normalizeCodeStar(raw);
     const result = schema.safeParse(payload);
     if (result.success) events.push(result.data);
     else rejected.push({ reason: describeIssues(result.error), label: labelOf(payload) });

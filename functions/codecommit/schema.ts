@@ -6,7 +6,7 @@
  * EventBridge: https://docs.aws.amazon.com/codecommit/latest/userguide/monitoring-events.html
  */
 import * as z from 'zod/mini';
-import { parseArn } from '../../shared/aws/arn';
+import { parseArn, principalName } from '../../shared/aws/arn';
 import { booleanish, maybeString, numberish } from '../../shared/schema';
 
 const triggerSchema = z.object({
@@ -143,15 +143,6 @@ export function referenceOf(full: string): Reference {
   if (full.startsWith('refs/heads/')) return { full, name: full.slice('refs/heads/'.length), kind: 'branch' };
   if (full.startsWith('refs/tags/')) return { full, name: full.slice('refs/tags/'.length), kind: 'tag' };
   return { full, name: full, kind: 'other' };
-}
-
-/** The readable name in an IAM ARN: the user, or the session of an assumed role. */
-export function principalName(arn: string | undefined): string | undefined {
-  if (!arn) return undefined;
-  const parsed = parseArn(arn);
-  if (!parsed) return arn;
-  const parts = parsed.resource.split('/');
-  return parts[parts.length - 1] || parsed.resource;
 }
 
 /** One change per pushed reference, per pull request event, or the trigger's test event. */

@@ -14,3 +14,12 @@ export function parseArn(value: string | undefined): Arn | undefined {
   const [, partition = '', service = '', region = '', account = ''] = parts;
   return { partition, service, region, account, resource: parts.slice(5).join(':') };
 }
+
+/** The readable name in an IAM ARN: the user, or the session of an assumed role. */
+export function principalName(arn: string | undefined): string | undefined {
+  if (!arn) return undefined;
+  const parsed = parseArn(arn);
+  if (!parsed) return arn;
+  const parts = parsed.resource.split('/');
+  return parts[parts.length - 1] || parsed.resource;
+}

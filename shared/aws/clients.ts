@@ -7,6 +7,7 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { CodeCommitClient } from '@aws-sdk/client-codecommit';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { getConfig } from '../config';
@@ -23,6 +24,7 @@ let ssm: SSMClient | undefined;
 let codeCommit: CodeCommitClient | undefined;
 let codeDeploy: CodeDeployClient | undefined;
 let ecs: ECSClient | undefined;
+let codePipeline: CodePipelineClient | undefined;
 
 export function codeBuildClient(): CodeBuildClient {
   codeBuild ??= new CodeBuildClient(options());
@@ -47,6 +49,11 @@ export function codeDeployClient(): CodeDeployClient {
 export function ecsClient(): ECSClient {
   ecs ??= new ECSClient(options());
   return ecs;
+}
+
+export function codePipelineClient(): CodePipelineClient {
+  codePipeline ??= new CodePipelineClient(options());
+  return codePipeline;
 }
 
 export function ssmClient(): SSMClient {

@@ -56,3 +56,7 @@ export function codeDeployDeploymentUrl(region: string, deploymentId: string): s
 export function codeDeployGroupUrl(region: string, application: string, group: string): string {
   return `${consoleOrigin(region)}/codesuite/codedeploy/applications/${enc(application)}/deployment-groups/${enc(group)}?region=${region}`;
 }
+
+export function codePipelineExecutionUrl(region: string, pipeline: string, executionId: string): string {
+  return `${consoleOrigin(region)}/codesuite/codepipeline/pipelines/${enc(pipeline)}/executions/${enc(executionId)}/timeline?region=${region}`;
+}

@@ -171,6 +171,15 @@ describe('codebuild handler', () => {
     expect(wrapped).toEqual(direct);
   });
 
+  it('posts the same failure when it comes from a CodeStar notification rule', async () => {
+    const [direct] = await run(sampleEvent('codebuild/failed.json'));
+    slack.requests.length = 0;
+    const [notified] = await run(sampleEvent('codebuild/codestar-failed.json'));
+
+    assertSlackLimits(notified);
+    expect(notified).toEqual(direct);
+  });
+
   it('posts a succeeded pipeline build with the commit message found through HERALD_SOURCE_REPOSITORY', async () => {
     codeBuild.on(BatchGetBuildsCommand).resolves({
       builds: [

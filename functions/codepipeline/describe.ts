@@ -1,0 +1,184 @@
+/**
+ * Pure: a pipeline, stage or action state change (+ what the execution says) → Notice.
+ */
+import { principalName } from '../../shared/aws/arn';
+import {
+  codeBuildBuildUrl,
+  codeDeployDeploymentUrl,
+  codePipelineExecutionUrl,
+  codePipelineUrl,
+} from '../../shared/aws/console-links';
+import type { Detail, Fact, Link, Notice, Severity } from '../../shared/notice';
+import { firstLine } from '../../shared/slack/text';
+import { formatDuration, parseAwsDate } from '../../shared/time';
+import type { FailedAction, PipelineEnrichment } from './enrich';
+import type { PipelineChange } from './schema';
+
+const SEVERITY: Record<string, Severity> = {
+  STARTED: 'info',
+  RESUMED: 'info',
+  SUPERSEDED: 'info',
+  SUCCEEDED: 'success',
+  FAILED: 'failure',
+  STOPPING: 'warning',
+  STOPPED: 'warning',
+  CANCELED: 'warning',
+  ABANDONED: 'warning',
+};
+
+const APPROVAL_KINDS: Record<string, string> = {
+  STARTED: 'waiting',
+  SUCCEEDED: 'approved',
+  FAILED: 'rejected',
+};
+
+const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+
+export function kindOf(change: PipelineChange): string {
+  if (change.level === 'action' && change.category === 'Approval') {
+    return `approval.${APPROVAL_KINDS[change.state] ?? slug(change.state)}`;
+  }
+  return `${change.level}.${slug(change.state)}`;
+}
+
+function titleOf(change: PipelineChange): string {
+  const state = change.state.toLowerCase();
+  if (change.level === 'pipeline') return `Pipeline ${state}: ${change.pipeline}`;
+  if (change.level === 'stage') return `Stage ${change.stage ?? '(unnamed)'} ${state}: ${change.pipeline}`;
+  if (change.category === 'Approval') {
+    const verb = { STARTED: 'waiting', SUCCEEDED: 'approved', FAILED: 'rejected' }[change.state] ?? state;
+    return `Approval ${verb}: ${change.pipeline} / ${change.action}`;
+  }
+  return `Action ${change.action} ${state}: ${change.pipeline}`;
+}
+
+/** `external-execution-summary` is text, or a JSON document in a string. */
+export function summaryText(summary: string | undefined): string | undefined {
+  if (!summary) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(summary);
+    if (typeof parsed === 'string') return parsed;
+    if (parsed && typeof parsed === 'object') {
+      const { message } = parsed as { message?: unknown };
+      if (typeof message === 'string') return message;
+      return Object.entries(parsed)
+        .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
+        .join(', ');
+    }
+  } catch {
+    // plain text
+  }
+  return summary;
+}
+
+/** The console page of an action's external execution, region-correct for CodeBuild and CodeDeploy. */
+export function externalUrl(action: FailedAction, region: string, account: string): string | undefined {
+  if (action.provider === 'CodeBuild' && action.externalId?.includes(':')) {
+    const project = action.externalId.split(':')[0] ?? '';
+    return codeBuildBuildUrl(region, account, project, action.externalId);
+  }
+  if (action.provider?.startsWith('CodeDeploy') && action.externalId?.startsWith('d-')) {
+    return codeDeployDeploymentUrl(region, action.externalId);
+  }
+  return action.url;
+}
+
+export function describePipeline(change: PipelineChange, enrichment: PipelineEnrichment): Notice {
+  const { region, account, pipeline, executionId } = change;
+  const executionUrl = codePipelineExecutionUrl(region, pipeline, executionId);
+  const facts: Fact[] = [
+    { label: 'Pipeline', value: pipeline, url: codePipelineUrl(region, pipeline) },
+    { label: 'Execution', value: executionId.slice(0, 8), url: executionUrl, code: true },
+  ];
+  if (change.stage) facts.push({ label: 'Stage', value: change.stage });
+  if (change.action)
+    facts.push({
+      label: 'Action',
+      value: change.provider ? `${change.action} (${change.provider})` : change.action,
+    });
+
+  const trigger = change.trigger ?? enrichment.trigger;
+  if (trigger?.type && change.level === 'pipeline') {
+    const who = trigger.detail ? principalName(trigger.detail) : undefined;
+    facts.push({ label: 'Trigger', value: who ? `${trigger.type} · ${who}` : trigger.type });
+  }
+  const source = enrichment.revisions[0];
+  if (source?.id) {
+    const message = source.summary ? firstLine(source.summary) : undefined;
+    const id = /^[0-9a-f]{40}$/.test(source.id) ? source.id.slice(0, 7) : source.id;
+    facts.push({ label: 'Source', value: message ? `${id} · ${message}` : id, url: source.url });
+  }
+  const start = parseAwsDate(enrichment.startTime);
+  const end = parseAwsDate(enrichment.endTime);
+  if (start && end && end >= start)
+    facts.push({ label: 'Duration', value: formatDuration(end.getTime() - start.getTime()) });
+
+  // The failed action: from the action event itself, or found by ListActionExecutions.
+  const failed: FailedAction | undefined =
+    change.level === 'action' && change.state === 'FAILED'
+      ? {
+          stage: change.stage,
+          action: change.action,
+          provider: change.provider,
+          errorCode: change.result?.errorCode,
+          summary: change.result?.summary,
+          externalId: change.result?.externalId,
+          url: change.result?.url,
+        }
+      : enrichment.failedAction;
+  const details: Detail[] = [];
+  const links: Link[] = [{ text: 'Open execution', url: executionUrl }];
+  let summary: string | undefined;
+  if (failed) {
+    if (change.level !== 'action') {
+      facts.push({
+        label: 'Failed action',
+        value: [failed.stage, failed.action].filter(Boolean).join(' / ') || 'unknown',
+      });
+    }
+    if (failed.errorCode) facts.push({ label: 'Error', value: failed.errorCode, code: true });
+    summary = failed.errorMessage ?? summaryText(failed.summary);
+    const url = externalUrl(failed, region, account);
+    if (url) {
+      const what =
+        failed.provider === 'CodeBuild'
+          ? 'build'
+          : failed.provider?.startsWith('CodeDeploy')
+            ? 'deployment'
+            : 'action';
+      links.push({ text: `Open failing ${what}`, url });
+    }
+  }
+  const eventFailures = change.failedActions.filter((f) => f.action || f.information);
+  if (eventFailures.length > 1 || (!failed && eventFailures.length > 0)) {
+    details.push({
+      type: 'list',
+      label: 'Failed actions',
+      noun: 'action',
+      items: eventFailures.map((f) => ({ text: [f.action, f.information].filter(Boolean).join(': ') })),
+    });
+  }
+  if (!summary && change.state === 'SUPERSEDED') summary = 'A newer execution took over this one.';
+  if (!summary && change.level === 'pipeline' && change.state === 'STARTED' && source?.summary) {
+    summary = firstLine(source.summary);
+  }
+
+  const context = ['CodePipeline', region, account];
+  if (enrichment.problems.length > 0) context.push(`Not available: ${enrichment.problems.join(', ')}`);
+  const correlation: Record<string, string> = { pipeline, pipelineExecutionId: executionId };
+  if (source?.id) correlation.commitId = source.id;
+
+  return {
+    source: 'codepipeline',
+    kind: kindOf(change),
+    severity: SEVERITY[change.state] ?? 'info',
+    title: titleOf(change),
+    summary,
+    facts,
+    details,
+    links,
+    context,
+    correlation,
+    occurredAt: parseAwsDate(change.time)?.toISOString(),
+  };
+}

@@ -1,0 +1,157 @@
+/**
+ * The reads that make a pipeline message useful: GetPipelineExecution (source revisions with their
+ * commit messages, the trigger), ListActionExecutions (for failures: the failed action, its error
+ * and its external execution), ListPipelineExecutions (start and end, for the duration). Each is
+ * optional: a failed read leaves its part out.
+ */
+import type { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import {
+  GetPipelineExecutionCommand,
+  ListActionExecutionsCommand,
+  ListPipelineExecutionsCommand,
+} from '@aws-sdk/client-codepipeline';
+import { awsErrorName } from '../../shared/aws/clients';
+import type { Log } from '../../shared/logger';
+import type { PipelineChange } from './schema';
+
+export interface Revision {
+  artifact?: string;
+  id?: string;
+  summary?: string;
+  url?: string;
+}
+
+export interface FailedAction {
+  stage?: string;
+  action?: string;
+  provider?: string;
+  errorCode?: string;
+  errorMessage?: string;
+  summary?: string;
+  externalId?: string;
+  url?: string;
+}
+
+export interface PipelineEnrichment {
+  revisions: Revision[];
+  trigger?: { type?: string; detail?: string };
+  statusSummary?: string;
+  failedAction?: FailedAction;
+  startTime?: string;
+  endTime?: string;
+  problems: string[];
+}
+
+export interface EnrichDeps {
+  codePipeline: Pick<CodePipelineClient, 'send'>;
+  log: Log;
+}
+
+const FAILED = new Set(['FAILED']);
+const ENDED = new Set(['SUCCEEDED', 'FAILED', 'STOPPED', 'SUPERSEDED', 'CANCELED']);
+
+/** CodeStar Connections sources put `{"ProviderType":…,"CommitMessage":…}` where a message belongs. */
+export function commitMessageOf(summary: string | undefined): string | undefined {
+  if (!summary) return undefined;
+  if (summary.trim().startsWith('{')) {
+    try {
+      const parsed = JSON.parse(summary) as { CommitMessage?: unknown };
+      if (typeof parsed.CommitMessage === 'string') return parsed.CommitMessage;
+    } catch {
+      return summary;
+    }
+  }
+  return summary;
+}
+
+export function emptyEnrichment(): PipelineEnrichment {
+  return { revisions: [], problems: [] };
+}
+
+export async function enrichPipeline(change: PipelineChange, deps: EnrichDeps): Promise<PipelineEnrichment> {
+  const result = emptyEnrichment();
+  const fail = (what: string) => (error: unknown) => {
+    result.problems.push(`${what} (${awsErrorName(error)})`);
+    deps.log.warn(`Reading ${what} failed; the message will say less`, { error: awsErrorName(error) });
+  };
+  const reads: Array<Promise<void>> = [readExecution(change, deps, result).catch(fail('pipeline execution'))];
+  if (FAILED.has(change.state) && change.level !== 'action') {
+    reads.push(readFailedAction(change, deps, result).catch(fail('action executions')));
+  }
+  if (change.level === 'pipeline' && ENDED.has(change.state)) {
+    reads.push(readTimes(change, deps, result).catch(fail('execution times')));
+  }
+  await Promise.all(reads);
+  result.problems.sort();
+  return result;
+}
+
+async function readExecution(
+  change: PipelineChange,
+  deps: EnrichDeps,
+  result: PipelineEnrichment,
+): Promise<void> {
+  const { pipelineExecution } = await deps.codePipeline.send(
+    new GetPipelineExecutionCommand({
+      pipelineName: change.pipeline,
+      pipelineExecutionId: change.executionId,
+    }),
+  );
+  result.revisions = (pipelineExecution?.artifactRevisions ?? []).map((revision) => ({
+    artifact: revision.name,
+    id: revision.revisionId,
+    summary: commitMessageOf(revision.revisionSummary),
+    url: revision.revisionUrl,
+  }));
+  if (pipelineExecution?.trigger) {
+    result.trigger = {
+      type: pipelineExecution.trigger.triggerType,
+      detail: pipelineExecution.trigger.triggerDetail,
+    };
+  }
+  result.statusSummary = pipelineExecution?.statusSummary;
+}
+
+async function readFailedAction(
+  change: PipelineChange,
+  deps: EnrichDeps,
+  result: PipelineEnrichment,
+): Promise<void> {
+  const { actionExecutionDetails = [] } = await deps.codePipeline.send(
+    new ListActionExecutionsCommand({
+      pipelineName: change.pipeline,
+      filter: { pipelineExecutionId: change.executionId },
+      maxResults: 100,
+    }),
+  );
+  const failed = actionExecutionDetails.find(
+    (detail) =>
+      detail.status === 'Failed' &&
+      (change.level !== 'stage' || !change.stage || detail.stageName === change.stage),
+  );
+  if (!failed) return;
+  const execution = failed.output?.executionResult;
+  result.failedAction = {
+    stage: failed.stageName,
+    action: failed.actionName,
+    provider: failed.input?.actionTypeId?.provider,
+    errorCode: execution?.errorDetails?.code,
+    errorMessage: execution?.errorDetails?.message,
+    summary: execution?.externalExecutionSummary,
+    externalId: execution?.externalExecutionId,
+    url: execution?.externalExecutionUrl,
+  };
+}
+
+async function readTimes(
+  change: PipelineChange,
+  deps: EnrichDeps,
+  result: PipelineEnrichment,
+): Promise<void> {
+  const { pipelineExecutionSummaries = [] } = await deps.codePipeline.send(
+    new ListPipelineExecutionsCommand({ pipelineName: change.pipeline, maxResults: 25 }),
+  );
+  const summary = pipelineExecutionSummaries.find((s) => s.pipelineExecutionId === change.executionId);
+  result.startTime = summary?.startTime?.toISOString();
+  result.endTime = summary?.lastUpdateTime?.toISOString();
+}
