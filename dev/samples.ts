@@ -57,8 +57,12 @@ export function listSamples(dir = EVENTS_DIR): Sample[] {
 
 type Handler = (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
 
+/** `events/<folder>` feeds `functions/<folder>`, except where the names differ. */
+const FUNCTION_OF: Record<string, string> = { approval: 'approval-request' };
+
 async function loadHandler(source: string): Promise<Handler> {
-  const module = (await import(join(FUNCTIONS_DIR, source, 'handler'))) as { handler: Handler };
+  const folder = FUNCTION_OF[source] ?? source;
+  const module = (await import(join(FUNCTIONS_DIR, folder, 'handler'))) as { handler: Handler };
   return module.handler;
 }
 

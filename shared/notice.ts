@@ -48,6 +48,23 @@ export interface Link {
   url: string;
 }
 
+/** A button that calls back into Herald (approvals), as opposed to a link. */
+export interface Choice {
+  text: string;
+  actionId: string;
+  value: string;
+  style?: 'primary' | 'danger';
+  confirm?: { title: string; text: string; confirm: string; deny: string };
+}
+
+/** A one-line text input shown above the choices; its value comes back with the click. */
+export interface CommentInput {
+  blockId: string;
+  actionId: string;
+  label: string;
+  placeholder?: string;
+}
+
 export interface Notice {
   source: Source;
   /** Stable machine name of what happened, e.g. `build.failed`; routing and mute rules match on it. */
@@ -58,6 +75,8 @@ export interface Notice {
   facts: Fact[];
   details: Detail[];
   links: Link[];
+  choices?: Choice[];
+  comment?: CommentInput;
   /** Short plain-text bits for the footer: service, region, account. */
   context: string[];
   /** Ids that tie notices of one release together (commit, build, pipeline execution, deployment). */

@@ -25,6 +25,7 @@ let codeCommit: CodeCommitClient | undefined;
 let codeDeploy: CodeDeployClient | undefined;
 let ecs: ECSClient | undefined;
 let codePipeline: CodePipelineClient | undefined;
+let decisions: CodePipelineClient | undefined;
 
 export function codeBuildClient(): CodeBuildClient {
   codeBuild ??= new CodeBuildClient(options());
@@ -54,6 +55,16 @@ export function ecsClient(): ECSClient {
 export function codePipelineClient(): CodePipelineClient {
   codePipeline ??= new CodePipelineClient(options());
   return codePipeline;
+}
+
+/** For PutApprovalResult inside Slack's 3-second window: one try, short timeouts. */
+export function codePipelineDecisionClient(): CodePipelineClient {
+  decisions ??= new CodePipelineClient({
+    region: getConfig().region,
+    maxAttempts: 1,
+    requestHandler: { requestTimeout: 1800, connectionTimeout: 600 },
+  });
+  return decisions;
 }
 
 export function ssmClient(): SSMClient {

@@ -36,6 +36,26 @@ const codeCommitFilterSchema = z.object({
   branches: z.optional(z.array(z.string().check(z.minLength(1)))),
 });
 
+const ssmName = z.string().check(z.regex(/^\/[A-Za-z0-9_.\-/]+$/, 'an SSM parameter name starting with "/"'));
+
+/** Who may decide an approval, by Slack user id (never by name: names can be changed by anyone). */
+const approverSchema = z.object({
+  slackUserId: z.string().check(z.regex(/^[UW][A-Z0-9]{2,}$/, 'a Slack user id such as U0123ABCD')),
+  name: z.string().check(z.minLength(1)),
+  /** How this person appears as a commit author or AWS principal, for the no-self-approval rule. */
+  identities: z.optional(z.array(z.string().check(z.minLength(1)))),
+});
+
+const approvalRuleSchema = z.object({
+  pipelines: z.optional(z.array(z.string())),
+  stages: z.optional(z.array(z.string())),
+  actions: z.optional(z.array(z.string())),
+  environment: z.string().check(z.minLength(1)),
+  approvers: z.array(approverSchema),
+  /** The author of the change being shipped may not approve it. */
+  noSelfApproval: z.optional(z.boolean()),
+});
+
 export const routingSchema = z
   .object({
     channels: z.record(z.string().check(z.regex(/^[a-z0-9-]+$/)), channelSchema),
@@ -44,6 +64,8 @@ export const routingSchema = z
     filters: z.optional(z.object({ codecommit: z.optional(codeCommitFilterSchema) })),
     /** Environment name → patterns of the deployment groups (and ECS services) that belong to it. */
     environments: z.optional(z.record(z.string().check(z.regex(/^[a-z0-9-]+$/)), z.array(z.string()))),
+    /** Approvals from Slack: the signing secret's SSM name and who may approve what. */
+    approvals: z.optional(z.object({ signingSecretParameter: ssmName, rules: z.array(approvalRuleSchema) })),
   })
   .check(
     z.refine(
@@ -57,3 +79,5 @@ export const routingSchema = z
 export type RoutingConfig = z.infer<typeof routingSchema>;
 export type Route = RoutingConfig['routes'][number];
 export type CodeCommitFilter = z.infer<typeof codeCommitFilterSchema>;
+export type ApprovalRule = z.infer<typeof approvalRuleSchema>;
+export type Approver = z.infer<typeof approverSchema>;

@@ -20,6 +20,8 @@ export const LIMITS = {
   confirmTitle: 100,
   confirmText: 300,
   confirmButton: 30,
+  inputLabel: 2000,
+  placeholder: 150,
   /** Slack answers `msg_blocks_too_long` well below the documented limits; stay under this total. */
   totalBlockText: 12000,
   fallbackText: 4000,
@@ -105,6 +107,20 @@ export function checkSlackLimits(message: SlackMessage): string[] {
         elements.forEach((element, i) => {
           checkElement(`${where}.elements[${i}]`, record(element));
         });
+        break;
+      }
+      case 'input': {
+        const label = record(block.label);
+        if (label.type !== 'plain_text') problems.push(`${where}: input label must be plain_text`);
+        measure(`${where}.label`, textOf(block.label), LIMITS.inputLabel);
+        const element = record(block.element);
+        if (element.placeholder !== undefined)
+          measure(`${where}.element.placeholder`, textOf(element.placeholder), LIMITS.placeholder);
+        if (typeof element.action_id === 'string' && element.action_id.length > LIMITS.actionId) {
+          problems.push(
+            `${where}.element.action_id: ${element.action_id.length} characters, limit ${LIMITS.actionId}`,
+          );
+        }
         break;
       }
       case 'divider':

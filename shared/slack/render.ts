@@ -3,8 +3,16 @@
  * Every payload fits Slack's limits (see limits.ts): long parts are cut visibly, never through a
  * link or a code fence.
  */
-import type { ActionsBlock, Button, ContextBlock, HeaderBlock, KnownBlock, SectionBlock } from '@slack/types';
-import type { Detail, Fact, Notice, Severity } from '../notice';
+import type {
+  ActionsBlock,
+  Button,
+  ContextBlock,
+  HeaderBlock,
+  InputBlock,
+  KnownBlock,
+  SectionBlock,
+} from '@slack/types';
+import type { Choice, Detail, Fact, Notice, Severity } from '../notice';
 import { LIMITS } from './limits';
 import type { SlackMessage } from './message';
 import { ELLIPSIS, escapeText, link, plural, safeUrl, truncate, truncateEscaped } from './text';
@@ -165,7 +173,25 @@ interface TailPart {
 /** Buttons and the footer, measured first so details know how much room is left. */
 function renderTail(notice: Notice): TailPart[] {
   const parts: TailPart[] = [];
-  const buttons: Button[] = notice.links
+  if (notice.comment) {
+    const block: InputBlock = {
+      type: 'input',
+      block_id: notice.comment.blockId,
+      optional: true,
+      label: { type: 'plain_text', text: truncate(notice.comment.label, 200) },
+      element: {
+        type: 'plain_text_input',
+        action_id: notice.comment.actionId,
+        max_length: 300,
+        ...(notice.comment.placeholder
+          ? { placeholder: { type: 'plain_text' as const, text: truncate(notice.comment.placeholder, 150) } }
+          : {}),
+      },
+    };
+    parts.push({ block, length: block.label.text.length });
+  }
+  const choices: Button[] = (notice.choices ?? []).slice(0, MAX_BUTTONS).map(renderChoice);
+  const links: Button[] = notice.links
     .filter((l) => l.url.length <= LIMITS.buttonUrl)
     .slice(0, MAX_BUTTONS)
     .map((l, i) => ({
@@ -174,6 +200,7 @@ function renderTail(notice: Notice): TailPart[] {
       url: l.url,
       action_id: `link-${i}`,
     }));
+  const buttons = [...choices, ...links];
   if (buttons.length > 0) {
     parts.push({
       block: { type: 'actions', elements: buttons } satisfies ActionsBlock,
@@ -195,6 +222,26 @@ function renderTail(notice: Notice): TailPart[] {
     });
   }
   return parts;
+}
+
+function renderChoice(choice: Choice): Button {
+  const button: Button = {
+    type: 'button',
+    text: { type: 'plain_text', text: truncate(choice.text, LIMITS.buttonText), emoji: true },
+    action_id: choice.actionId,
+    value: choice.value,
+  };
+  if (choice.style) button.style = choice.style;
+  if (choice.confirm) {
+    button.confirm = {
+      title: { type: 'plain_text', text: truncate(choice.confirm.title, LIMITS.confirmTitle) },
+      text: { type: 'plain_text', text: truncate(choice.confirm.text, LIMITS.confirmText) },
+      confirm: { type: 'plain_text', text: truncate(choice.confirm.confirm, LIMITS.confirmButton) },
+      deny: { type: 'plain_text', text: truncate(choice.confirm.deny, LIMITS.confirmButton) },
+    };
+    if (choice.style) button.confirm.style = choice.style;
+  }
+  return button;
 }
 
 /** The plain-text fallback: what notifications and screen readers say. */

@@ -1,7 +1,14 @@
 import { packagedFiles, packagedTemplate, STAGES } from '../helpers/packaged';
 import { validateTemplate } from './validate-template';
 
-const FUNCTIONS = ['codebuild', 'codecommit', 'codedeploy', 'codepipeline'];
+const FUNCTIONS = [
+  'codebuild',
+  'codecommit',
+  'codedeploy',
+  'codepipeline',
+  'approvalRequest',
+  'slackActions',
+];
 
 /** Shapes of secrets that must never be packaged: Slack webhooks, tokens, signing secrets. */
 const SECRET_PATTERNS = [

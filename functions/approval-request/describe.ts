@@ -1,0 +1,132 @@
+/**
+ * Pure: an approval notification (+ what is being shipped) → the approval request Notice, with
+ * Approve / Reject buttons (each asks for confirmation) and a comment box. The console link
+ * Herald shows is the pipeline's, never `approvalReviewLink`, whose URL carries the token.
+ */
+import {
+  APPROVE_ACTION,
+  COMMENT_ACTION,
+  COMMENT_BLOCK,
+  encodeButtonValue,
+  REJECT_ACTION,
+} from '../../shared/approvals';
+import { codePipelineExecutionUrl, codePipelineUrl } from '../../shared/aws/console-links';
+import type { Fact, Link, Notice } from '../../shared/notice';
+import type { ApprovalRule } from '../../shared/routing/schema';
+import { firstLine } from '../../shared/slack/text';
+import { parseAwsDate } from '../../shared/time';
+import type { ApprovalEnrichment } from './enrich';
+import type { ApprovalNotification } from './schema';
+
+export function utcMinute(date: Date): string {
+  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+export function describeApprovalRequest(
+  notification: ApprovalNotification,
+  enrichment: ApprovalEnrichment,
+  rule: ApprovalRule | undefined,
+): Notice {
+  const { region, approval } = notification;
+  const environment = rule?.environment;
+  const where = environment ?? `${approval.stageName} / ${approval.actionName}`;
+  const facts: Fact[] = [
+    { label: 'Pipeline', value: approval.pipelineName, url: codePipelineUrl(region, approval.pipelineName) },
+    { label: 'Waiting at', value: `${approval.stageName} / ${approval.actionName}` },
+  ];
+  const source = enrichment.revisions[0];
+  if (source?.id) {
+    const id = /^[0-9a-f]{40}$/.test(source.id) ? source.id.slice(0, 7) : source.id;
+    facts.push({
+      label: 'Ships',
+      value: source.summary ? `${id} · ${firstLine(source.summary)}` : id,
+      url: source.url,
+    });
+  }
+  const author = enrichment.author;
+  if (author?.name || author?.email)
+    facts.push({ label: 'Change by', value: author.name ?? author.email ?? '' });
+  const expires = parseAwsDate(approval.expires);
+  if (expires) facts.push({ label: 'Expires', value: utcMinute(expires) });
+  if (rule) {
+    facts.push({
+      label: 'Approvers',
+      value: `${rule.approvers.map((a) => a.name).join(', ') || 'nobody yet'}${rule.noSelfApproval ? ' (not the change author)' : ''}`,
+    });
+  }
+
+  const links: Link[] = [];
+  if (approval.externalEntityLink) links.push({ text: 'Review', url: approval.externalEntityLink });
+  links.push({
+    text: 'Open pipeline',
+    url: enrichment.executionId
+      ? codePipelineExecutionUrl(region, approval.pipelineName, enrichment.executionId)
+      : codePipelineUrl(region, approval.pipelineName),
+  });
+
+  const value = encodeButtonValue({
+    v: 1,
+    p: approval.pipelineName,
+    s: approval.stageName,
+    a: approval.actionName,
+    t: approval.token,
+    e: environment ?? '',
+    au: [author?.name, author?.email].filter((x): x is string => Boolean(x)).slice(0, 5),
+    x: expires?.toISOString(),
+  });
+  const target = environment ? `to ${environment}` : `past ${approval.stageName}`;
+
+  const context = ['CodePipeline', region];
+  if (!rule) context.push('No approval rule matches this action: nobody can approve it from Slack');
+  if (enrichment.problems.length > 0) context.push(`Not available: ${enrichment.problems.join(', ')}`);
+
+  const notice: Notice = {
+    source: 'approval',
+    kind: 'approval.requested',
+    severity: 'warning',
+    title: `Approval needed: ${approval.pipelineName} → ${where}`,
+    summary: approval.customData,
+    facts,
+    details: [],
+    links,
+    choices: [
+      {
+        text: 'Approve',
+        actionId: APPROVE_ACTION,
+        value,
+        style: 'primary',
+        confirm: {
+          title: 'Approve this release?',
+          text: `${approval.pipelineName} will continue ${target}. Your name and comment are recorded in CodePipeline.`,
+          confirm: 'Approve',
+          deny: 'Cancel',
+        },
+      },
+      {
+        text: 'Reject',
+        actionId: REJECT_ACTION,
+        value,
+        style: 'danger',
+        confirm: {
+          title: 'Reject this release?',
+          text: `${approval.pipelineName} will stop here. Your name and comment are recorded in CodePipeline.`,
+          confirm: 'Reject',
+          deny: 'Cancel',
+        },
+      },
+    ],
+    comment: {
+      blockId: COMMENT_BLOCK,
+      actionId: COMMENT_ACTION,
+      label: 'Comment (optional, recorded with your decision)',
+      placeholder: 'Checked the stage URL, looks good',
+    },
+    context,
+    correlation: {
+      pipeline: approval.pipelineName,
+      ...(enrichment.executionId ? { pipelineExecutionId: enrichment.executionId } : {}),
+    },
+  };
+  if (environment) notice.environment = environment;
+  return notice;
+}

@@ -1,0 +1,74 @@
+/**
+ * What is being shipped: the pipeline execution waiting at the approval (GetPipelineState), its
+ * source revisions (GetPipelineExecution), and for a CodeCommit source the commit's author
+ * (GetCommit), who may not approve where the no-self-approval rule applies.
+ */
+import type { CodeCommitClient } from '@aws-sdk/client-codecommit';
+import { GetCommitCommand } from '@aws-sdk/client-codecommit';
+import type { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import { GetPipelineExecutionCommand, GetPipelineStateCommand } from '@aws-sdk/client-codepipeline';
+import { awsErrorName } from '../../shared/aws/clients';
+import type { Log } from '../../shared/logger';
+import { commitMessageOf, type Revision } from '../codepipeline/enrich';
+import type { ApprovalNotification } from './schema';
+
+export interface ApprovalEnrichment {
+  executionId?: string;
+  revisions: Revision[];
+  author?: { name?: string; email?: string };
+  problems: string[];
+}
+
+export interface EnrichDeps {
+  codePipeline: Pick<CodePipelineClient, 'send'>;
+  codeCommit: Pick<CodeCommitClient, 'send'>;
+  log: Log;
+}
+
+/** The repository of a CodeCommit revision URL, in the old and the new console form. */
+export function repositoryOfRevisionUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  const match = /\/(?:repository|repositories)\/([^/?#]+)\/commit\//.exec(url);
+  return match?.[1] ? decodeURIComponent(match[1]) : undefined;
+}
+
+export async function enrichApproval(
+  notification: ApprovalNotification,
+  deps: EnrichDeps,
+): Promise<ApprovalEnrichment> {
+  const result: ApprovalEnrichment = { revisions: [], problems: [] };
+  const { pipelineName, stageName } = notification.approval;
+  const fail = (what: string) => (error: unknown) => {
+    result.problems.push(`${what} (${awsErrorName(error)})`);
+    deps.log.warn(`Reading ${what} failed; the request will say less`, { error: awsErrorName(error) });
+  };
+  await (async () => {
+    const state = await deps.codePipeline.send(new GetPipelineStateCommand({ name: pipelineName }));
+    const executionId = state.stageStates?.find((stage) => stage.stageName === stageName)?.latestExecution
+      ?.pipelineExecutionId;
+    if (!executionId) return;
+    result.executionId = executionId;
+    const { pipelineExecution } = await deps.codePipeline.send(
+      new GetPipelineExecutionCommand({ pipelineName, pipelineExecutionId: executionId }),
+    );
+    result.revisions = (pipelineExecution?.artifactRevisions ?? []).map((revision) => ({
+      artifact: revision.name,
+      id: revision.revisionId,
+      summary: commitMessageOf(revision.revisionSummary),
+      url: revision.revisionUrl,
+    }));
+  })().catch(fail('pipeline execution'));
+
+  const source = result.revisions[0];
+  const repository = repositoryOfRevisionUrl(source?.url);
+  if (source?.id && repository) {
+    await deps.codeCommit
+      .send(new GetCommitCommand({ repositoryName: repository, commitId: source.id }))
+      .then(({ commit }) => {
+        result.author = { name: commit?.author?.name, email: commit?.author?.email };
+      })
+      .catch(fail('commit author'));
+  }
+  result.problems.sort();
+  return result;
+}

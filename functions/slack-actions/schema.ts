@@ -1,0 +1,45 @@
+/**
+ * The Slack interactivity request: `application/x-www-form-urlencoded` with one `payload` field
+ * holding JSON. Only `block_actions` from Herald's buttons mean anything here.
+ * https://api.slack.com/reference/interaction-payloads/block-actions
+ */
+import * as z from 'zod/mini';
+
+export const blockActionsSchema = z.object({
+  type: z.literal('block_actions'),
+  user: z.object({
+    id: z.string().check(z.regex(/^[UW][A-Z0-9]{2,}$/)),
+    username: z.optional(z.string()),
+    name: z.optional(z.string()),
+  }),
+  response_url: z.optional(z.string()),
+  actions: z
+    .array(z.object({ action_id: z.string(), value: z.optional(z.string()), type: z.optional(z.string()) }))
+    .check(z.minLength(1)),
+  message: z.optional(z.object({ text: z.optional(z.string()), blocks: z.optional(z.array(z.unknown())) })),
+  state: z.optional(
+    z.object({
+      values: z.optional(
+        z.record(z.string(), z.record(z.string(), z.object({ value: z.optional(z.nullable(z.string())) }))),
+      ),
+    }),
+  ),
+});
+
+export type BlockActions = z.infer<typeof blockActionsSchema>;
+
+/** Both API Gateway shapes: HTTP API (v2) and REST API (v1). */
+export interface HttpRequest {
+  version?: string;
+  httpMethod?: string;
+  requestContext?: { http?: { method?: string } };
+  headers?: Record<string, string | undefined> | null;
+  body?: string | null;
+  isBase64Encoded?: boolean;
+}
+
+export interface HttpResponse {
+  statusCode: number;
+  headers?: Record<string, string>;
+  body: string;
+}
