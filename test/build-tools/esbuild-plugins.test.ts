@@ -1,0 +1,143 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+
+// The plugin file is plain CommonJS so that serverless-esbuild can load it.
+const plugins = require('../../build-tools/esbuild-plugins.js') as import('esbuild').Plugin[] & {
+  slimSchemas(source: string): string;
+};
+
+const ROOT = join(__dirname, '..', '..');
+
+/** A bundle of real SDK clients, built the way serverless.yml builds the functions. */
+async function bundleClients(dir: string, withPlugins: boolean): Promise<string> {
+  const entry = join(dir, 'entry.ts');
+  writeFileSync(
+    entry,
+    `
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetCommitCommand, CodeCommitClient } from '@aws-sdk/client-codecommit';
+const config = (endpoint: string) => ({ endpoint, region: 'eu-west-1', maxAttempts: 1,
+  credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' } });
+export const getParameter = (endpoint: string, Name: string) =>
+  new SSMClient(config(endpoint)).send(new GetParameterCommand({ Name, WithDecryption: true }));
+export const getCommit = (endpoint: string) =>
+  new CodeCommitClient(config(endpoint)).send(new GetCommitCommand({ repositoryName: 'r', commitId: 'c' }));
+`,
+  );
+  const outfile = join(dir, withPlugins ? 'slim.js' : 'plain.js');
+  await build({
+    entryPoints: [entry],
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    mainFields: ['module', 'main'],
+    outfile,
+    absWorkingDir: ROOT,
+    nodePaths: [join(ROOT, 'node_modules')],
+    plugins: withPlugins ? plugins : [],
+    logLevel: 'silent',
+  });
+  return outfile;
+}
+
+/** Runs a script in a child Node process; the test's server keeps answering meanwhile. */
+function runNode(script: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['-e', script], { env: { PATH: process.env.PATH } }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`${error.message}\n${stderr}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+let server: Server;
+let endpoint: string;
+let dir: string;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const target = String(req.headers['x-amz-target']);
+      res.setHeader('content-type', 'application/x-amz-json-1.1');
+      if (target === 'AmazonSSM.GetParameter') {
+        res.end(JSON.stringify({ Parameter: { Name: '/p', Value: 'v', Type: 'SecureString', LastModifiedDate: 1795183661 } }));
+      } else if (target === 'CodeCommit_20150413.GetCommit') {
+        res.statusCode = 400;
+        res.end(JSON.stringify({ __type: 'CommitIdDoesNotExistException', message: 'no such commit' }));
+      } else {
+        res.statusCode = 500;
+        res.end('{}');
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  dir = mkdtempSync(join(tmpdir(), 'herald-plugins-'));
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('slimSdkSchemas', () => {
+  it('removes modeled error registrations and literalises computed keys, keeping the base exception', () => {
+    const source = [
+      'const _xN = "xmlName";',
+      'const _s_registry = new TypeRegistry(_s);',
+      '_s_registry.registerError(SSMServiceException$, SSMServiceException);',
+      'export var ParameterNotFound$ = [-3, n0, _PNF, { [_e]: _c, [_xN]: `x` }, [_M], [0]];',
+      'n0_registry.registerError(ParameterNotFound$, ParameterNotFound);',
+      '',
+    ].join('\n');
+
+    expect(plugins.slimSchemas(source)).toBe(
+      [
+        'const _xN = "xmlName";',
+        'const _s_registry = new TypeRegistry(_s);',
+        '_s_registry.registerError(SSMServiceException$, SSMServiceException);',
+        'export var ParameterNotFound$ = [-3, n0, _PNF, { [_e]: _c, "xmlName": `x` }, [_M], [0]];',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('makes the SDK clients much smaller', async () => {
+    const plain = readFileSync(await bundleClients(dir, false)).length;
+    const slim = readFileSync(await bundleClients(dir, true)).length;
+
+    expect(slim).toBeLessThan(plain - 100 * 1024);
+  });
+
+  it('keeps answers parsed, dates included, and errors named as AWS named them', async () => {
+    const bundle = await bundleClients(dir, true);
+    // The bundle runs in its own Node process: Jest's VM cannot run the SDK's dynamic imports.
+    const script = `
+      const clients = require(${JSON.stringify(bundle)});
+      (async () => {
+        const answer = await clients.getParameter(${JSON.stringify(endpoint)}, '/p');
+        const error = await clients.getCommit(${JSON.stringify(endpoint)}).catch((e) => e);
+        console.log(JSON.stringify({
+          value: answer.Parameter.Value,
+          modified: answer.Parameter.LastModifiedDate.toISOString(),
+          error: { name: error.name, message: error.message, status: error.$metadata.httpStatusCode },
+        }));
+      })();`;
+
+    const output = await runNode(script);
+
+    expect(JSON.parse(output)).toEqual({
+      value: 'v',
+      modified: '2026-11-20T14:07:41.000Z',
+      error: { name: 'CommitIdDoesNotExistException', message: 'no such commit', status: 400 },
+    });
+  });
+});
