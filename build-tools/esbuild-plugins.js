@@ -13,7 +13,7 @@
  * It also writes computed keys made of the file's own string constants (`{ [_xN]: … }`) as the
  * literal keys they stand for: esbuild must assume a computed key may have side effects, so it
  * would otherwise keep every schema of the service. Together: 430 KB → 281 KB for `codebuild`.
- * test/build/esbuild-plugins.test.ts proves a slimmed client still parses answers and errors.
+ * test/build-tools/esbuild-plugins.test.ts proves a slimmed client still parses answers and errors.
  */
 const { readFile } = require('node:fs/promises');
 
