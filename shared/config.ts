@@ -10,6 +10,7 @@ const envSchema = z.object({
   SLACK_WEBHOOK_URL: z.optional(z.url({ protocol: /^https?$/ })),
   SLACK_SIGNING_SECRET: z.optional(z.string().check(z.minLength(8))),
   AWS_ENDPOINT_URL: z.optional(z.url()),
+  HERALD_FLOOD_TABLE: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.-]{3,255}$/))),
 });
 
 export interface HeraldConfig {
@@ -18,6 +19,8 @@ export interface HeraldConfig {
   /** Local runs, tests and one-channel setups: every message goes here, SSM is not read. */
   webhookOverride?: string;
   signingSecretOverride?: string;
+  /** DynamoDB table of the ECS flood gate; without it every ECS alert is sent. */
+  floodTable?: string;
 }
 
 export class ConfigError extends Error {
@@ -39,6 +42,7 @@ export function readConfig(env: NodeJS.ProcessEnv): HeraldConfig {
     stage: env_.HERALD_STAGE,
     webhookOverride: env_.SLACK_WEBHOOK_URL,
     signingSecretOverride: env_.SLACK_SIGNING_SECRET,
+    floodTable: env_.HERALD_FLOOD_TABLE,
   };
 }
 

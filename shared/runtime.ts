@@ -4,6 +4,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { ssmClient } from './aws/clients';
+import { ssmParameterReader } from './aws/secrets';
 import { getConfig, type HeraldConfig } from './config';
 import { type Log, logger } from './logger';
 import type { Notice, Source } from './notice';
@@ -12,7 +13,7 @@ import { publish } from './publish';
 import { loadRouting } from './routing/load';
 import { routeNotice } from './routing/route';
 import type { RoutingConfig } from './routing/schema';
-import { createWebhookResolver, ssmParameterReader, type WebhookResolver } from './slack/webhooks';
+import { createWebhookResolver, type WebhookResolver } from './slack/webhooks';
 
 /** Time kept back from the Lambda's budget so that a failure is logged before the timeout. */
 export const SAFETY_MARGIN_MS = 1500;
@@ -38,7 +39,7 @@ export function createRuntime(context: Pick<Context, 'getRemainingTimeInMillis'>
   const webhookFor = createWebhookResolver({
     routing,
     override: config.webhookOverride,
-    readParameter: ssmParameterReader({ awsSdkV3Client: ssmClient() }),
+    readParameter: ssmParameterReader(ssmClient()),
   });
   return {
     config,
@@ -81,13 +82,14 @@ export async function publishRejected(source: Source, rejected: Rejected[], runt
 
 /**
  * Route first, enrich only if the notice goes somewhere. `draft` is the notice described from the
- * event alone (routing needs nothing more); `complete` does the AWS reads and describes it again.
+ * event alone (routing needs nothing more); `complete` does the AWS reads and describes it again,
+ * or returns nothing when, having looked, there is nothing to send.
  * The webhook secrets are read while `complete` runs.
  */
 export async function notify(
   runtime: Runtime,
   draft: Notice,
-  complete: () => Promise<Notice>,
+  complete: () => Promise<Notice | undefined>,
 ): Promise<void> {
   const { channels } = routeNotice(draft, runtime.routing);
   if (channels.length === 0) {
@@ -95,5 +97,7 @@ export async function notify(
     return;
   }
   Promise.all(channels.map(runtime.webhookFor)).catch(() => undefined);
-  await publish(await complete(), runtime);
+  // `complete` may decide there is nothing to say after all (the ECS flood gate folds repeats).
+  const notice = await complete();
+  if (notice) await publish(notice, runtime);
 }

@@ -9,6 +9,7 @@ import { PutApprovalResultCommand } from '@aws-sdk/client-codepipeline';
 import type { Context } from 'aws-lambda';
 import { decodeButtonValue, ruleFor } from '../../shared/approvals';
 import { awsErrorName, codePipelineDecisionClient, ssmClient } from '../../shared/aws/clients';
+import { ssmParameterReader } from '../../shared/aws/secrets';
 import { getConfig } from '../../shared/config';
 import { logger } from '../../shared/logger';
 import { withHerald } from '../../shared/middleware';
@@ -17,7 +18,6 @@ import { loadRouting } from '../../shared/routing/load';
 import { deliver } from '../../shared/slack/deliver';
 import type { SlackMessage } from '../../shared/slack/message';
 import { header, verifySlackSignature } from '../../shared/slack/signature';
-import { ssmParameterReader } from '../../shared/slack/webhooks';
 import {
   authorise,
   commentOf,
@@ -53,7 +53,7 @@ async function signingSecret(): Promise<string | undefined> {
   if (config.signingSecretOverride) return config.signingSecretOverride;
   const name = loadRouting(config.stage).approvals?.signingSecretParameter;
   if (!name) return undefined;
-  const value = await ssmParameterReader({ awsSdkV3Client: ssmClient() })(name);
+  const value = await ssmParameterReader(ssmClient())(name);
   return value && value.length >= 8 ? value : undefined;
 }
 

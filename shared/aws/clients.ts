@@ -8,6 +8,7 @@ import { CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { CodeCommitClient } from '@aws-sdk/client-codecommit';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { getConfig } from '../config';
@@ -26,6 +27,7 @@ let codeDeploy: CodeDeployClient | undefined;
 let ecs: ECSClient | undefined;
 let codePipeline: CodePipelineClient | undefined;
 let decisions: CodePipelineClient | undefined;
+let dynamo: DynamoDBClient | undefined;
 
 export function codeBuildClient(): CodeBuildClient {
   codeBuild ??= new CodeBuildClient(options());
@@ -65,6 +67,11 @@ export function codePipelineDecisionClient(): CodePipelineClient {
     requestHandler: { requestTimeout: 1800, connectionTimeout: 600 },
   });
   return decisions;
+}
+
+export function dynamoClient(): DynamoDBClient {
+  dynamo ??= new DynamoDBClient(options());
+  return dynamo;
 }
 
 export function ssmClient(): SSMClient {

@@ -60,3 +60,11 @@ export function codeDeployGroupUrl(region: string, application: string, group: s
 export function codePipelineExecutionUrl(region: string, pipeline: string, executionId: string): string {
   return `${consoleOrigin(region)}/codesuite/codepipeline/pipelines/${enc(pipeline)}/executions/${enc(executionId)}/timeline?region=${region}`;
 }
+
+export function ecsTaskUrl(region: string, cluster: string, taskId: string): string {
+  return `${consoleOrigin(region)}/ecs/v2/clusters/${enc(cluster)}/tasks/${enc(taskId)}/configuration?region=${region}`;
+}
+
+export function ecsServiceUrl(region: string, cluster: string, service: string): string {
+  return `${consoleOrigin(region)}/ecs/v2/clusters/${enc(cluster)}/services/${enc(service)}/health?region=${region}`;
+}

@@ -56,6 +56,16 @@ const approvalRuleSchema = z.object({
   noSelfApproval: z.optional(z.boolean()),
 });
 
+/** ECS noise controls, per cluster and service (`*` as a wildcard); the first match wins. */
+const ecsServiceSchema = z.object({
+  cluster: z.optional(z.string()),
+  service: z.optional(z.string()),
+  /** At most one message per service per window; what else comes is counted and folded in. */
+  windowMinutes: z.optional(z.number().check(z.minimum(0), z.maximum(1440))),
+  spotInterruptions: z.optional(z.boolean()),
+  userStops: z.optional(z.boolean()),
+});
+
 export const routingSchema = z
   .object({
     channels: z.record(z.string().check(z.regex(/^[a-z0-9-]+$/)), channelSchema),
@@ -64,6 +74,7 @@ export const routingSchema = z
     filters: z.optional(z.object({ codecommit: z.optional(codeCommitFilterSchema) })),
     /** Environment name → patterns of the deployment groups (and ECS services) that belong to it. */
     environments: z.optional(z.record(z.string().check(z.regex(/^[a-z0-9-]+$/)), z.array(z.string()))),
+    ecs: z.optional(z.object({ services: z.optional(z.array(ecsServiceSchema)) })),
     /** Approvals from Slack: the signing secret's SSM name and who may approve what. */
     approvals: z.optional(z.object({ signingSecretParameter: ssmName, rules: z.array(approvalRuleSchema) })),
   })
@@ -81,3 +92,4 @@ export type Route = RoutingConfig['routes'][number];
 export type CodeCommitFilter = z.infer<typeof codeCommitFilterSchema>;
 export type ApprovalRule = z.infer<typeof approvalRuleSchema>;
 export type Approver = z.infer<typeof approverSchema>;
+export type EcsServiceSettings = z.infer<typeof ecsServiceSchema>;

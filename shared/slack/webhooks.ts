@@ -3,7 +3,7 @@
  * for five minutes per container), or come from `SLACK_WEBHOOK_URL` in local runs and tests. A
  * missing or unusable secret fails the invocation so Lambda retries; it never posts to an empty URL.
  */
-import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import { clearSecretCacheForTests, type ParameterReader } from '../aws/secrets';
 import type { RoutingConfig } from '../routing/schema';
 
 export type WebhookResolver = (channel: string) => Promise<string>;
@@ -12,21 +12,7 @@ export class WebhookConfigError extends Error {
   override name = 'WebhookConfigError';
 }
 
-export const WEBHOOK_CACHE_SECONDS = 300;
-
-export type ParameterReader = (name: string) => Promise<string | undefined>;
-
-let provider: SSMProvider | undefined;
-
-/** Reads a SecureString through Powertools' SSM provider (one per container, cached). */
-export function ssmParameterReader(client: ConstructorParameters<typeof SSMProvider>[0]): ParameterReader {
-  provider ??= new SSMProvider(client);
-  const ssm = provider;
-  return async (name) => {
-    const value = await ssm.get(name, { decrypt: true, maxAge: WEBHOOK_CACHE_SECONDS });
-    return typeof value === 'string' ? value : undefined;
-  };
-}
+export type { ParameterReader } from '../aws/secrets';
 
 /** https, or http on the loopback interface (local stand-ins in tests and local runs). */
 function isUsableWebhook(value: string): boolean {
@@ -41,7 +27,7 @@ function isUsableWebhook(value: string): boolean {
 
 /** Tests change SSM answers between cases; the container-wide cache must not carry them over. */
 export function resetWebhookCacheForTests(): void {
-  provider = undefined;
+  clearSecretCacheForTests();
 }
 
 export function createWebhookResolver(options: {
@@ -62,9 +48,7 @@ export function createWebhookResolver(options: {
     try {
       value = await readParameter(name);
     } catch (error) {
-      // Powertools wraps the SDK error; its cause names what AWS said (ParameterNotFound, AccessDenied…).
-      const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-      const why = cause instanceof Error ? cause.name : 'UnknownError';
+      const why = error instanceof Error ? error.name : 'UnknownError';
       throw new WebhookConfigError(
         `Cannot read the webhook of channel "${channel}" from SSM parameter ${name}: ${why}`,
       );

@@ -50,10 +50,15 @@ export const getCommit = (endpoint: string) =>
 /** Runs a script in a child Node process; the test's server keeps answering meanwhile. */
 function runNode(script: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['-e', script], { env: { PATH: process.env.PATH } }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${error.message}\n${stderr}`));
-      else resolve(stdout);
-    });
+    execFile(
+      process.execPath,
+      ['-e', script],
+      { env: { PATH: process.env.PATH } },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`${error.message}\n${stderr}`));
+        else resolve(stdout);
+      },
+    );
   });
 }
 
@@ -68,7 +73,11 @@ beforeAll(async () => {
       const target = String(req.headers['x-amz-target']);
       res.setHeader('content-type', 'application/x-amz-json-1.1');
       if (target === 'AmazonSSM.GetParameter') {
-        res.end(JSON.stringify({ Parameter: { Name: '/p', Value: 'v', Type: 'SecureString', LastModifiedDate: 1795183661 } }));
+        res.end(
+          JSON.stringify({
+            Parameter: { Name: '/p', Value: 'v', Type: 'SecureString', LastModifiedDate: 1795183661 },
+          }),
+        );
       } else if (target === 'CodeCommit_20150413.GetCommit') {
         res.statusCode = 400;
         res.end(JSON.stringify({ __type: 'CommitIdDoesNotExistException', message: 'no such commit' }));

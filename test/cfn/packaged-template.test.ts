@@ -6,6 +6,7 @@ const FUNCTIONS = [
   'codecommit',
   'codedeploy',
   'codepipeline',
+  'ecs',
   'approvalRequest',
   'slackActions',
 ];

@@ -1,13 +1,6 @@
 import { CodePipelineClient, PutApprovalResultCommand } from '@aws-sdk/client-codepipeline';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { type SlackServer, startSlackServer } from '../../../dev/slack-receiver';
-import { createSlackActionsHandler } from '../../../functions/slack-actions/handler';
-import { REJECT_ACTION } from '../../../shared/approvals';
-import { resetConfigForTests } from '../../../shared/config';
-import { ROUTING_FILES } from '../../../shared/routing/load';
-import { resetWebhookCacheForTests } from '../../../shared/slack/webhooks';
-import { captureLogs, lambdaContext } from '../../helpers/lambda';
 import {
   APPROVAL,
   CLICK_TIME,
@@ -15,7 +8,14 @@ import {
   clickPayload,
   signedRequest,
   TEST_SIGNING_SECRET,
-} from '../../helpers/slack-interaction';
+} from '../../../dev/slack-interaction';
+import { type SlackServer, startSlackServer } from '../../../dev/slack-receiver';
+import { createSlackActionsHandler } from '../../../functions/slack-actions/handler';
+import { REJECT_ACTION } from '../../../shared/approvals';
+import { resetConfigForTests } from '../../../shared/config';
+import { ROUTING_FILES } from '../../../shared/routing/load';
+import { resetWebhookCacheForTests } from '../../../shared/slack/webhooks';
+import { captureLogs, lambdaContext } from '../../helpers/lambda';
 import { assertSlackLimits } from '../../helpers/slack-limits';
 
 const codePipeline = mockClient(CodePipelineClient);

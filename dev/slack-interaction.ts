@@ -1,17 +1,17 @@
 /**
- * Builds Slack interactivity requests as API Gateway hands them to Lambda, signed with a test
- * secret the way Slack signs them (v0 HMAC-SHA256 over the raw body).
+ * Builds Slack interactivity requests as API Gateway hands them to Lambda (tests, bench, preview),
+ * signed with a test secret the way Slack signs them (v0 HMAC-SHA256 over the raw body).
  */
 
-import type { HttpRequest } from '../../functions/slack-actions/schema';
+import type { HttpRequest } from '../functions/slack-actions/schema';
 import {
   APPROVE_ACTION,
   type ButtonValue,
   COMMENT_ACTION,
   COMMENT_BLOCK,
   encodeButtonValue,
-} from '../../shared/approvals';
-import { signBody } from '../../shared/slack/signature';
+} from '../shared/approvals';
+import { signBody } from '../shared/slack/signature';
 
 export const TEST_SIGNING_SECRET = 'test-signing-secret-not-a-real-one';
 export const CLICK_TIME = 1795187400; // 2026-11-20T15:10:00Z

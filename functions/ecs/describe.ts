@@ -1,0 +1,220 @@
+/**
+ * Pure: an ECS alert (+ where its logs are, + what the flood gate folded) → Notice.
+ */
+import { parseArn } from '../../shared/aws/arn';
+import { ecsServiceUrl, ecsTaskUrl, logStreamUrl } from '../../shared/aws/console-links';
+import type { Detail, Fact, Link, Notice, Severity } from '../../shared/notice';
+import { parseAwsDate } from '../../shared/time';
+import type { TaskDefinitionLogs } from './enrich';
+import type { FoldedRun } from './flood';
+import type { DeploymentEvent, ServiceActionEvent, TaskEvent } from './schema';
+import { clusterName, serviceOf } from './schema';
+
+const TITLES: Record<string, string> = {
+  'task.crashed': 'Task crashed',
+  'task.out-of-memory': 'Task ran out of memory',
+  'task.health-check-failed': 'Task failed its health checks',
+  'task.failed-to-start': 'Task failed to start',
+  'task.spot-interrupted': 'Spot task interrupted',
+  'task.stopped-by-user': 'Task stopped by a user',
+  'task.stopped': 'Task stopped',
+  'deployment.failed': 'ECS deployment failed',
+  'service.placement-failed': 'Tasks cannot be placed',
+  'service.start-impaired': 'Tasks keep failing to start',
+};
+
+export interface Folding {
+  folded: number;
+  since?: string;
+}
+
+function foldedText(folding: Folding | undefined): string | undefined {
+  if (!folding || folding.folded <= 0) return undefined;
+  const since = parseAwsDate(folding.since);
+  return `${folding.folded} more alert${folding.folded === 1 ? '' : 's'} for this service ${folding.folded === 1 ? 'was' : 'were'} folded${since ? ` since ${since.toISOString().slice(11, 16)} UTC` : ''}.`;
+}
+
+/** `service:shop-api` → `shop-api`; standalone tasks are named by their family. */
+export function serviceOfTask(event: TaskEvent): string {
+  const group = event.detail.group ?? '';
+  if (group.startsWith('service:')) return group.slice('service:'.length);
+  return group || taskDefinitionOf(event.detail.taskDefinitionArn);
+}
+
+export function taskDefinitionOf(arn: string): string {
+  return parseArn(arn)?.resource.replace(/^task-definition\//, '') ?? arn;
+}
+
+export function describeTask(
+  event: TaskEvent,
+  kind: string,
+  logs: TaskDefinitionLogs | undefined,
+  options: { environment?: string; folding?: Folding; problems?: string[] } = {},
+): Notice {
+  const d = event.detail;
+  const { region, account } = event;
+  const cluster = clusterName(d.clusterArn) ?? 'unknown';
+  const service = serviceOfTask(event);
+  const taskId = d.taskArn.split('/').pop() ?? d.taskArn;
+  const containers = d.containers ?? [];
+  const failing =
+    containers.find((c) => typeof c.exitCode === 'number' && c.exitCode !== 0) ??
+    containers.find((c) => c.reason) ??
+    containers.find((c) => logs?.essential.includes(c.name)) ??
+    containers[0];
+
+  const facts: Fact[] = [];
+  if (options.environment) facts.push({ label: 'Environment', value: options.environment });
+  facts.push(
+    { label: 'Cluster', value: cluster },
+    {
+      label: 'Service',
+      value: service,
+      url: d.group?.startsWith('service:') ? ecsServiceUrl(region, cluster, service) : undefined,
+    },
+    { label: 'Task definition', value: taskDefinitionOf(d.taskDefinitionArn) },
+    { label: 'Task', value: taskId.slice(0, 12), url: ecsTaskUrl(region, cluster, taskId), code: true },
+  );
+  if (d.stopCode) facts.push({ label: 'Stop code', value: d.stopCode, code: true });
+  const launch = [d.launchType, d.capacityProviderName].filter(Boolean).join(' · ');
+  if (launch) facts.push({ label: 'Capacity', value: launch });
+  const started = parseAwsDate(d.startedAt);
+  const stopped = parseAwsDate(d.stoppedAt);
+  if (started && stopped && stopped >= started) {
+    const seconds = Math.round((stopped.getTime() - started.getTime()) / 1000);
+    facts.push({
+      label: 'Ran for',
+      value: seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 60)} min`,
+    });
+  }
+
+  const details: Detail[] = [];
+  if (containers.length > 0) {
+    details.push({
+      type: 'list',
+      label: 'Containers',
+      noun: 'container',
+      items: containers.map((c) => ({
+        code: c.name,
+        text: [
+          typeof c.exitCode === 'number'
+            ? `exit ${c.exitCode}`
+            : (c.lastStatus?.toLowerCase() ?? 'no exit code'),
+          c.reason,
+          c.healthStatus && c.healthStatus !== 'UNKNOWN'
+            ? `health ${c.healthStatus.toLowerCase()}`
+            : undefined,
+        ]
+          .filter(Boolean)
+          .join(' — '),
+      })),
+    });
+  }
+
+  const links: Link[] = [];
+  const containerLogs = failing ? logs?.containers[failing.name] : undefined;
+  if (failing && containerLogs?.streamPrefix) {
+    links.push({
+      text: `Logs of ${failing.name}`,
+      url: logStreamUrl(
+        containerLogs.region ?? region,
+        containerLogs.group,
+        `${containerLogs.streamPrefix}/${failing.name}/${taskId}`,
+      ),
+    });
+  }
+  links.push({ text: 'Open task', url: ecsTaskUrl(region, cluster, taskId) });
+  if (d.group?.startsWith('service:'))
+    links.push({ text: 'Open service', url: ecsServiceUrl(region, cluster, service) });
+
+  const folded = foldedText(options.folding);
+  const cause = failing?.reason ? `${failing.name}: ${failing.reason}` : undefined;
+  const summary = [d.stoppedReason, cause && cause !== d.stoppedReason ? `(${cause})` : undefined, folded]
+    .filter(Boolean)
+    .join(' ');
+  const context = ['ECS', region, account];
+  if (options.problems?.length) context.push(`Not available: ${options.problems.join(', ')}`);
+
+  const notice: Notice = {
+    source: 'ecs',
+    kind,
+    severity: kind === 'task.spot-interrupted' || kind === 'task.stopped-by-user' ? 'warning' : 'failure',
+    title: `${TITLES[kind] ?? 'Task stopped'}: ${service}`,
+    summary: summary || undefined,
+    facts,
+    details,
+    links,
+    context,
+    correlation: { cluster, service, task: taskId },
+    occurredAt: parseAwsDate(d.stoppedAt ?? event.time)?.toISOString(),
+  };
+  if (options.environment) notice.environment = options.environment;
+  return notice;
+}
+
+export function describeServiceEvent(
+  event: DeploymentEvent | ServiceActionEvent,
+  kind: string,
+  options: { environment?: string; folding?: Folding } = {},
+): Notice {
+  const { region, account } = event;
+  const fromArn = serviceOf(event.resources?.[0]);
+  const cluster =
+    fromArn.cluster ??
+    ('clusterArn' in event.detail ? clusterName(event.detail.clusterArn) : undefined) ??
+    'unknown';
+  const service = fromArn.service ?? 'unknown';
+  const facts: Fact[] = [];
+  if (options.environment) facts.push({ label: 'Environment', value: options.environment });
+  facts.push(
+    { label: 'Cluster', value: cluster },
+    { label: 'Service', value: service, url: ecsServiceUrl(region, cluster, service) },
+    { label: 'Event', value: event.detail.eventName, code: true },
+  );
+  if ('deploymentId' in event.detail && event.detail.deploymentId) {
+    facts.push({ label: 'Deployment', value: event.detail.deploymentId, code: true });
+  }
+  const severity: Severity =
+    event.detail.eventType === 'ERROR' || kind === 'deployment.failed' ? 'failure' : 'warning';
+  const summary = [event.detail.reason, foldedText(options.folding)].filter(Boolean).join(' ');
+  const notice: Notice = {
+    source: 'ecs',
+    kind,
+    severity,
+    title: `${TITLES[kind] ?? event.detail.eventName}: ${service}`,
+    summary: summary || undefined,
+    facts,
+    details: [],
+    links: [{ text: 'Open service', url: ecsServiceUrl(region, cluster, service) }],
+    context: ['ECS', region, account],
+    correlation: { cluster, service },
+    occurredAt: parseAwsDate(
+      ('updatedAt' in event.detail ? event.detail.updatedAt : undefined) ?? event.time,
+    )?.toISOString(),
+  };
+  if (options.environment) notice.environment = options.environment;
+  return notice;
+}
+
+/** The scheduled sweep's one summary of a folded run nobody reported yet. */
+export function describeFoldedRun(run: FoldedRun): Notice {
+  const [cluster = 'unknown', service = run.key] = run.key.split('/');
+  const since = parseAwsDate(run.since);
+  const region = run.region ?? 'us-east-1';
+  return {
+    source: 'ecs',
+    kind: 'alerts.folded',
+    severity: 'warning',
+    title: `${run.folded} more ECS alert${run.folded === 1 ? '' : 's'}: ${service}`,
+    summary: `After the last message about ${service}, ${run.folded} more alert${run.folded === 1 ? '' : 's'} came${since ? ` from ${since.toISOString().slice(11, 16)} UTC on` : ''}; the last was ${run.lastKind ?? 'unknown'}.`,
+    facts: [
+      { label: 'Cluster', value: cluster },
+      { label: 'Service', value: service, url: ecsServiceUrl(region, cluster, service) },
+      { label: 'Folded', value: String(run.folded) },
+    ],
+    details: [],
+    links: [{ text: 'Open service', url: ecsServiceUrl(region, cluster, service) }],
+    context: ['ECS', region, 'Herald folds repeated alerts of one service into one message per window'],
+    correlation: { cluster, service },
+  };
+}
