@@ -9,6 +9,7 @@ import { checkSlackLimits } from '../shared/slack/limits';
 import type { SlackMessage } from '../shared/slack/message';
 import { type AwsStandIn, type RecordedResponses, startAwsStandIn } from './aws-stand-in';
 import { lambdaContext } from './lambda-context';
+import { TEST_SIGNING_SECRET } from './slack-interaction';
 import { type SlackServer, startSlackServer } from './slack-receiver';
 
 export const EVENTS_DIR = join(__dirname, '..', 'events');
@@ -76,12 +77,25 @@ export interface LocalRig {
  * Starts the receiver and the stand-in and points the run-time contract at them. With `sendTo`,
  * messages go to that webhook instead (a real Slack channel), SSM is not read.
  */
+/** `--send <https webhook URL>` or SLACK_WEBHOOK_URL: post to a real channel instead. */
+export function sendTarget(argv: string[]): string | undefined {
+  const index = argv.indexOf('--send');
+  if (index >= 0) {
+    const url = argv[index + 1];
+    if (!url?.startsWith('https://')) throw new Error('--send needs an https webhook URL');
+    return url;
+  }
+  return process.env.SLACK_WEBHOOK_URL || undefined;
+}
+
 export async function startLocalRig(options: { sendTo?: string } = {}): Promise<LocalRig> {
   const slack = await startSlackServer();
   const aws = await startAwsStandIn({ webhookUrl: slack.webhookUrl });
   Object.assign(process.env, {
     AWS_REGION: process.env.AWS_REGION ?? 'eu-west-1',
-    HERALD_STAGE: process.env.HERALD_STAGE ?? 'stage',
+    // The local routing file: demo approver, local secret names; refused inside Lambda.
+    HERALD_STAGE: process.env.HERALD_STAGE ?? 'local',
+    SLACK_SIGNING_SECRET: process.env.SLACK_SIGNING_SECRET || TEST_SIGNING_SECRET,
     AWS_ENDPOINT_URL: aws.url,
     AWS_ACCESS_KEY_ID: 'AKIDLOCALONLY',
     AWS_SECRET_ACCESS_KEY: 'local-only',

@@ -10,6 +10,7 @@ const envSchema = z.object({
   SLACK_WEBHOOK_URL: z.optional(z.url({ protocol: /^https?$/ })),
   SLACK_SIGNING_SECRET: z.optional(z.string().check(z.minLength(8))),
   AWS_ENDPOINT_URL: z.optional(z.url()),
+  AWS_LAMBDA_FUNCTION_NAME: z.optional(z.string()),
   HERALD_FLOOD_TABLE: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.-]{3,255}$/))),
 });
 
@@ -21,6 +22,8 @@ export interface HeraldConfig {
   signingSecretOverride?: string;
   /** DynamoDB table of the ECS flood gate; without it every ECS alert is sent. */
   floodTable?: string;
+  /** Running inside Lambda (not `npm start`, not a test). */
+  inLambda: boolean;
 }
 
 export class ConfigError extends Error {
@@ -43,6 +46,7 @@ export function readConfig(env: NodeJS.ProcessEnv): HeraldConfig {
     webhookOverride: env_.SLACK_WEBHOOK_URL,
     signingSecretOverride: env_.SLACK_SIGNING_SECRET,
     floodTable: env_.HERALD_FLOOD_TABLE,
+    inLambda: env_.AWS_LAMBDA_FUNCTION_NAME !== undefined,
   };
 }
 

@@ -35,7 +35,7 @@ export function resetRoutingForTests(): void {
 
 export function createRuntime(context: Pick<Context, 'getRemainingTimeInMillis'>): Runtime {
   const config = getConfig();
-  routing ??= loadRouting(config.stage);
+  routing ??= loadRouting(config.stage, undefined, config.inLambda);
   const webhookFor = createWebhookResolver({
     routing,
     override: config.webhookOverride,

@@ -51,7 +51,7 @@ export function isSlackResponseUrl(value: string | undefined): value is string {
 async function signingSecret(): Promise<string | undefined> {
   const config = getConfig();
   if (config.signingSecretOverride) return config.signingSecretOverride;
-  const name = loadRouting(config.stage).approvals?.signingSecretParameter;
+  const name = loadRouting(config.stage, undefined, config.inLambda).approvals?.signingSecretParameter;
   if (!name) return undefined;
   const value = await ssmParameterReader(ssmClient())(name);
   return value && value.length >= 8 ? value : undefined;
@@ -130,7 +130,10 @@ export function createSlackActionsHandler(deps: SlackActionsDeps = {}) {
     }
 
     const config = getConfig();
-    const rule = ruleFor({ pipeline: value.p, stage: value.s, action: value.a }, loadRouting(config.stage));
+    const rule = ruleFor(
+      { pipeline: value.p, stage: value.s, action: value.a },
+      loadRouting(config.stage, undefined, config.inLambda),
+    );
     const where = { pipeline: value.p, stage: value.s, action: value.a, user: payload.user.id };
     const answer = async (message: SlackMessage | undefined) => {
       if (!message) return;

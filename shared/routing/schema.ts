@@ -68,6 +68,8 @@ const ecsServiceSchema = z.object({
 
 export const routingSchema = z
   .object({
+    /** For `npm start` and tests only: refused inside Lambda (it names demo approvers). */
+    localOnly: z.optional(z.boolean()),
     channels: z.record(z.string().check(z.regex(/^[a-z0-9-]+$/)), channelSchema),
     routes: z.array(routeSchema),
     mute: z.optional(z.array(z.string().check(z.regex(KIND_PATTERN)))),

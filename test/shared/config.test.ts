@@ -14,7 +14,19 @@ describe('readConfig', () => {
       stage: 'prod',
       webhookOverride: 'http://127.0.0.1:9/services/T/B/x',
       signingSecretOverride: 'local-signing-secret',
+      floodTable: undefined,
+      inLambda: false,
     });
+  });
+
+  it('knows when it runs inside Lambda', () => {
+    expect(
+      readConfig({
+        AWS_REGION: 'eu-west-1',
+        HERALD_STAGE: 'prod',
+        AWS_LAMBDA_FUNCTION_NAME: 'herald-prod-ecs',
+      }).inLambda,
+    ).toBe(true);
   });
 
   it('treats empty variables as unset', () => {

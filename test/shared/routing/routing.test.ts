@@ -115,3 +115,15 @@ describe('the shipped routing files', () => {
     );
   });
 });
+
+describe('the local routing file', () => {
+  it('serves local runs', () => {
+    expect(loadRouting('local').approvals?.rules[0]?.approvers).toHaveLength(1);
+  });
+
+  it('is refused inside Lambda, where its demo approver must never count', () => {
+    expect(() => loadRouting('local', ROUTING_FILES, true)).toThrow(
+      'config/routing/local.json is for local runs only',
+    );
+  });
+});

@@ -1,0 +1,130 @@
+/**
+ * `npm start`: Herald's main job on this machine, with no AWS account and no Slack workspace.
+ * Serves a page on 127.0.0.1 showing every message Herald makes of the sample events, through the
+ * real handlers, with Slack on a local receiver and AWS on a local stand-in. Approve / Reject work:
+ * a click sends a signed interaction to the real slackActions handler. `npm start` runs this under
+ * `tsx watch`, so an edited formatter shows on the next reload.
+ * `npm start -- --send <webhook URL>` posts the messages to a real Slack channel instead, and exits.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { handler as slackActions } from '../functions/slack-actions/handler';
+import type { SlackMessage } from '../shared/slack/message';
+import { lambdaContext } from './lambda-context';
+import { html, renderMessage } from './preview/blockkit-html';
+import { renderPage } from './preview/page';
+import { type LocalRig, runAllSamples, type SampleResult, sendTarget, startLocalRig } from './samples';
+import { clickPayload, signedRequest } from './slack-interaction';
+
+const DEFAULT_PORT = 4400;
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
+}
+
+/** A click on Approve / Reject: signed like Slack signs it, handled by the real slackActions. */
+async function click(rig: LocalRig, last: SampleResult | undefined, body: Record<string, unknown>) {
+  const message = last?.messages[last.messages.length - 1];
+  if (!message) return { outcome: 'no message to click on' };
+  rig.aws.use({ 'CodePipeline_20150709.PutApprovalResult': { approvedAt: Date.now() / 1000 } });
+  const responsePath = `/actions/preview/${Date.now()}`;
+  const request = signedRequest(
+    clickPayload({
+      responseUrl: `${rig.slack.url}${responsePath}`,
+      actionId: String(body.actionId ?? ''),
+      value: String(body.value ?? ''),
+      comment: typeof body.comment === 'string' && body.comment ? body.comment : undefined,
+      blocks: message.blocks,
+    }),
+    { timestamp: Math.floor(Date.now() / 1000) },
+  );
+  const response = await slackActions(request, lambdaContext(6000, 'herald-local-slackActions'));
+  const answer = rig.slack.requests.find((r) => r.path === responsePath)?.json as SlackMessage | undefined;
+  if (!answer) return { outcome: `no update (HTTP ${(response as { statusCode?: number }).statusCode})` };
+  if (answer.response_type === 'ephemeral') return { outcome: 'ephemeral', ephemeral: answer.text };
+  if (last) last.messages = [...last.messages.slice(0, -1), answer];
+  return { outcome: answer.text, html: renderMessage(answer) };
+}
+
+export async function startPreview(
+  port = DEFAULT_PORT,
+): Promise<{ url: string; server: Server; rig: LocalRig }> {
+  const rig = await startLocalRig();
+  let results: SampleResult[] = [];
+  const server = createServer((req, res) => {
+    const reply = (status: number, type: string, body: string) => {
+      res.writeHead(status, { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-store' });
+      res.end(body);
+    };
+    (async () => {
+      if (req.method === 'GET' && (req.url === '/' || req.url?.startsWith('/?'))) {
+        results = await runAllSamples(rig);
+        reply(200, 'text/html', renderPage(results));
+      } else if (req.method === 'GET' && req.url === '/results.json') {
+        reply(
+          200,
+          'application/json',
+          JSON.stringify(
+            results.map((r) => ({
+              file: r.sample.file,
+              messages: r.messages,
+              silentReason: r.silentReason,
+              problems: r.problems,
+              error: r.error,
+            })),
+          ),
+        );
+      } else if (req.method === 'POST' && req.url === '/click') {
+        const body = await readJson(req);
+        const last = results.find((r) => r.sample.file === body.sample);
+        reply(200, 'application/json', JSON.stringify(await click(rig, last, body)));
+      } else {
+        reply(404, 'text/plain', 'not found');
+      }
+    })().catch((error: unknown) => {
+      reply(
+        500,
+        'text/html',
+        `<pre>${html(error instanceof Error ? (error.stack ?? error.message) : String(error))}</pre>`,
+      );
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      // Taken: any free port will do.
+      if (error.code === 'EADDRINUSE' && port !== 0) server.listen(0, '127.0.0.1', resolve);
+      else reject(error);
+    });
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  const { port: actual } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${actual}/`, server, rig };
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const sendTo = sendTarget(argv);
+  if (sendTo) {
+    const rig = await startLocalRig({ sendTo });
+    const results = await runAllSamples(rig);
+    await rig.close();
+    const failed = results.filter((r) => r.error);
+    for (const r of failed) console.error(`${r.sample.file}: ${r.error}`);
+    console.log(`Ran ${results.length} sample events; their messages went to the given webhook.`);
+    process.exitCode = failed.length > 0 ? 1 : 0;
+    return;
+  }
+  const portArg = argv.indexOf('--port');
+  const port = portArg >= 0 ? Number(argv[portArg + 1]) : Number(process.env.PORT ?? DEFAULT_PORT);
+  const { url } = await startPreview(port);
+  console.log(`Herald preview: ${url}`);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,112 @@
+/**
+ * The preview page: every sample event next to the message Herald makes of it, grouped by source,
+ * with the raw Block Kit and the event one click away and Slack's limits checked per message.
+ */
+import type { SampleResult } from '../samples';
+import { html, renderMessage } from './blockkit-html';
+
+const STYLE = `
+body { font: 15px/1.46 -apple-system, 'Segoe UI', Roboto, 'Nanum Gothic', sans-serif; margin: 0; background: #f4f4f5; color: #1d1c1d; }
+header.top { background: #3f0e40; color: #fff; padding: 14px 24px; position: sticky; top: 0; z-index: 2; }
+header.top h1 { margin: 0; font-size: 18px; } header.top p { margin: 4px 0 0; opacity: .8; font-size: 13px; }
+nav { margin-top: 6px; font-size: 13px; } nav a { color: #fff; margin-right: 12px; }
+main { padding: 16px 24px; max-width: 1400px; }
+h2 { margin: 28px 0 8px; font-size: 17px; text-transform: uppercase; letter-spacing: .04em; color: #616061; }
+.card { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 16px; background: #fff; border: 1px solid #ddd; border-radius: 8px; padding: 14px 16px; margin: 10px 0; }
+.card h3 { grid-column: 1 / -1; margin: 0; font: 600 13px/1.4 ui-monospace, Menlo, monospace; color: #616061; }
+.status { font-size: 12px; border-radius: 10px; padding: 1px 8px; margin-left: 8px; }
+.ok { background: #e3f3e8; color: #1d7a3a; } .bad { background: #fde3e3; color: #b3261e; } .quiet { background: #eee; color: #555; }
+.message { border-left: 4px solid #ddd; padding: 4px 0 4px 12px; }
+.header { font-weight: 800; font-size: 17px; margin: 4px 0 6px; }
+.section { margin: 6px 0; } .text { white-space: normal; word-break: break-word; }
+.fields { display: grid; grid-template-columns: 1fr 1fr; gap: 6px 16px; margin-top: 4px; } .field { word-break: break-word; }
+.context { color: #616061; font-size: 12.5px; margin: 6px 0; } .date { border-bottom: 1px dotted #999; }
+.actions { display: flex; flex-wrap: wrap; gap: 8px; margin: 8px 0; }
+.button { font: 600 13.5px/1 inherit; padding: 7px 12px; border: 1px solid #bbb; border-radius: 4px; background: #fff; color: #1d1c1d; text-decoration: none; cursor: pointer; }
+.button.primary { background: #007a5a; border-color: #007a5a; color: #fff; } .button.danger { background: #e01e5a; border-color: #e01e5a; color: #fff; }
+.input { display: block; margin: 8px 0; font-weight: 600; font-size: 13.5px; } .input input { display: block; width: 100%; max-width: 480px; margin-top: 4px; padding: 6px 8px; border: 1px solid #bbb; border-radius: 4px; font: inherit; }
+code { font: 12px ui-monospace, Menlo, monospace; background: #f6f6f6; border: 1px solid #e1e1e1; border-radius: 3px; padding: 0 3px; color: #c01343; }
+pre { font: 12px/1.5 ui-monospace, Menlo, monospace; background: #f8f8f8; border: 1px solid #e1e1e1; border-radius: 4px; padding: 8px; white-space: pre-wrap; word-break: break-all; margin: 4px 0; }
+a { color: #1264a3; } .mention { background: #fff3c2; color: #1264a3; border-radius: 3px; padding: 0 2px; }
+details { margin: 4px 0; font-size: 13px; } details pre { max-height: 420px; overflow: auto; }
+.silent { color: #616061; font-style: italic; } .problems { color: #b3261e; font-size: 13px; }
+.ephemeral { margin-top: 8px; padding: 8px 10px; background: #f8f8f8; border: 1px dashed #aaa; border-radius: 4px; font-size: 13.5px; }
+.ephemeral:empty { display: none; } .warnings { color: #8a5a00; font-size: 12.5px; }
+`;
+
+const SCRIPT = `
+document.addEventListener('click', async (event) => {
+  const button = event.target.closest('button[data-action-id]');
+  if (!button) return;
+  const card = button.closest('.card');
+  if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) return;
+  const input = card.querySelector('input[data-action-id]');
+  const answer = await fetch('/click', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ sample: card.dataset.sample, actionId: button.dataset.actionId, value: button.dataset.value, comment: input ? input.value : '' }),
+  }).then((r) => r.json());
+  if (answer.html) card.querySelector('.message').outerHTML = answer.html;
+  card.querySelector('.ephemeral').textContent = answer.ephemeral || (answer.html ? '' : answer.outcome || '');
+  card.dataset.outcome = answer.outcome || '';
+});
+`;
+
+function card(result: SampleResult): string {
+  const { sample } = result;
+  const problems = result.problems.flat();
+  let status: string;
+  let body: string;
+  if (result.error) {
+    status = '<span class="status bad">handler failed</span>';
+    body = `<div class="problems">${html(result.error)}</div>`;
+  } else if (result.messages.length === 0) {
+    status = '<span class="status quiet">silent</span>';
+    body = `<div class="silent">No message, on purpose: ${html(result.silentReason ?? 'nothing was posted')}</div>`;
+  } else {
+    status =
+      problems.length === 0
+        ? '<span class="status ok">within Slack limits</span>'
+        : '<span class="status bad">breaks Slack limits</span>';
+    body = result.messages.map(renderMessage).join('');
+  }
+  const json = result.messages.map((m) => JSON.stringify(m, null, 2)).join('\n\n');
+  return `<section class="card" id="${html(sample.file)}" data-sample="${html(sample.file)}" data-source="${html(sample.source)}" data-status="${result.error ? 'error' : result.messages.length > 0 ? 'message' : 'silent'}" data-problems="${problems.length}" data-silent-reason="${html(result.silentReason ?? '')}">
+  <h3>${html(sample.file)}${status}</h3>
+  <div>${body}<div class="ephemeral"></div>
+    ${problems.length ? `<ul class="problems">${problems.map((p) => `<li>${html(p)}</li>`).join('')}</ul>` : ''}
+    ${result.warnings.length ? `<div class="warnings">${result.warnings.map(html).join('<br>')}</div>` : ''}
+  </div>
+  <div>
+    <details><summary>Event</summary><pre>${html(JSON.stringify(sample.event, null, 2))}</pre></details>
+    ${json ? `<details><summary>Block Kit JSON</summary><pre>${html(json)}</pre></details>` : ''}
+    ${result.awsCalls.length ? `<details><summary>AWS reads (${result.awsCalls.length})</summary><pre>${html(result.awsCalls.join('\n'))}</pre></details>` : ''}
+  </div>
+</section>`;
+}
+
+export function renderPage(results: SampleResult[]): string {
+  const sources = [...new Set(results.map((r) => r.sample.source))];
+  const messages = results.reduce((n, r) => n + r.messages.length, 0);
+  const silent = results.filter((r) => r.messages.length === 0 && !r.error).length;
+  const broken = results.filter((r) => r.error || r.problems.some((p) => p.length > 0)).length;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Herald preview</title><style>${STYLE}</style></head>
+<body>
+<header class="top"><h1>Herald preview</h1>
+<p>${results.length} sample events from <code>events/</code> through the real handlers: ${messages} messages, ${silent} silent on purpose, ${broken} with problems. Reload after editing a formatter.</p>
+<nav>${sources.map((s) => `<a href="#source-${html(s)}">${html(s)}</a>`).join('')}</nav></header>
+<main>
+${sources
+  .map(
+    (source) =>
+      `<h2 id="source-${html(source)}">${html(source)}</h2>${results
+        .filter((r) => r.sample.source === source)
+        .map(card)
+        .join('\n')}`,
+  )
+  .join('\n')}
+</main>
+<script>${SCRIPT}</script>
+</body></html>`;
+}

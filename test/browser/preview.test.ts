@@ -1,0 +1,120 @@
+/// <reference lib="dom" />
+/**
+ * The preview in a real browser: headless Debian Chromium (playwright-core) opens the page that
+ * `npm start` serves, checks every sample, clicks Approve and saves a screenshot. Skipped, saying
+ * so, where Chromium is not installed; CI installs it and sets HERALD_REQUIRE_BROWSER=1, so there
+ * it cannot be skipped.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../dev/browser';
+
+const ROOT = join(__dirname, '..', '..');
+const available = existsSync(CHROMIUM);
+const required = process.env.HERALD_REQUIRE_BROWSER === '1';
+
+if (!available && !required) {
+  console.warn(`Browser test SKIPPED: no Chromium at ${CHROMIUM} (apt-get install -y chromium fonts-nanum).`);
+}
+
+const sampleCount = readdirSync(join(ROOT, 'events')).reduce(
+  (n, source) =>
+    n +
+    readdirSync(join(ROOT, 'events', source)).filter((f) => f.endsWith('.json') && !f.endsWith('.aws.json'))
+      .length,
+  0,
+);
+
+(available || required ? describe : describe.skip)('the preview in Chromium', () => {
+  let preview: ChildProcess;
+  let browser: Browser;
+  let page: Page;
+  let url: string;
+
+  beforeAll(async () => {
+    preview = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['dev/preview.ts', '--port', '0'], {
+      cwd: ROOT,
+      env: { ...process.env, HERALD_STAGE: 'local' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    url = await new Promise<string>((resolve, reject) => {
+      let output = '';
+      const timer = setTimeout(() => reject(new Error(`the preview did not start: ${output}`)), 60000);
+      const read = (chunk: Buffer) => {
+        output += chunk.toString('utf8');
+        const match = /Herald preview: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
+        if (match?.[1]) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      };
+      preview.stdout?.on('data', read);
+      preview.stderr?.on('data', read);
+    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(url, { timeout: 60000 });
+  }, 120000);
+
+  afterAll(async () => {
+    await browser?.close();
+    preview?.kill();
+  });
+
+  it('serves the page on 127.0.0.1 with every sample event as a message or a reasoned silence', async () => {
+    const cards = await page.$$eval('.card', (nodes) =>
+      nodes.map((n) => {
+        const el = n as HTMLElement;
+        return {
+          sample: el.dataset.sample,
+          status: el.dataset.status,
+          reason: el.dataset.silentReason,
+          problems: el.dataset.problems,
+        };
+      }),
+    );
+
+    expect(url.startsWith('http://127.0.0.1:')).toBe(true);
+    expect(cards).toHaveLength(sampleCount);
+    for (const card of cards) {
+      expect({ sample: card.sample, status: card.status }).toEqual({
+        sample: card.sample,
+        status: expect.stringMatching(/^(message|silent)$/),
+      });
+      if (card.status === 'silent')
+        expect({ sample: card.sample, reason: card.reason }).toEqual({
+          sample: card.sample,
+          reason: expect.stringMatching(/\w/),
+        });
+      expect({ sample: card.sample, problems: card.problems }).toEqual({
+        sample: card.sample,
+        problems: '0',
+      });
+    }
+  });
+
+  it('approves the approval request with a click and shows the outcome in place of the buttons', async () => {
+    const card = page.locator('.card[data-sample="events/approval/request.json"]');
+    page.once('dialog', (dialog) => dialog.accept());
+    await card.locator('input[data-action-id="herald-comment-input"]').fill('Checked on stage');
+
+    await card.locator('button[data-action-id="herald-approve"]').click();
+
+    await card.getByText('Approved').waitFor({ timeout: 15000 });
+    await expect(card.locator('.message').textContent()).resolves.toMatch(
+      /✔ Approved by @U0APPROVER at \d\d:\d\d UTC — Checked on stage/,
+    );
+    await expect(card.locator('button[data-action-id="herald-approve"]').count()).resolves.toBe(0);
+  });
+
+  it('saves a screenshot', async () => {
+    mkdirSync(join(ROOT, 'build'), { recursive: true });
+    const file = join(ROOT, 'build', 'preview.png');
+
+    await page.screenshot({ path: file, fullPage: false });
+
+    expect(existsSync(file)).toBe(true);
+  });
+});
