@@ -1,0 +1,143 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkKit } from '../../tools/kit-check';
+
+const KIT = join(__dirname, '..', '..', 'kit');
+const copies: string[] = [];
+
+/** A copy of the shipped kit with one file changed. */
+function broken(file: string, change: (text: string) => string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'herald-kit-'));
+  copies.push(dir);
+  cpSync(KIT, dir, { recursive: true });
+  writeFileSync(join(dir, file), change(readFileSync(join(dir, file), 'utf8')));
+  return dir;
+}
+
+function json(
+  change: (
+    definition: Record<string, unknown> & { containerDefinitions: Array<Record<string, unknown>> },
+  ) => void,
+) {
+  return (text: string) => {
+    const definition = JSON.parse(text);
+    change(definition);
+    return JSON.stringify(definition, null, 2);
+  };
+}
+
+afterAll(() => {
+  for (const dir of copies) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('kit:check', () => {
+  it('passes the shipped kit', () => {
+    expect(checkKit(KIT)).toEqual([]);
+  });
+
+  it.each([
+    [
+      'a container name that differs from the AppSpec',
+      'taskdef-prod.json',
+      json((d) => {
+        (d.containerDefinitions[0] as Record<string, unknown>).name = 'app';
+      }),
+      { file: 'taskdef-prod.json', field: 'containerDefinitions[].name' },
+    ],
+    [
+      'a container port that differs from the AppSpec',
+      'taskdef-stage.json',
+      json((d) => {
+        (d.containerDefinitions[0] as Record<string, unknown>).portMappings = [{ containerPort: 3000 }];
+      }),
+      { file: 'taskdef-stage.json', field: 'containerDefinitions[web].portMappings' },
+    ],
+    [
+      'an AppSpec port that differs from the task definitions',
+      'appspec.yml',
+      (t: string) => t.replace('ContainerPort: 8080', 'ContainerPort: 80'),
+      { file: 'taskdef-stage.json', field: 'containerDefinitions[web].portMappings' },
+    ],
+    [
+      'a missing <IMAGE_URL> placeholder',
+      'taskdef-prod.json',
+      json((d) => {
+        (d.containerDefinitions[0] as Record<string, unknown>).image =
+          '123456789012.dkr.ecr.us-east-1.amazonaws.com/my-service:latest';
+      }),
+      { file: 'taskdef-prod.json', field: 'containerDefinitions[web].image' },
+    ],
+    [
+      'host network mode',
+      'taskdef-stage.json',
+      json((d) => {
+        d.networkMode = 'host';
+      }),
+      { file: 'taskdef-stage.json', field: 'networkMode' },
+    ],
+    [
+      'a fixed host port in bridge mode',
+      'taskdef-prod.json',
+      json((d) => {
+        d.networkMode = 'bridge';
+        (d.containerDefinitions[0] as Record<string, unknown>).portMappings = [
+          { containerPort: 8080, hostPort: 8080 },
+        ];
+      }),
+      { file: 'taskdef-prod.json', field: 'containerDefinitions[web].portMappings.hostPort' },
+    ],
+    [
+      'an awslogs group that nothing creates',
+      'taskdef-stage.json',
+      (t: string) => t.replace(/,\s*"awslogs-create-group": "true"/, ''),
+      {
+        file: 'taskdef-stage.json',
+        field: 'containerDefinitions[web].logConfiguration.options.awslogs-group',
+      },
+    ],
+    [
+      'awslogs without a group',
+      'taskdef-prod.json',
+      (t: string) => t.replace(/"awslogs-group": "[^"]*",/, ''),
+      {
+        file: 'taskdef-prod.json',
+        field: 'containerDefinitions[web].logConfiguration.options.awslogs-group',
+      },
+    ],
+    [
+      'a buildspec that does not emit imageDetail.json',
+      'buildspec.yml',
+      (t: string) => t.replace('    - imageDetail.json\n', ''),
+      { file: 'buildspec.yml', field: 'artifacts.files' },
+    ],
+    [
+      'a buildspec that does not emit the task definitions',
+      'buildspec.yml',
+      (t: string) => t.replace('    - taskdef-prod.json\n', ''),
+      { file: 'buildspec.yml', field: 'artifacts.files' },
+    ],
+    [
+      'a buildspec that never writes imageDetail.json',
+      'buildspec.yml',
+      (t: string) => t.replace(/.*printf.*imageDetail\.json\n/, ''),
+      { file: 'buildspec.yml', field: 'phases.post_build.commands' },
+    ],
+    [
+      'invalid JSON',
+      'taskdef-stage.json',
+      (t: string) => t.replace('{', '{,'),
+      { file: 'taskdef-stage.json', field: '(syntax)' },
+    ],
+    [
+      'invalid YAML',
+      'appspec.yml',
+      (t: string) => `${t}\n  - : [unclosed`,
+      { file: 'appspec.yml', field: '(syntax)' },
+    ],
+  ])('reports %s with file and field', (_name, file, change, where) => {
+    const findings = checkKit(broken(file, change));
+
+    expect(findings).toContainEqual(expect.objectContaining(where));
+  });
+});
