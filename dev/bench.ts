@@ -18,18 +18,8 @@ import { clickPayload, signedRequest, TEST_SIGNING_SECRET } from './slack-intera
 const ROOT = join(__dirname, '..');
 const OUT = join(ROOT, 'build', 'bench');
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
-/** Kept in step with `custom.esbuild.exclude` in serverless.yml. */
-const EXCLUDED = [
-  '@aws-sdk/credential-provider-ini',
-  '@aws-sdk/credential-provider-sso',
-  '@aws-sdk/credential-provider-process',
-  '@aws-sdk/credential-provider-web-identity',
-  '@aws-sdk/credential-provider-login',
-  '@aws-sdk/credential-provider-http',
-  '@aws-sdk/token-providers',
-  '@aws-sdk/nested-clients',
-  '@smithy/credential-provider-imds',
-];
+// The functions' own esbuild settings (plain CommonJS, shared with serverless.yml).
+const bundleOptions = require('../build-tools/esbuild-options.js') as { api: import('esbuild').BuildOptions };
 /** Which sample stands for each function's typical cold start (the heaviest common path). */
 const BENCH_SAMPLES: Record<string, string[]> = {
   codebuild: ['failed', 'succeeded'],
@@ -110,18 +100,11 @@ export const handler = () => ssm.send(new GetParameterCommand({ Name: '/herald/s
   );
   const outfile = join(dir, 'handler.js');
   await build({
+    ...bundleOptions.api,
     entryPoints: [entry],
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    mainFields: ['module', 'main'],
     outfile,
     absWorkingDir: ROOT,
     nodePaths: [join(ROOT, 'node_modules')],
-    external: EXCLUDED,
-    plugins: require(join(ROOT, 'build-tools', 'esbuild-plugins.js')),
     logLevel: 'silent',
   });
   return outfile;

@@ -8,11 +8,19 @@
 import type { Context } from 'aws-lambda';
 import { dynamoClient, ecsClient } from '../../shared/aws/clients';
 import { withHerald } from '../../shared/middleware';
+import type { Notice } from '../../shared/notice';
 import { parseEvents } from '../../shared/parse';
 import { publish } from '../../shared/publish';
 import { environmentOf } from '../../shared/routing/route';
 import { createRuntime, notify, publishRejected, type Runtime } from '../../shared/runtime';
-import { classifyDeployment, classifyServiceAction, classifyTask, settingsFor } from './classify';
+import {
+  classifyDeployment,
+  classifyServiceAction,
+  classifyTask,
+  type ServiceSettings,
+  settingsFor,
+  type Verdict,
+} from './classify';
 import { describeFoldedRun, describeServiceEvent, describeTask, serviceOfTask } from './describe';
 import { readTaskDefinitionLogs } from './enrich';
 import { type Admission, admit, sweep } from './flood';
@@ -42,6 +50,46 @@ async function gate(
   });
 }
 
+interface Subject {
+  cluster: string;
+  service: string;
+  region: string;
+}
+
+/**
+ * One ECS alert: silent when the verdict says churn; else routed, folded by the flood gate when
+ * its service already spoke in this window, and described in full only when it will be sent.
+ * `describe` without an admission gives the draft that routing needs.
+ */
+async function alert(
+  runtime: Runtime,
+  subject: Subject,
+  settings: ServiceSettings,
+  verdict: Verdict,
+  describe: (kind: string, environment: string | undefined, admission?: Admission) => Promise<Notice>,
+): Promise<void> {
+  const { cluster, service, region } = subject;
+  if (!verdict.alert) {
+    runtime.log.info('Notice not sent', {
+      source: 'ecs',
+      cluster,
+      ecsService: service,
+      reason: verdict.reason,
+    });
+    return;
+  }
+  const { kind } = verdict;
+  const environment = environmentOf(service, runtime.routing);
+  await notify(runtime, await describe(kind, environment), async () => {
+    const admission = await gate(runtime, `${cluster}/${service}`, settings.windowMinutes, kind, region);
+    if (!admission.admitted) {
+      runtime.log.info('Alert folded into the open window', { cluster, ecsService: service, kind });
+      return undefined;
+    }
+    return describe(kind, environment, admission);
+  });
+}
+
 export async function handleEcsEvents(input: unknown, context: Context): Promise<void> {
   const runtime = createRuntime(context);
   const { events, rejected } = parseEvents(input, ecsInputSchema);
@@ -63,81 +111,43 @@ export async function handleEcsEvents(input: unknown, context: Context): Promise
       const cluster = clusterName(event.detail.clusterArn) ?? 'unknown';
       const service = serviceOfTask(event);
       const settings = settingsFor(cluster, service, runtime.routing);
-      const verdict = classifyTask(event, settings);
-      if (!verdict.alert) {
-        runtime.log.info('Notice not sent', {
-          source: 'ecs',
-          cluster,
-          ecsService: service,
-          reason: verdict.reason,
-        });
-        continue;
-      }
-      const environment = environmentOf(service, runtime.routing);
-      await notify(runtime, describeTask(event, verdict.kind, undefined, { environment }), async () => {
-        const admission = await gate(
-          runtime,
-          `${cluster}/${service}`,
-          settings.windowMinutes,
-          verdict.kind,
-          event.region,
-        );
-        if (!admission.admitted) {
-          runtime.log.info('Alert folded into the open window', {
-            cluster,
-            ecsService: service,
-            kind: verdict.kind,
+      await alert(
+        runtime,
+        { cluster, service, region: event.region },
+        settings,
+        classifyTask(event, settings),
+        async (kind, environment, admission) => {
+          if (!admission) return describeTask(event, kind, undefined, { environment });
+          const { logs, problem } = await readTaskDefinitionLogs(event.detail.taskDefinitionArn, {
+            ecs: ecsClient(),
+            log: runtime.log,
           });
-          return undefined;
-        }
-        const { logs, problem } = await readTaskDefinitionLogs(event.detail.taskDefinitionArn, {
-          ecs: ecsClient(),
-          log: runtime.log,
-        });
-        return describeTask(event, verdict.kind, logs, {
-          environment,
-          folding: admission,
-          problems: problem ? [problem] : [],
-        });
-      });
+          return describeTask(event, kind, logs, {
+            environment,
+            folding: admission,
+            problems: problem ? [problem] : [],
+          });
+        },
+      );
       continue;
     }
     if (isDeployment(event) || isServiceAction(event)) {
+      const fromArn = serviceOf(event.resources?.[0]);
+      const cluster =
+        fromArn.cluster ??
+        clusterName('clusterArn' in event.detail ? event.detail.clusterArn : undefined) ??
+        'unknown';
+      const service = fromArn.service ?? 'unknown';
       const verdict = isDeployment(event) ? classifyDeployment(event) : classifyServiceAction(event);
-      const {
-        cluster = clusterName('clusterArn' in event.detail ? event.detail.clusterArn : undefined) ??
-          'unknown',
-        service = 'unknown',
-      } = serviceOf(event.resources?.[0]);
-      if (!verdict.alert) {
-        runtime.log.info('Notice not sent', {
-          source: 'ecs',
-          cluster,
-          ecsService: service,
-          reason: verdict.reason,
-        });
-        continue;
-      }
-      const environment = environmentOf(service, runtime.routing);
       const settings = settingsFor(cluster, service, runtime.routing);
-      await notify(runtime, describeServiceEvent(event, verdict.kind, { environment }), async () => {
-        const admission = await gate(
-          runtime,
-          `${cluster}/${service}`,
-          settings.windowMinutes,
-          verdict.kind,
-          event.region,
-        );
-        if (!admission.admitted) {
-          runtime.log.info('Alert folded into the open window', {
-            cluster,
-            ecsService: service,
-            kind: verdict.kind,
-          });
-          return undefined;
-        }
-        return describeServiceEvent(event, verdict.kind, { environment, folding: admission });
-      });
+      await alert(
+        runtime,
+        { cluster, service, region: event.region },
+        settings,
+        verdict,
+        async (kind, environment, admission) =>
+          describeServiceEvent(event, kind, { environment, folding: admission }),
+      );
       continue;
     }
     runtime.log.info('Notice not sent', {

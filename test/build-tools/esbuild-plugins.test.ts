@@ -12,6 +12,9 @@ const plugins = require('../../build-tools/esbuild-plugins.js') as import('esbui
 };
 
 const ROOT = join(__dirname, '..', '..');
+const bundleOptions = require('../../build-tools/esbuild-options.js') as {
+  api: import('esbuild').BuildOptions;
+};
 
 /** A bundle of real SDK clients, built the way serverless.yml builds the functions. */
 async function bundleClients(dir: string, withPlugins: boolean): Promise<string> {
@@ -31,13 +34,8 @@ export const getCommit = (endpoint: string) =>
   );
   const outfile = join(dir, withPlugins ? 'slim.js' : 'plain.js');
   await build({
+    ...bundleOptions.api,
     entryPoints: [entry],
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    mainFields: ['module', 'main'],
     outfile,
     absWorkingDir: ROOT,
     nodePaths: [join(ROOT, 'node_modules')],

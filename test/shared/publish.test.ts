@@ -2,6 +2,7 @@ import { type SlackServer, startSlackServer } from '../../dev/slack-receiver';
 import type { Notice } from '../../shared/notice';
 import { PublishError, publish } from '../../shared/publish';
 import type { RoutingConfig } from '../../shared/routing/schema';
+import { recordingLog } from '../helpers/recording-log';
 
 const NOTICE: Notice = {
   source: 'codebuild',
@@ -27,16 +28,6 @@ const ROUTING: RoutingConfig = {
   ],
   mute: ['codebuild:build.started'],
 };
-
-function recordingLog() {
-  const lines: Array<{ level: string; message: string; attributes: Record<string, unknown> }> = [];
-  const at =
-    (level: string) =>
-    (message: string, ...attributes: Array<Record<string, unknown>>) => {
-      lines.push({ level, message, attributes: Object.assign({}, ...attributes) });
-    };
-  return { lines, log: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } };
-}
 
 let slack: SlackServer;
 

@@ -3,11 +3,11 @@ import { BatchGetBuildsCommand, CodeBuildClient } from '@aws-sdk/client-codebuil
 import { CodeCommitClient, GetCommitCommand } from '@aws-sdk/client-codecommit';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { type SlackServer, startSlackServer } from '../../../dev/slack-receiver';
+import type { SlackServer } from '../../../dev/slack-receiver';
 import { handler } from '../../../functions/codebuild/handler';
 import { resetConfigForTests } from '../../../shared/config';
 import type { SlackMessage } from '../../../shared/slack/message';
-import { resetWebhookCacheForTests } from '../../../shared/slack/webhooks';
+import { useHandlerRig } from '../../helpers/handler-rig';
 import { captureLogs, lambdaContext, sampleEvent } from '../../helpers/lambda';
 import { assertSlackLimits, buttonUrls, visibleText } from '../../helpers/slack-limits';
 
@@ -71,25 +71,15 @@ const LOG_LINES = [
   '[Container] 2026/11/20 14:07:38.501 Command did not exit successfully docker build exit status 1',
 ];
 
+const rig = useHandlerRig(handler);
 let slack: SlackServer;
 
-beforeAll(async () => {
-  slack = await startSlackServer();
-});
-
-afterAll(async () => {
-  await slack.close();
-});
-
 beforeEach(() => {
+  slack = rig.slack();
   codeBuild.reset();
   logs.reset();
   codeCommit.reset();
   ssm.reset();
-  slack.requests.length = 0;
-  process.env.SLACK_WEBHOOK_URL = slack.webhookUrl;
-  resetConfigForTests();
-  resetWebhookCacheForTests();
   codeBuild.on(BatchGetBuildsCommand).resolves(failedBuildDetails());
   logs.on(GetLogEventsCommand).resolves({
     events: LOG_LINES.map((message, i) => ({ message: `${message}\n`, timestamp: 1795615000000 + i })),
@@ -103,18 +93,8 @@ beforeEach(() => {
   });
 });
 
-afterEach(() => {
-  delete process.env.SLACK_WEBHOOK_URL;
-});
-
 async function run(event: unknown): Promise<SlackMessage[]> {
-  const logCapture = captureLogs();
-  try {
-    await handler(event, lambdaContext());
-  } finally {
-    logCapture.restore();
-  }
-  return slack.messages();
+  return (await rig.run(event)).messages;
 }
 
 describe('codebuild handler', () => {

@@ -1,18 +1,9 @@
 import { type SlackServer, startSlackServer } from '../../../dev/slack-receiver';
 import { deliver, SlackPermanentError, SlackUnavailableError } from '../../../shared/slack/deliver';
 import type { SlackMessage } from '../../../shared/slack/message';
+import { recordingLog } from '../../helpers/recording-log';
 
 const MESSAGE: SlackMessage = { text: 'Build failed: shop-api #42', blocks: [] };
-
-function recordingLog() {
-  const lines: Array<{ level: string; message: string; attributes: unknown[] }> = [];
-  const at =
-    (level: string) =>
-    (message: string, ...attributes: unknown[]) => {
-      lines.push({ level, message, attributes });
-    };
-  return { lines, log: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } };
-}
 
 let slack: SlackServer;
 
