@@ -141,3 +141,31 @@ describe('kit:check', () => {
     expect(findings).toContainEqual(expect.objectContaining(where));
   });
 });
+
+describe('the example environment (kit/environment.yml)', () => {
+  it('is valid against the CloudFormation resource schema', async () => {
+    const { parse } = await import('yaml');
+    const { validateTemplate } = await import('../cfn/validate-template');
+    const template = parse(readFileSync(join(KIT, 'environment.yml'), 'utf8'));
+
+    expect(await validateTemplate(template)).toEqual([]);
+  });
+
+  it('gives the service the CODE_DEPLOY controller, 80 → 443, a 443 and an 8001 listener, two target groups', async () => {
+    const { parse } = await import('yaml');
+    const { Resources: r } = parse(readFileSync(join(KIT, 'environment.yml'), 'utf8')) as {
+      Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+    };
+
+    expect(r.Service?.Properties.DeploymentController).toEqual({ Type: 'CODE_DEPLOY' });
+    expect(r.HttpListener?.Properties).toMatchObject({
+      Port: 80,
+      DefaultActions: [{ Type: 'redirect', RedirectConfig: { Port: '443' } }],
+    });
+    expect([r.ProductionListener?.Properties.Port, r.TestListener?.Properties.Port]).toEqual([443, 8001]);
+    expect(
+      Object.values(r).filter((x) => x.Type === 'AWS::ElasticLoadBalancingV2::TargetGroup'),
+    ).toHaveLength(2);
+    expect(r.LogGroup?.Type).toBe('AWS::Logs::LogGroup');
+  });
+});
