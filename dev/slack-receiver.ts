@@ -25,6 +25,8 @@ export interface SlackServer {
   /** The JSON bodies posted so far, as Slack messages. */
   messages(): SlackMessage[];
   script(...answers: Answer[]): void;
+  /** Forgets requests and unused scripted answers, and ends any request left hanging. */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -70,6 +72,12 @@ export async function startSlackServer(): Promise<SlackServer> {
     messages: () => requests.map((request) => request.json as SlackMessage),
     script: (...next) => {
       answers.push(...next);
+    },
+    reset: () => {
+      requests.length = 0;
+      answers.length = 0;
+      for (const res of hanging) res.destroy();
+      hanging.clear();
     },
     close: async () => {
       for (const res of hanging) res.destroy();

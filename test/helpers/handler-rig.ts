@@ -31,7 +31,7 @@ export function useHandlerRig(handler: (event: unknown, context: Context) => Pro
   });
   beforeEach(() => {
     if (!slack) throw new Error('the Slack server did not start');
-    slack.requests.length = 0;
+    slack.reset();
     process.env.SLACK_WEBHOOK_URL = slack.webhookUrl;
     resetConfigForTests();
     resetWebhookCacheForTests();

@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { BatchGetBuildsCommand, CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { CodeCommitClient, GetCommitCommand } from '@aws-sdk/client-codecommit';
@@ -329,5 +331,24 @@ describe('codebuild handler routing', () => {
     expect(messages).toEqual([]);
     expect(codeBuild).not.toHaveReceivedCommand(BatchGetBuildsCommand);
     expect(ssm).not.toHaveReceivedCommand(GetParameterCommand);
+  });
+});
+
+describe('codebuild handler on every sample', () => {
+  const samples = readdirSync(join(__dirname, '..', '..', '..', 'events', 'codebuild')).filter(
+    (file) => file.endsWith('.json') && !file.endsWith('.aws.json'),
+  );
+
+  it.each(samples)('%s: posts one message within Slack limits, or says why it posts none', async (file) => {
+    const { messages, logs } = await rig.run(sampleEvent(`codebuild/${file}`));
+
+    if (messages.length === 0) {
+      expect(logs).toContainEqual(
+        expect.objectContaining({ message: 'Notice not sent', reason: expect.any(String) }),
+      );
+    } else {
+      expect(messages).toHaveLength(1);
+      assertSlackLimits(messages[0]);
+    }
   });
 });
