@@ -45,5 +45,18 @@ const slimSdkSchemas = {
   },
 };
 
-module.exports = [slimSdkSchemas];
+/**
+ * smallLruCache: `mnemonist/lru-cache` (with obliterator, 7 KB) comes in with the DynamoDB client's
+ * endpoint-discovery cache, which Herald never turns on; lru-cache.js stands in for it.
+ */
+const smallLruCache = {
+  name: 'small-lru-cache',
+  setup(build) {
+    build.onResolve({ filter: /^mnemonist\/lru-cache(\.js)?$/ }, () => ({
+      path: require.resolve('./lru-cache.js'),
+    }));
+  },
+};
+
+module.exports = [slimSdkSchemas, smallLruCache];
 module.exports.slimSchemas = slimSchemas;

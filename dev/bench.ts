@@ -132,7 +132,8 @@ async function main(): Promise<void> {
     AWS_SECRET_ACCESS_KEY: 'bench-only',
     AWS_SESSION_TOKEN: 'bench-only-session',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    POWERTOOLS_IDEMPOTENCY_DISABLED: 'true',
+    // The deployed path: the delivery log claims and records each post (on the stand-in).
+    HERALD_STATE_TABLE: 'herald-bench-state',
     POWERTOOLS_LOG_LEVEL: 'INFO',
     // slackActions verifies clicks with this local secret (an SSM read in the deployed stack).
     SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,

@@ -1,10 +1,14 @@
 /**
- * An in-memory stand-in for the flood gate's DynamoDB table, answering exactly the UpdateItem and
- * Scan requests of functions/ecs/flood.ts with DynamoDB's semantics (conditions, ALL_OLD, ADD).
- * Used by the tests (behind aws-sdk-client-mock) and by the benchmark's posts-per-100 figure.
+ * An in-memory stand-in for Herald's state table, answering exactly the requests of
+ * functions/ecs/flood.ts and shared/delivery-log.ts with DynamoDB's semantics (conditions,
+ * ALL_OLD, ADD). Used by the tests (behind aws-sdk-client-mock) and by the benchmark.
  */
 import {
   type AttributeValue,
+  DeleteItemCommand,
+  type DeleteItemCommandInput,
+  PutItemCommand,
+  type PutItemCommandInput,
   ScanCommand,
   type ScanCommandInput,
   UpdateItemCommand,
@@ -18,6 +22,7 @@ import {
   RESET,
   RESET_CONDITION,
 } from '../functions/ecs/flood';
+import { CLAIM_CONDITION, DONE } from '../shared/delivery-log';
 
 type Item = Record<string, AttributeValue>;
 
@@ -29,6 +34,8 @@ export interface FakeTable {
   items: Map<string, Item>;
   updateItem(input: UpdateItemCommandInput): { Attributes?: Item };
   scan(input: ScanCommandInput): { Items: Item[] };
+  putItem(input: PutItemCommandInput): Record<string, never>;
+  deleteItem(input: DeleteItemCommandInput): Record<string, never>;
   /** A `send` that serves UpdateItemCommand and ScanCommand, for code that takes a client. */
   send(command: unknown): Promise<unknown>;
 }
@@ -68,6 +75,13 @@ export function createFakeTable(): FakeTable {
           };
           items.set(key, item);
           return {};
+        case DONE: {
+          if (!old) throw new Error('DONE on a missing item');
+          Object.assign(item, { status: values[':sent'], expiresAt: values[':ttl'] });
+          delete item.leaseUntil;
+          items.set(key, item);
+          return {};
+        }
         case RESET:
           if (input.ConditionExpression !== RESET_CONDITION) throw new Error('unexpected condition');
           if (num(old?.folded) !== num(values[':seen']) || num(old?.windowEnd) !== num(values[':end'])) {
@@ -91,10 +105,26 @@ export function createFakeTable(): FakeTable {
         ),
       };
     },
+    putItem(input) {
+      if (input.ConditionExpression !== CLAIM_CONDITION) throw new Error('unexpected condition');
+      const key = input.Item?.key?.S ?? '';
+      const values = input.ExpressionAttributeValues ?? {};
+      const old = items.get(key);
+      const leaseOver = old?.status?.S === 'sending' && num(old.leaseUntil) < num(values[':now']);
+      if (old && !leaseOver) throw new ConditionalCheckFailedException('already claimed');
+      items.set(key, { ...(input.Item ?? {}) });
+      return {};
+    },
+    deleteItem(input) {
+      items.delete(input.Key?.key?.S ?? '');
+      return {};
+    },
     async send(command) {
       if (command instanceof UpdateItemCommand) return table.updateItem(command.input);
       if (command instanceof ScanCommand) return table.scan(command.input);
-      throw new Error('the fake table serves UpdateItem and Scan only');
+      if (command instanceof PutItemCommand) return table.putItem(command.input);
+      if (command instanceof DeleteItemCommand) return table.deleteItem(command.input);
+      throw new Error('the fake table serves UpdateItem, PutItem, DeleteItem and Scan only');
     },
   };
   return table;

@@ -11,7 +11,8 @@ const envSchema = z.object({
   SLACK_SIGNING_SECRET: z.optional(z.string().check(z.minLength(8))),
   AWS_ENDPOINT_URL: z.optional(z.url()),
   AWS_LAMBDA_FUNCTION_NAME: z.optional(z.string()),
-  HERALD_FLOOD_TABLE: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.-]{3,255}$/))),
+  POWERTOOLS_IDEMPOTENCY_DISABLED: z.optional(z.string()),
+  HERALD_STATE_TABLE: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.-]{3,255}$/))),
 });
 
 export interface HeraldConfig {
@@ -20,8 +21,10 @@ export interface HeraldConfig {
   /** Local runs, tests and one-channel setups: every message goes here, SSM is not read. */
   webhookOverride?: string;
   signingSecretOverride?: string;
-  /** DynamoDB table of the ECS flood gate; without it every ECS alert is sent. */
-  floodTable?: string;
+  /** DynamoDB table of the flood gate and the delivery log; without it, neither is used. */
+  stateTable?: string;
+  /** POWERTOOLS_IDEMPOTENCY_DISABLED=true: no delivery log (local runs, unit tests). */
+  deliveryLogDisabled: boolean;
   /** Running inside Lambda (not `npm start`, not a test). */
   inLambda: boolean;
 }
@@ -45,7 +48,8 @@ export function readConfig(env: NodeJS.ProcessEnv): HeraldConfig {
     stage: env_.HERALD_STAGE,
     webhookOverride: env_.SLACK_WEBHOOK_URL,
     signingSecretOverride: env_.SLACK_SIGNING_SECRET,
-    floodTable: env_.HERALD_FLOOD_TABLE,
+    stateTable: env_.HERALD_STATE_TABLE,
+    deliveryLogDisabled: env_.POWERTOOLS_IDEMPOTENCY_DISABLED === 'true',
     inLambda: env_.AWS_LAMBDA_FUNCTION_NAME !== undefined,
   };
 }

@@ -3,12 +3,12 @@
  * missing secret fails the invocation cleanly. A message Slack rejects for its blocks is sent again
  * as plain text: an alert is never dropped because of its formatting.
  */
+import { type DeliveryLog, fingerprint } from './delivery-log';
 import type { Log } from './logger';
 import type { Notice } from './notice';
 import { routeNotice } from './routing/route';
 import type { RoutingConfig } from './routing/schema';
 import { type DeliverOptions, deliver, SlackPermanentError } from './slack/deliver';
-import { checkSlackLimits } from './slack/limits';
 import type { SlackMessage } from './slack/message';
 import { renderNotice } from './slack/render';
 import type { WebhookResolver } from './slack/webhooks';
@@ -20,6 +20,8 @@ export interface PublishDeps {
   deadline: number;
   deliver?: typeof deliver;
   deliverOptions?: Partial<DeliverOptions>;
+  /** Posts each notice to each channel once, across retries and duplicated events. */
+  deliveryLog?: DeliveryLog;
 }
 
 export interface PublishOutcome {
@@ -44,7 +46,15 @@ export class PublishError extends Error {
   override name = 'PublishError';
 }
 
-export async function publish(notice: Notice, deps: PublishDeps): Promise<PublishOutcome> {
+/**
+ * `identity` is what the notice is known by in the delivery log: the draft described from the event
+ * alone, when there is one, so that a retry whose AWS reads went differently is recognised.
+ */
+export async function publish(
+  notice: Notice,
+  deps: PublishDeps,
+  identity: Notice = notice,
+): Promise<PublishOutcome> {
   const { routing, webhookFor, log, deadline } = deps;
   const send = deps.deliver ?? deliver;
   const destination = routeNotice(notice, routing);
@@ -53,15 +63,9 @@ export async function publish(notice: Notice, deps: PublishDeps): Promise<Publis
     return { kind: notice.kind, channels: [], delivered: [], skipped: destination.reason };
   }
 
-  let message: SlackMessage = renderNotice(notice, { mentions: destination.mentions });
-  const problems = checkSlackLimits(message);
-  if (problems.length > 0) {
-    log.error('Rendered message breaks Slack limits; sending plain text instead', {
-      kind: notice.kind,
-      problems,
-    });
-    message = { text: message.text, blocks: [] };
-  }
+  // Render keeps every limit by construction (test/shared/slack/render.test.ts); should Slack
+  // still refuse the blocks, the plain text goes instead (postTo below).
+  const message: SlackMessage = renderNotice(notice, { mentions: destination.mentions });
 
   // Resolve every webhook first; several channels may share one webhook (e.g. SLACK_WEBHOOK_URL).
   const targets = new Map<string, string[]>();
@@ -72,13 +76,34 @@ export async function publish(notice: Notice, deps: PublishDeps): Promise<Publis
 
   const delivered: string[] = [];
   const failures: string[] = [];
+  const id = fingerprint(identity);
   for (const [url, channels] of targets) {
     const target = channels.join('+');
+    if (deps.deliveryLog && !(await deps.deliveryLog.claim(id, target))) {
+      log.info('Notice already delivered', { kind: notice.kind, target });
+      continue;
+    }
+    const failure = await postTo(url, target);
+    if (failure) {
+      failures.push(failure);
+      await deps.deliveryLog?.release(id, target);
+    } else {
+      delivered.push(...channels);
+      await deps.deliveryLog?.sent(id, target);
+    }
+  }
+  if (failures.length > 0) {
+    throw new PublishError(`Notice ${notice.kind} not delivered to ${failures.join('; ')}`);
+  }
+  return { kind: notice.kind, channels: destination.channels, delivered };
+
+  /** Posts to one webhook; the failure's description, or undefined once delivered. */
+  async function postTo(url: string, target: string): Promise<string | undefined> {
     const options = { ...deps.deliverOptions, deadline, target, log };
     try {
       await send(url, message, options);
-      delivered.push(...channels);
       log.info('Notice delivered', { kind: notice.kind, target });
+      return undefined;
     } catch (error) {
       if (error instanceof SlackPermanentError && BLOCK_ERRORS.has(error.code) && message.blocks.length > 0) {
         log.error('Slack rejected the blocks; sending plain text instead', {
@@ -89,14 +114,11 @@ export async function publish(notice: Notice, deps: PublishDeps): Promise<Publis
         });
         try {
           await send(url, { text: message.text, blocks: [] }, options);
-          delivered.push(...channels);
-          continue;
+          return undefined;
         } catch (fallbackError) {
-          failures.push(describeFailure(target, fallbackError));
-          continue;
+          return describeFailure(target, fallbackError);
         }
       }
-      failures.push(describeFailure(target, error));
       log.error('Notice not delivered', {
         kind: notice.kind,
         target,
@@ -104,12 +126,9 @@ export async function publish(notice: Notice, deps: PublishDeps): Promise<Publis
         slackError: error instanceof SlackPermanentError ? error.code : undefined,
         message: error instanceof Error ? error.message : String(error),
       });
+      return describeFailure(target, error);
     }
   }
-  if (failures.length > 0) {
-    throw new PublishError(`Notice ${notice.kind} not delivered to ${failures.join('; ')}`);
-  }
-  return { kind: notice.kind, channels: destination.channels, delivered };
 }
 
 function describeFailure(target: string, error: unknown): string {

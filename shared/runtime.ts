@@ -3,9 +3,10 @@
  * resolution, the time budget. Handlers call `createRuntime` and pass the pieces down.
  */
 import type { Context } from 'aws-lambda';
-import { ssmClient } from './aws/clients';
+import { dynamoClient, ssmClient } from './aws/clients';
 import { ssmParameterReader } from './aws/secrets';
 import { getConfig, type HeraldConfig } from './config';
+import { type DeliveryLog, dynamoDeliveryLog } from './delivery-log';
 import { type Log, logger } from './logger';
 import type { Notice, Source } from './notice';
 import type { Rejected } from './parse';
@@ -24,6 +25,7 @@ export interface Runtime {
   webhookFor: WebhookResolver;
   log: Log;
   deadline: number;
+  deliveryLog?: DeliveryLog;
 }
 
 let routing: RoutingConfig | undefined;
@@ -41,13 +43,21 @@ export function createRuntime(context: Pick<Context, 'getRemainingTimeInMillis'>
     override: config.webhookOverride,
     readParameter: ssmParameterReader(ssmClient()),
   });
-  return {
+  const runtime: Runtime = {
     config,
     routing,
     webhookFor,
     log: logger,
     deadline: Date.now() + context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS,
   };
+  if (config.stateTable && !config.deliveryLogDisabled) {
+    runtime.deliveryLog = dynamoDeliveryLog({
+      dynamo: dynamoClient(),
+      table: config.stateTable,
+      log: logger,
+    });
+  }
+  return runtime;
 }
 
 /**
@@ -99,5 +109,5 @@ export async function notify(
   Promise.all(channels.map(runtime.webhookFor)).catch(() => undefined);
   // `complete` may decide there is nothing to say after all (the ECS flood gate folds repeats).
   const notice = await complete();
-  if (notice) await publish(notice, runtime);
+  if (notice) await publish(notice, runtime, draft);
 }

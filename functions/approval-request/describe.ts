@@ -3,6 +3,7 @@
  * Approve / Reject buttons (each asks for confirmation) and a comment box. The console link
  * Herald shows is the pipeline's, never `approvalReviewLink`, whose URL carries the token.
  */
+import { createHash } from 'node:crypto';
 import {
   APPROVE_ACTION,
   COMMENT_ACTION,
@@ -124,6 +125,8 @@ export function describeApprovalRequest(
     context,
     correlation: {
       pipeline: approval.pipelineName,
+      // Tells approval requests apart (delivery log) without carrying the token itself.
+      approval: createHash('sha256').update(approval.token).digest('hex').slice(0, 16),
       ...(enrichment.executionId ? { pipelineExecutionId: enrichment.executionId } : {}),
     },
   };

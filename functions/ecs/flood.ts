@@ -4,7 +4,8 @@
  * alert after the window carries the count ("37 more since 14:02"); if none comes, the scheduled
  * sweep sends one summary. Either way at most one summary per folded run.
  *
- * Storage: one DynamoDB item per service (table `FloodGateTable` in resources/, TTL one day).
+ * Storage: one DynamoDB item per service, `flood#<cluster>/<service>`, in Herald's state table
+ * (`StateTable` in resources/, TTL one day).
  * When the table cannot be read or written, Herald alerts rather than stays silent.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -38,6 +39,7 @@ export interface Admission {
 }
 
 const n = (value: number) => ({ N: String(value) });
+const PREFIX = 'flood#';
 
 export async function admit(
   key: string,
@@ -53,7 +55,7 @@ export async function admit(
     const opened = await deps.dynamo.send(
       new UpdateItemCommand({
         TableName: deps.table,
-        Key: { key: { S: key } },
+        Key: { key: { S: PREFIX + key } },
         UpdateExpression: OPEN_WINDOW,
         ConditionExpression: OPEN_WINDOW_CONDITION,
         ExpressionAttributeNames: { '#region': 'region' },
@@ -82,7 +84,7 @@ export async function admit(
     await deps.dynamo.send(
       new UpdateItemCommand({
         TableName: deps.table,
-        Key: { key: { S: key } },
+        Key: { key: { S: PREFIX + key } },
         UpdateExpression: FOLD,
         ExpressionAttributeValues: { ':now': n(nowMs), ':kind': { S: kind }, ':ttl': ttl, ':one': n(1) },
       }),
@@ -120,7 +122,8 @@ export async function sweep(nowMs: number, deps: FloodDeps): Promise<FoldedRun[]
       }),
     );
     for (const item of page.Items ?? []) {
-      const key = item.key?.S;
+      const stored = item.key?.S;
+      const key = stored?.startsWith(PREFIX) ? stored.slice(PREFIX.length) : undefined;
       const folded = Number(item.folded?.N ?? 0);
       const end = item.windowEnd?.N;
       if (!key || folded <= 0 || !end) continue;
@@ -128,7 +131,7 @@ export async function sweep(nowMs: number, deps: FloodDeps): Promise<FoldedRun[]
         await deps.dynamo.send(
           new UpdateItemCommand({
             TableName: deps.table,
-            Key: { key: { S: key } },
+            Key: { key: { S: PREFIX + key } },
             UpdateExpression: RESET,
             ConditionExpression: RESET_CONDITION,
             ExpressionAttributeValues: { ':zero': n(0), ':seen': n(folded), ':end': { N: end } },

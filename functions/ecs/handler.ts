@@ -41,7 +41,7 @@ async function gate(
   kind: string,
   region: string,
 ): Promise<Admission> {
-  const table = runtime.config.floodTable;
+  const table = runtime.config.stateTable;
   if (!table) return { admitted: true, folded: 0, storage: 'unavailable' };
   return admit(key, windowMinutes, kind, region, Date.now(), {
     dynamo: dynamoClient(),
@@ -96,7 +96,7 @@ export async function handleEcsEvents(input: unknown, context: Context): Promise
   await publishRejected('ecs', rejected, runtime);
   for (const event of events) {
     if (isSchedule(event)) {
-      const table = runtime.config.floodTable;
+      const table = runtime.config.stateTable;
       const runs = table ? await sweep(Date.now(), { dynamo: dynamoClient(), table, log: runtime.log }) : [];
       if (runs.length === 0) {
         runtime.log.info('Notice not sent', {

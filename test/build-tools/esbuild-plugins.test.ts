@@ -148,3 +148,29 @@ describe('slimSdkSchemas', () => {
     });
   });
 });
+
+describe('the LRU cache that stands in for mnemonist', () => {
+  const LRUCache = require('../../build-tools/lru-cache.js') as new (
+    capacity: number,
+  ) => {
+    get(k: string): unknown;
+    set(k: string, v: unknown): unknown;
+    has(k: string): boolean;
+    peek(k: string): unknown;
+    clear(): void;
+    size: number;
+  };
+
+  it('keeps the most recently used entries within its capacity', () => {
+    const cache = new LRUCache(2);
+    cache.set('a', 1);
+    cache.set('b', 2);
+    cache.get('a');
+    cache.set('c', 3);
+
+    expect([cache.has('a'), cache.has('b'), cache.has('c'), cache.size]).toEqual([true, false, true, 2]);
+    expect([cache.peek('a'), cache.get('c')]).toEqual([1, 3]);
+    cache.clear();
+    expect(cache.size).toBe(0);
+  });
+});

@@ -14,7 +14,8 @@ describe('readConfig', () => {
       stage: 'prod',
       webhookOverride: 'http://127.0.0.1:9/services/T/B/x',
       signingSecretOverride: 'local-signing-secret',
-      floodTable: undefined,
+      stateTable: undefined,
+      deliveryLogDisabled: false,
       inLambda: false,
     });
   });

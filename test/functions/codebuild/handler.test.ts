@@ -3,8 +3,15 @@ import { join } from 'node:path';
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { BatchGetBuildsCommand, CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { CodeCommitClient, GetCommitCommand } from '@aws-sdk/client-codecommit';
+import {
+  DeleteItemCommand,
+  DynamoDBClient,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
+import { createFakeTable, type FakeTable } from '../../../dev/fake-dynamo';
 import type { SlackServer } from '../../../dev/slack-receiver';
 import { handler } from '../../../functions/codebuild/handler';
 import { resetConfigForTests } from '../../../shared/config';
@@ -350,5 +357,44 @@ describe('codebuild handler on every sample', () => {
       expect(messages).toHaveLength(1);
       assertSlackLimits(messages[0]);
     }
+  });
+});
+
+describe('codebuild handler with the delivery log on', () => {
+  const dynamo = mockClient(DynamoDBClient);
+  let table: FakeTable;
+
+  beforeEach(() => {
+    table = createFakeTable();
+    dynamo.reset();
+    dynamo.on(PutItemCommand).callsFake((input) => table.putItem(input));
+    dynamo.on(UpdateItemCommand).callsFake((input) => table.updateItem(input));
+    dynamo.on(DeleteItemCommand).callsFake((input) => table.deleteItem(input));
+    process.env.HERALD_STATE_TABLE = 'herald-stage-state';
+    process.env.POWERTOOLS_IDEMPOTENCY_DISABLED = 'false';
+    resetConfigForTests();
+  });
+
+  afterEach(() => {
+    delete process.env.HERALD_STATE_TABLE;
+    process.env.POWERTOOLS_IDEMPOTENCY_DISABLED = 'true';
+  });
+
+  it('posts a duplicated event once', async () => {
+    const first = await run(sampleEvent('codebuild/failed.json'));
+    const second = await run(sampleEvent('codebuild/failed.json'));
+
+    expect(first).toHaveLength(1);
+    expect(second).toEqual([]);
+    expect([...table.items.values()].map((item) => item.status?.S)).toEqual(['sent']);
+  });
+
+  it('posts a retried event once even when its AWS reads went differently', async () => {
+    await run(sampleEvent('codebuild/failed.json'));
+    codeBuild
+      .on(BatchGetBuildsCommand)
+      .rejects(Object.assign(new Error('slow down'), { name: 'ThrottlingException' }));
+
+    expect(await run(sampleEvent('codebuild/failed.json'))).toEqual([]);
   });
 });

@@ -27,12 +27,12 @@ beforeEach(() => {
     .resolves(
       recorded('ecs/task-crashed.aws.json', 'AmazonEC2ContainerServiceV20141113.DescribeTaskDefinition'),
     );
-  process.env.HERALD_FLOOD_TABLE = 'herald-stage-flood-gate';
+  process.env.HERALD_STATE_TABLE = 'herald-stage-state';
   resetConfigForTests();
 });
 
 afterEach(() => {
-  delete process.env.HERALD_FLOOD_TABLE;
+  delete process.env.HERALD_STATE_TABLE;
 });
 
 const header = (message: { blocks: Array<{ type: string }> } | undefined) =>
