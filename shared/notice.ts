@@ -86,3 +86,10 @@ export interface Notice {
   /** ISO-8601 time of the event, when the event says. */
   occurredAt?: string;
 }
+
+/** The footer: where the notice comes from, and what enrichment could not read (so it says less). */
+export function footer(parts: Array<string | undefined>, problems: string[] = []): string[] {
+  const bits = parts.filter((part): part is string => Boolean(part));
+  if (problems.length > 0) bits.push(`Not available: ${problems.join(', ')}`);
+  return bits;
+}

@@ -12,7 +12,7 @@ import {
   REJECT_ACTION,
 } from '../../shared/approvals';
 import { codePipelineExecutionUrl, codePipelineUrl } from '../../shared/aws/console-links';
-import type { Fact, Link, Notice } from '../../shared/notice';
+import { type Fact, footer, type Link, type Notice } from '../../shared/notice';
 import type { ApprovalRule } from '../../shared/routing/schema';
 import { firstLine } from '../../shared/slack/text';
 import { parseAwsDate } from '../../shared/time';
@@ -77,9 +77,14 @@ export function describeApprovalRequest(
   });
   const target = environment ? `to ${environment}` : `past ${approval.stageName}`;
 
-  const context = ['CodePipeline', region];
-  if (!rule) context.push('No approval rule matches this action: nobody can approve it from Slack');
-  if (enrichment.problems.length > 0) context.push(`Not available: ${enrichment.problems.join(', ')}`);
+  const context = footer(
+    [
+      'CodePipeline',
+      region,
+      rule ? undefined : 'No approval rule matches this action: nobody can approve it from Slack',
+    ],
+    enrichment.problems,
+  );
 
   const notice: Notice = {
     source: 'approval',

@@ -9,7 +9,7 @@ import {
   codePipelineUrl,
   logStreamUrl,
 } from '../../shared/aws/console-links';
-import type { Detail, Fact, Link, Notice, Severity } from '../../shared/notice';
+import { type Detail, type Fact, footer, type Link, type Notice, type Severity } from '../../shared/notice';
 import { firstLine } from '../../shared/slack/text';
 import { formatDuration, parseAwsDate } from '../../shared/time';
 import { type BuildEnrichment, type BuildPhase, commitIdOf, repositoryOf } from './enrich';
@@ -150,8 +150,7 @@ export function describeBuild(event: BuildEvent, enrichment: BuildEnrichment): N
       ? firstLine(enrichment.commitMessage)
       : undefined;
 
-  const context = ['CodeBuild', region, accountId];
-  if (enrichment.problems.length > 0) context.push(`Not available: ${enrichment.problems.join(', ')}`);
+  const context = footer(['CodeBuild', region, accountId], enrichment.problems);
 
   const correlation: Record<string, string> = { buildId };
   if (commitId) correlation.commitId = commitId;

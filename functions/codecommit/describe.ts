@@ -7,7 +7,7 @@ import {
   codeCommitReferenceUrl,
   codeCommitRepositoryUrl,
 } from '../../shared/aws/console-links';
-import type { Detail, Fact, Link, Notice, Severity } from '../../shared/notice';
+import { type Detail, type Fact, footer, type Link, type Notice, type Severity } from '../../shared/notice';
 import { firstLine, plural } from '../../shared/slack/text';
 import { parseAwsDate } from '../../shared/time';
 import { type FileChangeType, type PushEnrichment, TRIGGER_COMMITS } from './enrich';
@@ -143,9 +143,7 @@ export function describePush(change: PushChange, enrichment: PushEnrichment = em
   }
   links.push({ text: reference.kind === 'tag' ? 'Browse tag' : 'Browse branch', url: refUrl });
 
-  const context = ['CodeCommit', region];
-  if (change.account) context.push(change.account);
-  if (enrichment.problems.length > 0) context.push(`Not available: ${enrichment.problems.join(', ')}`);
+  const context = footer(['CodeCommit', region, change.account], enrichment.problems);
   const correlation: Record<string, string> = { repository, reference: reference.full };
   if (head) correlation.commitId = head;
 

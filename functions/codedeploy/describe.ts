@@ -7,7 +7,7 @@
  */
 import { parseArn } from '../../shared/aws/arn';
 import { codeDeployDeploymentUrl, codeDeployGroupUrl } from '../../shared/aws/console-links';
-import type { Detail, Fact, Link, Notice, Severity } from '../../shared/notice';
+import { type Detail, type Fact, footer, type Link, type Notice, type Severity } from '../../shared/notice';
 import { formatDuration, parseAwsDate } from '../../shared/time';
 import type { DeploymentEnrichment } from './enrich';
 import type { DeploymentChange, DeploymentState } from './schema';
@@ -170,8 +170,7 @@ export function describeDeployment(
     links.push({ text: 'Open rollback', url: codeDeployDeploymentUrl(change.region, rollback.deploymentId) });
   }
 
-  const context = ['CodeDeploy', change.region, change.account];
-  if (enrichment.problems.length > 0) context.push(`Not available: ${enrichment.problems.join(', ')}`);
+  const context = footer(['CodeDeploy', change.region, change.account], enrichment.problems);
 
   const notice: Notice = {
     source: 'codedeploy',

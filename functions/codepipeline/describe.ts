@@ -8,7 +8,7 @@ import {
   codePipelineExecutionUrl,
   codePipelineUrl,
 } from '../../shared/aws/console-links';
-import type { Detail, Fact, Link, Notice, Severity } from '../../shared/notice';
+import { type Detail, type Fact, footer, type Link, type Notice, type Severity } from '../../shared/notice';
 import { firstLine } from '../../shared/slack/text';
 import { formatDuration, parseAwsDate } from '../../shared/time';
 import type { FailedAction, PipelineEnrichment } from './enrich';
@@ -163,8 +163,7 @@ export function describePipeline(change: PipelineChange, enrichment: PipelineEnr
     summary = firstLine(source.summary);
   }
 
-  const context = ['CodePipeline', region, account];
-  if (enrichment.problems.length > 0) context.push(`Not available: ${enrichment.problems.join(', ')}`);
+  const context = footer(['CodePipeline', region, account], enrichment.problems);
   const correlation: Record<string, string> = { pipeline, pipelineExecutionId: executionId };
   if (source?.id) correlation.commitId = source.id;
 

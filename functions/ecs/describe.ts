@@ -3,7 +3,7 @@
  */
 import { parseArn } from '../../shared/aws/arn';
 import { ecsServiceUrl, ecsTaskUrl, logStreamUrl } from '../../shared/aws/console-links';
-import type { Detail, Fact, Link, Notice, Severity } from '../../shared/notice';
+import { type Detail, type Fact, footer, type Link, type Notice, type Severity } from '../../shared/notice';
 import { parseAwsDate } from '../../shared/time';
 import type { TaskDefinitionLogs } from './enrich';
 import type { FoldedRun } from './flood';
@@ -132,8 +132,7 @@ export function describeTask(
   const summary = [d.stoppedReason, cause && cause !== d.stoppedReason ? `(${cause})` : undefined, folded]
     .filter(Boolean)
     .join(' ');
-  const context = ['ECS', region, account];
-  if (options.problems?.length) context.push(`Not available: ${options.problems.join(', ')}`);
+  const context = footer(['ECS', region, account], options.problems);
 
   const notice: Notice = {
     source: 'ecs',
