@@ -193,3 +193,33 @@ describe.each(STAGES)('the %s stack', (stage) => {
     ]);
   });
 });
+
+describe('the stack with a CodeConnections source (sourceProvider=CodeConnections)', () => {
+  const template = () => packagedTemplate('stage-connections');
+
+  it('is valid against the CloudFormation resource schema', async () => {
+    const { validateTemplate } = await import('./validate-template');
+
+    expect(await validateTemplate(template())).toEqual([]);
+  });
+
+  it('takes the source from the connection, with change detection, and creates no CodeCommit parts', () => {
+    const stages = one(template(), 'Pipeline').Stages as Array<{
+      Name: string;
+      Actions: Array<{ ActionTypeId: { Provider: string }; Configuration: Props }>;
+    }>;
+    const conditions = (template() as Template & { Conditions: Record<string, unknown> }).Conditions;
+
+    expect(stages[0]?.Actions[0]?.ActionTypeId.Provider).toBe('CodeStarSourceConnection');
+    expect(stages[0]?.Actions[0]?.Configuration).toMatchObject({
+      DetectChanges: true,
+      FullRepositoryId: 'my-org/my-service',
+    });
+    expect(conditions.UseCodeCommit).toEqual({ 'Fn::Equals': ['CodeConnections', 'CodeCommit'] });
+    for (const id of ['SourceRepository', 'SourceChangeRule', 'SourceChangeRole']) {
+      expect(template().Resources[id]).toMatchObject({
+        Condition: expect.stringMatching(/UseCodeCommit|CreateSourceRepository/),
+      });
+    }
+  });
+});
