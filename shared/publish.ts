@@ -46,16 +46,22 @@ export class PublishError extends Error {
   override name = 'PublishError';
 }
 
-/**
- * `identity` is what the notice is known by in the delivery log: the draft described from the event
- * alone, when there is one, so that a retry whose AWS reads went differently is recognised.
- */
+export interface PublishOptions {
+  /**
+   * What the notice is known by in the delivery log: the draft described from the event alone,
+   * when there is one, so that a retry whose AWS reads went differently is recognised.
+   */
+  identity?: Notice;
+  /** Delivery-log claims already under way, by channel (notify() starts them during enrichment). */
+  claims?: Map<string, Promise<boolean>>;
+}
+
 export async function publish(
   notice: Notice,
   deps: PublishDeps,
-  identity: Notice = notice,
+  options: PublishOptions = {},
 ): Promise<PublishOutcome> {
-  const { routing, webhookFor, log, deadline } = deps;
+  const { routing, webhookFor, log, deadline, deliveryLog } = deps;
   const send = deps.deliver ?? deliver;
   const destination = routeNotice(notice, routing);
   if (destination.channels.length === 0) {
@@ -67,29 +73,44 @@ export async function publish(
   // still refuse the blocks, the plain text goes instead (postTo below).
   const message: SlackMessage = renderNotice(notice, { mentions: destination.mentions });
 
+  // Each channel is claimed in the delivery log (already, or now, side by side with the webhook
+  // reads); a channel whose claim fails already has this notice.
+  const id = fingerprint(options.identity ?? notice);
+  const claims = new Map(
+    destination.channels.map((channel) => [
+      channel,
+      options.claims?.get(channel) ?? deliveryLog?.claim(id, channel) ?? Promise.resolve(true),
+    ]),
+  );
+
   // Resolve every webhook first; several channels may share one webhook (e.g. SLACK_WEBHOOK_URL).
   const targets = new Map<string, string[]>();
-  for (const channel of destination.channels) {
-    const url = await webhookFor(channel);
-    targets.set(url, [...(targets.get(url) ?? []), channel]);
+  try {
+    for (const channel of destination.channels) {
+      const url = await webhookFor(channel);
+      targets.set(url, [...(targets.get(url) ?? []), channel]);
+    }
+  } catch (error) {
+    await releaseClaims(deliveryLog, id, claims);
+    throw error;
   }
 
   const delivered: string[] = [];
   const failures: string[] = [];
-  const id = fingerprint(identity);
   for (const [url, channels] of targets) {
     const target = channels.join('+');
-    if (deps.deliveryLog && !(await deps.deliveryLog.claim(id, target))) {
+    const mine = (await Promise.all(channels.map(async (c) => ((await claims.get(c)) ? [c] : [])))).flat();
+    if (mine.length === 0) {
       log.info('Notice already delivered', { kind: notice.kind, target });
       continue;
     }
     const failure = await postTo(url, target);
     if (failure) {
       failures.push(failure);
-      await deps.deliveryLog?.release(id, target);
+      await Promise.all(mine.map((channel) => deliveryLog?.release(id, channel)));
     } else {
       delivered.push(...channels);
-      await deps.deliveryLog?.sent(id, target);
+      await Promise.all(mine.map((channel) => deliveryLog?.sent(id, channel)));
     }
   }
   if (failures.length > 0) {
@@ -133,4 +154,18 @@ export async function publish(
 
 function describeFailure(target: string, error: unknown): string {
   return `${target} (${error instanceof Error ? error.message : String(error)})`;
+}
+
+/** Gives back the claims this invocation won, so that a retry may post. */
+export async function releaseClaims(
+  deliveryLog: DeliveryLog | undefined,
+  id: string,
+  claims: Map<string, Promise<boolean>>,
+): Promise<void> {
+  if (!deliveryLog) return;
+  await Promise.all(
+    [...claims].map(async ([channel, claim]) => {
+      if (await claim.catch(() => false)) await deliveryLog.release(id, channel);
+    }),
+  );
 }

@@ -6,11 +6,11 @@ import type { Context } from 'aws-lambda';
 import { dynamoClient, ssmClient } from './aws/clients';
 import { ssmParameterReader } from './aws/secrets';
 import { getConfig, type HeraldConfig } from './config';
-import { type DeliveryLog, dynamoDeliveryLog } from './delivery-log';
+import { type DeliveryLog, dynamoDeliveryLog, fingerprint } from './delivery-log';
 import { type Log, logger } from './logger';
 import type { Notice, Source } from './notice';
 import type { Rejected } from './parse';
-import { publish } from './publish';
+import { publish, releaseClaims } from './publish';
 import { loadRouting } from './routing/load';
 import { routeNotice } from './routing/route';
 import type { RoutingConfig } from './routing/schema';
@@ -107,7 +107,29 @@ export async function notify(
     return;
   }
   Promise.all(channels.map(runtime.webhookFor)).catch(() => undefined);
+  // The delivery log's claims, like the secrets, are made while enrichment runs.
+  const id = fingerprint(draft);
+  const { deliveryLog } = runtime;
+  const claims = new Map(
+    channels.map((channel) => [
+      channel,
+      deliveryLog ? deliveryLog.claim(id, channel) : Promise.resolve(true),
+    ]),
+  );
+  let notice: Notice | undefined;
+  try {
+    notice = await complete();
+  } catch (error) {
+    await releaseClaims(deliveryLog, id, claims);
+    throw error;
+  }
   // `complete` may decide there is nothing to say after all (the ECS flood gate folds repeats).
-  const notice = await complete();
-  if (notice) await publish(notice, runtime, draft);
+  if (!notice) {
+    await releaseClaims(deliveryLog, id, claims);
+    return;
+  }
+  const outcome = await publish(notice, runtime, { identity: draft, claims });
+  // Claims of channels the complete notice no longer routes to are given back.
+  const unused = new Map([...claims].filter(([channel]) => !outcome.channels.includes(channel)));
+  await releaseClaims(deliveryLog, id, unused);
 }

@@ -88,8 +88,8 @@ describe('the delivery log', () => {
     };
     const degraded: Notice = { ...NOTICE, context: ['Not available: build log (ThrottlingException)'] };
 
-    await publish(enriched, d, draft);
-    await publish(degraded, d, draft);
+    await publish(enriched, d, { identity: draft });
+    await publish(degraded, d, { identity: draft });
 
     expect(slack.requests).toHaveLength(2);
   });
