@@ -1,6 +1,7 @@
 /**
  * What every notifier needs per invocation, built from the configuration: routing, webhook
- * resolution, the time budget. Handlers call `createRuntime` and pass the pieces down.
+ * resolution, the time budget, the delivery log. Handlers call `createRuntime`, then `notify` for
+ * each event (or `publish` for notices that need no AWS read).
  */
 import type { Context } from 'aws-lambda';
 import { dynamoClient, ssmClient } from './aws/clients';
