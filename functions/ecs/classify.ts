@@ -72,6 +72,19 @@ export function classifyTask(event: TaskEvent, settings: ServiceSettings): Verdi
   if (CHURN.some((pattern) => pattern.test(reason)))
     return { alert: false, reason: `expected churn: ${reason}` };
   const exits = containers.map((c) => c.exitCode).filter((code): code is number => typeof code === 'number');
+  // The scheduler stopping healthy tasks that then shut down cleanly (0, or 143 after SIGTERM) is
+  // a scale-in or a replaced task set, whatever words the reason uses: a blue/green original task
+  // set going away after its bake window looks like this.
+  if (
+    d.stopCode === 'ServiceSchedulerInitiated' &&
+    exits.length > 0 &&
+    exits.every((code) => code === 0 || code === 143)
+  ) {
+    return {
+      alert: false,
+      reason: `stopped by the scheduler and shut down cleanly: ${reason || 'no reason given'}`,
+    };
+  }
   if (d.stopCode === 'EssentialContainerExited' && exits.length > 0 && exits.every((code) => code === 0)) {
     return { alert: false, reason: 'every container exited 0' };
   }
