@@ -12,9 +12,9 @@ import {
   REJECT_ACTION,
 } from '../../shared/approvals';
 import { codePipelineExecutionUrl, codePipelineUrl } from '../../shared/aws/console-links';
+import { revisionFact } from '../../shared/aws/revisions';
 import { type Fact, footer, type Link, type Notice } from '../../shared/notice';
 import type { ApprovalRule } from '../../shared/routing/schema';
-import { firstLine } from '../../shared/slack/text';
 import { parseAwsDate } from '../../shared/time';
 import type { ApprovalEnrichment } from './enrich';
 import type { ApprovalNotification } from './schema';
@@ -35,15 +35,8 @@ export function describeApprovalRequest(
     { label: 'Pipeline', value: approval.pipelineName, url: codePipelineUrl(region, approval.pipelineName) },
     { label: 'Waiting at', value: `${approval.stageName} / ${approval.actionName}` },
   ];
-  const source = enrichment.revisions[0];
-  if (source?.id) {
-    const id = /^[0-9a-f]{40}$/.test(source.id) ? source.id.slice(0, 7) : source.id;
-    facts.push({
-      label: 'Ships',
-      value: source.summary ? `${id} · ${firstLine(source.summary)}` : id,
-      url: source.url,
-    });
-  }
+  const ships = revisionFact('Ships', enrichment.revisions[0]);
+  if (ships) facts.push(ships);
   const author = enrichment.author;
   if (author?.name || author?.email)
     facts.push({ label: 'Change by', value: author.name ?? author.email ?? '' });

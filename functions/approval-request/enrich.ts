@@ -8,8 +8,8 @@ import { GetCommitCommand } from '@aws-sdk/client-codecommit';
 import type { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { GetPipelineExecutionCommand, GetPipelineStateCommand } from '@aws-sdk/client-codepipeline';
 import { awsErrorName } from '../../shared/aws/clients';
+import { type Revision, revisionsOf } from '../../shared/aws/revisions';
 import type { Log } from '../../shared/logger';
-import { commitMessageOf, type Revision } from '../codepipeline/enrich';
 import type { ApprovalNotification } from './schema';
 
 export interface ApprovalEnrichment {
@@ -51,12 +51,7 @@ export async function enrichApproval(
     const { pipelineExecution } = await deps.codePipeline.send(
       new GetPipelineExecutionCommand({ pipelineName, pipelineExecutionId: executionId }),
     );
-    result.revisions = (pipelineExecution?.artifactRevisions ?? []).map((revision) => ({
-      artifact: revision.name,
-      id: revision.revisionId,
-      summary: commitMessageOf(revision.revisionSummary),
-      url: revision.revisionUrl,
-    }));
+    result.revisions = revisionsOf(pipelineExecution?.artifactRevisions);
   })().catch(fail('pipeline execution'));
 
   const source = result.revisions[0];

@@ -9,6 +9,7 @@ import {
   codePipelineUrl,
   logStreamUrl,
 } from '../../shared/aws/console-links';
+import { shortCommit } from '../../shared/aws/revisions';
 import { type Detail, type Fact, footer, type Link, type Notice, type Severity } from '../../shared/notice';
 import { firstLine } from '../../shared/slack/text';
 import { formatDuration, parseAwsDate } from '../../shared/time';
@@ -100,7 +101,7 @@ export function describeBuild(event: BuildEvent, enrichment: BuildEnrichment): N
     commitId ??
     [enrichment.details?.sourceVersion, info?.['source-version']].find((v) => v && !v.startsWith('arn:'));
   if (version) {
-    const shortId = commitId ? commitId.slice(0, 7) : version;
+    const shortId = shortCommit(version);
     const message = enrichment.commitMessage ? firstLine(enrichment.commitMessage) : undefined;
     const commit: Fact = { label: 'Commit', value: message ? `${shortId} · ${message}` : shortId };
     if (commitId && repository) commit.url = codeCommitCommitUrl(region, repository, commitId);

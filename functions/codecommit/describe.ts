@@ -1,19 +1,19 @@
 /**
  * Pure: a repository change (+ what the push contained) → Notice.
  */
+
 import {
   codeCommitCommitUrl,
   codeCommitPullRequestUrl,
   codeCommitReferenceUrl,
   codeCommitRepositoryUrl,
 } from '../../shared/aws/console-links';
+import { shortCommit } from '../../shared/aws/revisions';
 import { type Detail, type Fact, footer, type Link, type Notice, type Severity } from '../../shared/notice';
 import { firstLine, plural } from '../../shared/slack/text';
 import { parseAwsDate } from '../../shared/time';
 import { type FileChangeType, type PushEnrichment, TRIGGER_COMMITS } from './enrich';
 import type { PullRequestChange, PushChange, Reference, RepositoryChange, TestChange } from './schema';
-
-const short = (id: string) => id.slice(0, 7);
 
 const FILE_MARK: Record<FileChangeType, string> = { added: 'A', modified: 'M', deleted: 'D' };
 
@@ -67,7 +67,7 @@ export function describePush(change: PushChange, enrichment: PushEnrichment = em
     if (change.oldCommit) {
       facts.push({
         label: 'Was at',
-        value: short(change.oldCommit),
+        value: shortCommit(change.oldCommit),
         url: codeCommitCommitUrl(region, repository, change.oldCommit),
         code: true,
       });
@@ -96,7 +96,7 @@ export function describePush(change: PushChange, enrichment: PushEnrichment = em
   if (head) {
     facts.push({
       label: 'Head',
-      value: headInfo ? `${short(head)} · ${firstLine(headInfo.message)}` : short(head),
+      value: headInfo ? `${shortCommit(head)} · ${firstLine(headInfo.message)}` : shortCommit(head),
       url: codeCommitCommitUrl(region, repository, head),
     });
     links.push({ text: 'Open commit', url: codeCommitCommitUrl(region, repository, head) });
@@ -104,7 +104,7 @@ export function describePush(change: PushChange, enrichment: PushEnrichment = em
   if (change.change === 'updated' && change.oldCommit) {
     facts.push({
       label: 'Previous head',
-      value: short(change.oldCommit),
+      value: shortCommit(change.oldCommit),
       url: codeCommitCommitUrl(region, repository, change.oldCommit),
       code: true,
     });
@@ -119,7 +119,7 @@ export function describePush(change: PushChange, enrichment: PushEnrichment = em
       label: fromTrigger ? `Latest commits on ${reference.name}` : 'Commits',
       noun: 'commit',
       items: enrichment.commits.map((commit) => ({
-        code: short(commit.id),
+        code: shortCommit(commit.id),
         url: codeCommitCommitUrl(region, repository, commit.id),
         text: [firstLine(commit.message) || '(no message)', commit.author].filter(Boolean).join(' — '),
       })),
@@ -220,7 +220,7 @@ export function describePullRequest(change: PullRequestChange): Notice {
   if (change.sourceCommit) {
     facts.push({
       label: 'Source commit',
-      value: short(change.sourceCommit),
+      value: shortCommit(change.sourceCommit),
       url: codeCommitCommitUrl(change.region, change.repository, change.sourceCommit),
       code: true,
     });

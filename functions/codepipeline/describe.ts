@@ -8,6 +8,7 @@ import {
   codePipelineExecutionUrl,
   codePipelineUrl,
 } from '../../shared/aws/console-links';
+import { revisionFact } from '../../shared/aws/revisions';
 import { type Detail, type Fact, footer, type Link, type Notice, type Severity } from '../../shared/notice';
 import { firstLine } from '../../shared/slack/text';
 import { formatDuration, parseAwsDate } from '../../shared/time';
@@ -103,11 +104,8 @@ export function describePipeline(change: PipelineChange, enrichment: PipelineEnr
     facts.push({ label: 'Trigger', value: who ? `${trigger.type} · ${who}` : trigger.type });
   }
   const source = enrichment.revisions[0];
-  if (source?.id) {
-    const message = source.summary ? firstLine(source.summary) : undefined;
-    const id = /^[0-9a-f]{40}$/.test(source.id) ? source.id.slice(0, 7) : source.id;
-    facts.push({ label: 'Source', value: message ? `${id} · ${message}` : id, url: source.url });
-  }
+  const sourceFact = revisionFact('Source', source);
+  if (sourceFact) facts.push(sourceFact);
   const start = parseAwsDate(enrichment.startTime);
   const end = parseAwsDate(enrichment.endTime);
   if (start && end && end >= start)

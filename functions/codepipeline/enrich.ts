@@ -11,15 +11,9 @@ import {
   ListPipelineExecutionsCommand,
 } from '@aws-sdk/client-codepipeline';
 import { awsErrorName } from '../../shared/aws/clients';
+import { type Revision, revisionsOf } from '../../shared/aws/revisions';
 import type { Log } from '../../shared/logger';
 import type { PipelineChange } from './schema';
-
-export interface Revision {
-  artifact?: string;
-  id?: string;
-  summary?: string;
-  url?: string;
-}
 
 export interface FailedAction {
   stage?: string;
@@ -49,20 +43,6 @@ export interface EnrichDeps {
 
 const FAILED = new Set(['FAILED']);
 const ENDED = new Set(['SUCCEEDED', 'FAILED', 'STOPPED', 'SUPERSEDED', 'CANCELED']);
-
-/** CodeStar Connections sources put `{"ProviderType":…,"CommitMessage":…}` where a message belongs. */
-export function commitMessageOf(summary: string | undefined): string | undefined {
-  if (!summary) return undefined;
-  if (summary.trim().startsWith('{')) {
-    try {
-      const parsed = JSON.parse(summary) as { CommitMessage?: unknown };
-      if (typeof parsed.CommitMessage === 'string') return parsed.CommitMessage;
-    } catch {
-      return summary;
-    }
-  }
-  return summary;
-}
 
 export function emptyEnrichment(): PipelineEnrichment {
   return { revisions: [], problems: [] };
@@ -97,12 +77,7 @@ async function readExecution(
       pipelineExecutionId: change.executionId,
     }),
   );
-  result.revisions = (pipelineExecution?.artifactRevisions ?? []).map((revision) => ({
-    artifact: revision.name,
-    id: revision.revisionId,
-    summary: commitMessageOf(revision.revisionSummary),
-    url: revision.revisionUrl,
-  }));
+  result.revisions = revisionsOf(pipelineExecution?.artifactRevisions);
   if (pipelineExecution?.trigger) {
     result.trigger = {
       type: pipelineExecution.trigger.triggerType,

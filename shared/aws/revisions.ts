@@ -1,0 +1,53 @@
+/**
+ * What a pipeline execution ships: its source revisions (GetPipelineExecution's
+ * `artifactRevisions`), shown the same way by the codepipeline and approvalRequest messages.
+ */
+import type { ArtifactRevision } from '@aws-sdk/client-codepipeline';
+import type { Fact } from '../notice';
+import { firstLine } from '../slack/text';
+
+export interface Revision {
+  artifact?: string;
+  id?: string;
+  summary?: string;
+  url?: string;
+}
+
+/** CodeStar Connections sources put `{"ProviderType":…,"CommitMessage":…}` where a message belongs. */
+export function commitMessageOf(summary: string | undefined): string | undefined {
+  if (!summary) return undefined;
+  if (summary.trim().startsWith('{')) {
+    try {
+      const parsed = JSON.parse(summary) as { CommitMessage?: unknown };
+      if (typeof parsed.CommitMessage === 'string') return parsed.CommitMessage;
+    } catch {
+      return summary;
+    }
+  }
+  return summary;
+}
+
+export function revisionsOf(artifactRevisions: ArtifactRevision[] | undefined): Revision[] {
+  return (artifactRevisions ?? []).map((revision) => ({
+    artifact: revision.name,
+    id: revision.revisionId,
+    summary: commitMessageOf(revision.revisionSummary),
+    url: revision.revisionUrl,
+  }));
+}
+
+/** A git commit id as its first 7 characters; anything else (a version, a tag) as it is. */
+export function shortCommit(id: string): string {
+  return /^[0-9a-f]{40}$/i.test(id) ? id.slice(0, 7) : id;
+}
+
+/** `a625406 · First line of the message`, linked to the revision. */
+export function revisionFact(label: string, revision: Revision | undefined): Fact | undefined {
+  if (!revision?.id) return undefined;
+  const id = shortCommit(revision.id);
+  return {
+    label,
+    value: revision.summary ? `${id} · ${firstLine(revision.summary)}` : id,
+    url: revision.url,
+  };
+}
