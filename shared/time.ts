@@ -69,3 +69,13 @@ export function formatDuration(ms: number): string {
   if (m > 0) return s > 0 ? `${m} min ${s} s` : `${m} min`;
   return `${s} s`;
 }
+
+/** `2026-11-20 19:16 UTC`: a moment readers in any time zone can place. */
+export function formatUtcMinute(date: Date): string {
+  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** `19:16 UTC`: a time of day, when the day is clear from the message. */
+export function formatUtcClock(date: Date): string {
+  return `${date.toISOString().slice(11, 16)} UTC`;
+}

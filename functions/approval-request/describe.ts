@@ -15,13 +15,9 @@ import { codePipelineExecutionUrl, codePipelineUrl } from '../../shared/aws/cons
 import { revisionFact } from '../../shared/aws/revisions';
 import { type Fact, footer, type Link, type Notice } from '../../shared/notice';
 import type { ApprovalRule } from '../../shared/routing/schema';
-import { parseAwsDate } from '../../shared/time';
+import { formatUtcMinute, parseAwsDate } from '../../shared/time';
 import type { ApprovalEnrichment } from './enrich';
 import type { ApprovalNotification } from './schema';
-
-export function utcMinute(date: Date): string {
-  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
 
 export function describeApprovalRequest(
   notification: ApprovalNotification,
@@ -41,7 +37,7 @@ export function describeApprovalRequest(
   if (author?.name || author?.email)
     facts.push({ label: 'Change by', value: author.name ?? author.email ?? '' });
   const expires = parseAwsDate(approval.expires);
-  if (expires) facts.push({ label: 'Expires', value: utcMinute(expires) });
+  if (expires) facts.push({ label: 'Expires', value: formatUtcMinute(expires) });
   if (rule) {
     facts.push({
       label: 'Approvers',

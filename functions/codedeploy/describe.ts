@@ -8,7 +8,7 @@
 import { parseArn } from '../../shared/aws/arn';
 import { codeDeployDeploymentUrl, codeDeployGroupUrl } from '../../shared/aws/console-links';
 import { type Detail, type Fact, footer, type Link, type Notice, type Severity } from '../../shared/notice';
-import { formatDuration, parseAwsDate } from '../../shared/time';
+import { formatDuration, formatUtcMinute, parseAwsDate } from '../../shared/time';
 import type { DeploymentEnrichment } from './enrich';
 import type { DeploymentChange, DeploymentState } from './schema';
 
@@ -34,10 +34,6 @@ const ROLLBACK_CREATORS = new Set(['codeDeployRollback', 'CloudFormationRollback
 /** `arn:…:task-definition/shop-api:42` → `shop-api:42`. */
 export function taskDefinitionName(arn: string): string {
   return parseArn(arn)?.resource.replace(/^task-definition\//, '') ?? arn;
-}
-
-function utcTime(date: Date): string {
-  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 export function describeDeployment(
@@ -116,8 +112,8 @@ export function describeDeployment(
   if (change.state === 'ready' && termination) {
     if (termination.action === 'TERMINATE' && termination.waitMinutes > 0 && eventTime) {
       const at = new Date(eventTime.getTime() + termination.waitMinutes * 60_000);
-      facts.push({ label: 'Original task set', value: `kept until ${utcTime(at)}` });
-      summary = `Traffic now goes to the new task set. The original one is kept for ${formatDuration(termination.waitMinutes * 60_000)} (until ${utcTime(at)}) so the release can be rolled back at once.`;
+      facts.push({ label: 'Original task set', value: `kept until ${formatUtcMinute(at)}` });
+      summary = `Traffic now goes to the new task set. The original one is kept for ${formatDuration(termination.waitMinutes * 60_000)} (until ${formatUtcMinute(at)}) so the release can be rolled back at once.`;
     } else if (termination.action === 'TERMINATE') {
       facts.push({ label: 'Original task set', value: 'terminated now' });
       summary = 'Traffic now goes to the new task set; the original one is being terminated.';

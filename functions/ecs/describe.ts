@@ -4,7 +4,7 @@
 import { parseArn } from '../../shared/aws/arn';
 import { ecsServiceUrl, ecsTaskUrl, logStreamUrl } from '../../shared/aws/console-links';
 import { type Detail, type Fact, footer, type Link, type Notice, type Severity } from '../../shared/notice';
-import { parseAwsDate } from '../../shared/time';
+import { formatUtcClock, parseAwsDate } from '../../shared/time';
 import type { TaskDefinitionLogs } from './enrich';
 import type { FoldedRun } from './flood';
 import type { DeploymentEvent, ServiceActionEvent, TaskEvent } from './schema';
@@ -31,7 +31,7 @@ export interface Folding {
 function foldedText(folding: Folding | undefined): string | undefined {
   if (!folding || folding.folded <= 0) return undefined;
   const since = parseAwsDate(folding.since);
-  return `${folding.folded} more alert${folding.folded === 1 ? '' : 's'} for this service ${folding.folded === 1 ? 'was' : 'were'} folded${since ? ` since ${since.toISOString().slice(11, 16)} UTC` : ''}.`;
+  return `${folding.folded} more alert${folding.folded === 1 ? '' : 's'} for this service ${folding.folded === 1 ? 'was' : 'were'} folded${since ? ` since ${formatUtcClock(since)}` : ''}.`;
 }
 
 /** `service:shop-api` → `shop-api`; standalone tasks are named by their family. */
@@ -205,7 +205,7 @@ export function describeFoldedRun(run: FoldedRun): Notice {
     kind: 'alerts.folded',
     severity: 'warning',
     title: `${run.folded} more ECS alert${run.folded === 1 ? '' : 's'}: ${service}`,
-    summary: `After the last message about ${service}, ${run.folded} more alert${run.folded === 1 ? '' : 's'} came${since ? ` from ${since.toISOString().slice(11, 16)} UTC on` : ''}; the last was ${run.lastKind ?? 'unknown'}.`,
+    summary: `After the last message about ${service}, ${run.folded} more alert${run.folded === 1 ? '' : 's'} came${since ? ` from ${formatUtcClock(since)} on` : ''}; the last was ${run.lastKind ?? 'unknown'}.`,
     facts: [
       { label: 'Cluster', value: cluster },
       { label: 'Service', value: service, url: ecsServiceUrl(region, cluster, service) },

@@ -15,6 +15,7 @@ import {
 import type { ApprovalRule } from '../../shared/routing/schema';
 import type { SlackMessage } from '../../shared/slack/message';
 import { escapeText, truncate } from '../../shared/slack/text';
+import { formatUtcClock } from '../../shared/time';
 import type { BlockActions } from './schema';
 
 export const SUMMARY_MAX = 512;
@@ -88,10 +89,6 @@ export function isOurAction(actionId: string | undefined): boolean {
   return actionId === APPROVE_ACTION || actionId === REJECT_ACTION;
 }
 
-function utcTime(date: Date): string {
-  return `${date.toISOString().slice(11, 16)} UTC`;
-}
-
 /** What the person who clicked is told, only to them (the message stays as it was). */
 export function ephemeralReply(outcome: Outcome, environment: string): SlackMessage | undefined {
   const where = environment || 'this approval';
@@ -121,7 +118,7 @@ export function outcomeMessage(
   switch (outcome.kind) {
     case 'recorded': {
       const icon = outcome.status === 'Approved' ? ':white_check_mark:' : ':no_entry:';
-      line = `${icon} *${outcome.status}* by <@${payload.user.id}> at ${utcTime(now)}${comment ? ` — ${escapeText(comment)}` : ''}`;
+      line = `${icon} *${outcome.status}* by <@${payload.user.id}> at ${formatUtcClock(now)}${comment ? ` — ${escapeText(comment)}` : ''}`;
       fallback = `${outcome.status} by ${decision?.approverName ?? payload.user.id}`;
       break;
     }
