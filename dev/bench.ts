@@ -8,9 +8,9 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { unzipSync } from 'fflate';
 import { admit, sweep } from '../functions/ecs/flood';
+import { bundleLikeTheFunctions } from './bundle';
 import { createFakeTable } from './fake-dynamo';
 import { listSamples, startLocalRig } from './samples';
 import { clickPayload, signedRequest, TEST_SIGNING_SECRET } from './slack-interaction';
@@ -18,8 +18,6 @@ import { clickPayload, signedRequest, TEST_SIGNING_SECRET } from './slack-intera
 const ROOT = join(__dirname, '..');
 const OUT = join(ROOT, 'build', 'bench');
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
-// The functions' own esbuild settings (plain CommonJS, shared with serverless.yml).
-const bundleOptions = require('../build-tools/esbuild-options.js') as { api: import('esbuild').BuildOptions };
 /** Which sample stands for each function's typical cold start (the heaviest common path). */
 const BENCH_SAMPLES: Record<string, string[]> = {
   codebuild: ['failed', 'succeeded'],
@@ -98,16 +96,7 @@ const ssm = new SSMClient({});
 export const handler = () => ssm.send(new GetParameterCommand({ Name: '/herald/stage/slack/releases', WithDecryption: true }));
 `,
   );
-  const outfile = join(dir, 'handler.js');
-  await build({
-    ...bundleOptions.api,
-    entryPoints: [entry],
-    outfile,
-    absWorkingDir: ROOT,
-    nodePaths: [join(ROOT, 'node_modules')],
-    logLevel: 'silent',
-  });
-  return outfile;
+  return bundleLikeTheFunctions(entry, join(dir, 'handler.js'));
 }
 
 async function main(): Promise<void> {

@@ -4,16 +4,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { bundleLikeTheFunctions } from '../../dev/bundle';
 
 // The plugin file is plain CommonJS so that serverless-esbuild can load it.
 const plugins = require('../../build-tools/esbuild-plugins.js') as import('esbuild').Plugin[] & {
   slimSchemas(source: string): string;
-};
-
-const ROOT = join(__dirname, '..', '..');
-const bundleOptions = require('../../build-tools/esbuild-options.js') as {
-  api: import('esbuild').BuildOptions;
 };
 
 /** A bundle of real SDK clients, built the way serverless.yml builds the functions. */
@@ -32,17 +27,9 @@ export const getCommit = (endpoint: string) =>
   new CodeCommitClient(config(endpoint)).send(new GetCommitCommand({ repositoryName: 'r', commitId: 'c' }));
 `,
   );
-  const outfile = join(dir, withPlugins ? 'slim.js' : 'plain.js');
-  await build({
-    ...bundleOptions.api,
-    entryPoints: [entry],
-    outfile,
-    absWorkingDir: ROOT,
-    nodePaths: [join(ROOT, 'node_modules')],
+  return bundleLikeTheFunctions(entry, join(dir, withPlugins ? 'slim.js' : 'plain.js'), {
     plugins: withPlugins ? plugins : [],
-    logLevel: 'silent',
   });
-  return outfile;
 }
 
 /** Runs a script in a child Node process; the test's server keeps answering meanwhile. */
