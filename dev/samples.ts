@@ -8,6 +8,7 @@ import { basename, join } from 'node:path';
 import { checkSlackLimits } from '../shared/slack/limits';
 import type { SlackMessage } from '../shared/slack/message';
 import { type AwsStandIn, type RecordedResponses, startAwsStandIn } from './aws-stand-in';
+import { captureLogs } from './capture-logs';
 import { lambdaContext } from './lambda-context';
 import { TEST_SIGNING_SECRET } from './slack-interaction';
 import { type SlackServer, startSlackServer } from './slack-receiver';
@@ -115,50 +116,19 @@ export async function startLocalRig(options: { sendTo?: string } = {}): Promise<
   };
 }
 
-/** Logger output of one invocation, captured so the terminal shows only what matters. */
-function captureStdout(): { stop: () => string } {
-  const chunks: string[] = [];
-  const original = { out: process.stdout.write, err: process.stderr.write };
-  const record = (chunk: string | Uint8Array): boolean => {
-    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-    return true;
-  };
-  process.stdout.write = record as typeof process.stdout.write;
-  process.stderr.write = record as typeof process.stderr.write;
-  return {
-    stop: () => {
-      process.stdout.write = original.out;
-      process.stderr.write = original.err;
-      return chunks.join('');
-    },
-  };
-}
-
-function logLines(output: string): Array<Record<string, unknown>> {
-  return output
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .flatMap((line) => {
-      try {
-        return [JSON.parse(line) as Record<string, unknown>];
-      } catch {
-        return [];
-      }
-    });
-}
-
 export async function runSample(sample: Sample, rig: LocalRig): Promise<SampleResult> {
   const handler = await loadHandler(sample.source);
   rig.aws.use(sample.responses);
   const before = rig.slack.requests.length;
-  const capture = captureStdout();
+  const capture = captureLogs();
   let error: string | undefined;
   try {
     await handler(sample.event, lambdaContext(30000, `herald-local-${sample.source}`));
   } catch (e) {
     error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
   }
-  const logs = logLines(capture.stop());
+  capture.restore();
+  const logs = capture.lines();
   const messages = rig.slack.messages().slice(before);
   const silent = logs.find((line) => line.message === 'Notice not sent');
   return {
