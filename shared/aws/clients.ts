@@ -19,65 +19,36 @@ function options() {
   return { region: getConfig().region, maxAttempts: 2, requestHandler };
 }
 
-let codeBuild: CodeBuildClient | undefined;
-let logs: CloudWatchLogsClient | undefined;
-let ssm: SSMClient | undefined;
-let codeCommit: CodeCommitClient | undefined;
-let codeDeploy: CodeDeployClient | undefined;
-let ecs: ECSClient | undefined;
-let codePipeline: CodePipelineClient | undefined;
-let decisions: CodePipelineClient | undefined;
-let dynamo: DynamoDBClient | undefined;
-
-export function codeBuildClient(): CodeBuildClient {
-  codeBuild ??= new CodeBuildClient(options());
-  return codeBuild;
+/**
+ * A getter that makes its client on first call. Marked pure so that esbuild drops the clients a
+ * function never calls (and their SDK packages) from its bundle.
+ */
+function lazy<T>(make: () => T): () => T {
+  let made: T | undefined;
+  return () => {
+    made ??= make();
+    return made;
+  };
 }
 
-export function logsClient(): CloudWatchLogsClient {
-  logs ??= new CloudWatchLogsClient(options());
-  return logs;
-}
-
-export function codeCommitClient(): CodeCommitClient {
-  codeCommit ??= new CodeCommitClient(options());
-  return codeCommit;
-}
-
-export function codeDeployClient(): CodeDeployClient {
-  codeDeploy ??= new CodeDeployClient(options());
-  return codeDeploy;
-}
-
-export function ecsClient(): ECSClient {
-  ecs ??= new ECSClient(options());
-  return ecs;
-}
-
-export function codePipelineClient(): CodePipelineClient {
-  codePipeline ??= new CodePipelineClient(options());
-  return codePipeline;
-}
+export const codeBuildClient = /* @__PURE__ */ lazy(() => new CodeBuildClient(options()));
+export const logsClient = /* @__PURE__ */ lazy(() => new CloudWatchLogsClient(options()));
+export const codeCommitClient = /* @__PURE__ */ lazy(() => new CodeCommitClient(options()));
+export const codeDeployClient = /* @__PURE__ */ lazy(() => new CodeDeployClient(options()));
+export const ecsClient = /* @__PURE__ */ lazy(() => new ECSClient(options()));
+export const codePipelineClient = /* @__PURE__ */ lazy(() => new CodePipelineClient(options()));
+export const dynamoClient = /* @__PURE__ */ lazy(() => new DynamoDBClient(options()));
+export const ssmClient = /* @__PURE__ */ lazy(() => new SSMClient({ ...options(), maxAttempts: 3 }));
 
 /** For PutApprovalResult inside Slack's 3-second window: one try, short timeouts. */
-export function codePipelineDecisionClient(): CodePipelineClient {
-  decisions ??= new CodePipelineClient({
-    region: getConfig().region,
-    maxAttempts: 1,
-    requestHandler: { requestTimeout: 1800, connectionTimeout: 600 },
-  });
-  return decisions;
-}
-
-export function dynamoClient(): DynamoDBClient {
-  dynamo ??= new DynamoDBClient(options());
-  return dynamo;
-}
-
-export function ssmClient(): SSMClient {
-  ssm ??= new SSMClient({ ...options(), maxAttempts: 3 });
-  return ssm;
-}
+export const codePipelineDecisionClient = /* @__PURE__ */ lazy(
+  () =>
+    new CodePipelineClient({
+      region: getConfig().region,
+      maxAttempts: 1,
+      requestHandler: { requestTimeout: 1800, connectionTimeout: 600 },
+    }),
+);
 
 /** The error name an SDK call failed with (`AccessDeniedException`, `ThrottlingException`, …). */
 export function awsErrorName(error: unknown): string {
