@@ -5,7 +5,7 @@
  * (`events/<source>/<name>.aws.json`), and SSM GetParameter with the local Slack receiver's URL.
  * A recorded answer may depend on one request field:
  * `{ "$byRequest": "commitId", "answers": { "<commit id>": { …response… } } }`.
- * DynamoDB writes to Herald's state table always succeed and store nothing.
+ * Herald's state table is not here: it is dynalite (state-table.ts), via `AWS_ENDPOINT_URL_DYNAMODB`.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -37,14 +37,6 @@ export async function startAwsStandIn(options: { webhookUrl: string }): Promise<
       if (target === 'AmazonSSM.GetParameter') {
         const { Name } = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { Name?: string };
         reply(200, { Parameter: { Name, Type: 'SecureString', Value: options.webhookUrl, Version: 1 } });
-        return;
-      }
-      // Herald's state table (flood gate, delivery log): every write succeeds, nothing is stored.
-      if (
-        !(target in responses) &&
-        /^DynamoDB_20120810\.(PutItem|UpdateItem|DeleteItem|Scan)$/.test(target)
-      ) {
-        reply(200, target.endsWith('Scan') ? { Items: [], Count: 0 } : {});
         return;
       }
       if (target in responses) {

@@ -11,8 +11,7 @@ import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { admit, sweep } from '../functions/ecs/flood';
 import { bundleLikeTheFunctions } from './bundle';
-import { createFakeTable } from './fake-dynamo';
-import { listSamples, startLocalRig } from './samples';
+import { type LocalRig, listSamples, startLocalRig } from './samples';
 import { clickPayload, signedRequest, TEST_SIGNING_SECRET } from './slack-interaction';
 
 const ROOT = join(__dirname, '..');
@@ -76,9 +75,18 @@ function coldStart(bundle: string, eventFile: string, env: NodeJS.ProcessEnv): P
   });
 }
 
-async function measure(bundle: string, eventFile: string, env: NodeJS.ProcessEnv): Promise<Timing[]> {
+/** Each run gets an empty state table, so the delivery log lets every run post (as a new event would). */
+async function measure(
+  bundle: string,
+  eventFile: string,
+  env: NodeJS.ProcessEnv,
+  rig: LocalRig,
+): Promise<Timing[]> {
   const timings: Timing[] = [];
-  for (let i = 0; i < RUNS; i++) timings.push(await coldStart(bundle, eventFile, env));
+  for (let i = 0; i < RUNS; i++) {
+    const table = await rig.state.createTable();
+    timings.push(await coldStart(bundle, eventFile, { ...env, HERALD_STATE_TABLE: table }));
+  }
   return timings;
 }
 
@@ -117,12 +125,13 @@ async function main(): Promise<void> {
     AWS_REGION: 'eu-west-1',
     HERALD_STAGE: 'stage',
     AWS_ENDPOINT_URL: rig.aws.url,
+    AWS_ENDPOINT_URL_DYNAMODB: rig.state.endpoint,
     AWS_ACCESS_KEY_ID: 'AKIDBENCHONLY',
     AWS_SECRET_ACCESS_KEY: 'bench-only',
     AWS_SESSION_TOKEN: 'bench-only-session',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    // The deployed path: the delivery log claims and records each post (on the stand-in).
-    HERALD_STATE_TABLE: 'herald-bench-state',
+    // The deployed path: the delivery log claims and records each post (on dynalite; a fresh
+    // table per run is set by measure()).
     POWERTOOLS_LOG_LEVEL: 'INFO',
     // slackActions verifies clicks with this local secret (an SSM read in the deployed stack).
     SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
@@ -136,8 +145,8 @@ async function main(): Promise<void> {
   const rows: string[][] = [];
   const row = async (name: string, sample: string, bundle: string, sizeKb: number, eventFile: string) => {
     // The function and the empty handler are measured back to back, on the machine's same state.
-    const fn = await measure(bundle, eventFile, env);
-    const empty = await measure(emptyBundle, eventFile, env);
+    const fn = await measure(bundle, eventFile, env, rig);
+    const empty = await measure(emptyBundle, eventFile, env, rig);
     const init = median(fn.map((t) => t.boot + t.load));
     const emptyInit = median(empty.map((t) => t.boot + t.load));
     const total = median(fn.map((t) => t.total));
@@ -198,6 +207,7 @@ async function main(): Promise<void> {
         join(ROOT, 'events/codebuild/failed.json'),
       ),
     );
+    await floodFigure(rig);
   } finally {
     await rig.close();
   }
@@ -233,14 +243,15 @@ async function main(): Promise<void> {
   console.log(line(header));
   for (const row of rows) console.log(line(row));
   console.log('\nTargets: bundle ≤ 300 KB, ratio ≤ 1.5.');
-  await floodFigure();
+  console.log(floodLine);
 }
 
-/** The ECS flood gate's logic against an in-memory table: posts per 100 stops of one service. */
-async function floodFigure(): Promise<void> {
-  const table = createFakeTable();
+let floodLine = '';
+
+/** The ECS flood gate against dynalite: posts per 100 stops of one service. */
+async function floodFigure(rig: LocalRig): Promise<void> {
   const log = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
-  const deps = { dynamo: table, table: 'bench', log };
+  const deps = { dynamo: rig.state.client, table: await rig.state.createTable(), log };
   const start = Date.parse('2026-11-21T09:00:00Z');
   let posts = 0;
   for (let i = 0; i < 100; i++) {
@@ -253,9 +264,7 @@ async function floodFigure(): Promise<void> {
   }
   const summaries =
     (await sweep(start + 16 * 60_000, deps)).length + (await sweep(start + 30 * 60_000, deps)).length;
-  console.log(
-    `ECS flood gate: 100 stop events of one service in one window → ${posts} message(s) + ${summaries} summary.`,
-  );
+  floodLine = `ECS flood gate: 100 stop events of one service in one window → ${posts} message(s) + ${summaries} summary.`;
 }
 
 main().catch((error: unknown) => {

@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { resetForTests } from '../shared/container';
 import { checkSlackLimits } from '../shared/slack/limits';
 import type { SlackMessage } from '../shared/slack/message';
 import { type AwsStandIn, type RecordedResponses, startAwsStandIn } from './aws-stand-in';
@@ -12,6 +13,7 @@ import { captureLogs } from './capture-logs';
 import { lambdaContext } from './lambda-context';
 import { TEST_SIGNING_SECRET } from './slack-interaction';
 import { type SlackServer, startSlackServer } from './slack-receiver';
+import { type StateTableServer, startStateTable } from './state-table';
 
 export const EVENTS_DIR = join(__dirname, '..', 'events');
 const FUNCTIONS_DIR = join(__dirname, '..', 'functions');
@@ -71,6 +73,8 @@ async function loadHandler(source: string): Promise<Handler> {
 export interface LocalRig {
   slack: SlackServer;
   aws: AwsStandIn;
+  /** Herald's state table (flood gate, delivery log) on dynalite. */
+  state: StateTableServer;
   close(): Promise<void>;
 }
 
@@ -90,14 +94,17 @@ export function sendTarget(argv: string[]): string | undefined {
 }
 
 export async function startLocalRig(options: { sendTo?: string } = {}): Promise<LocalRig> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const slack = await startSlackServer();
   const aws = await startAwsStandIn({ webhookUrl: slack.webhookUrl });
+  const state = await startStateTable();
   Object.assign(process.env, {
     AWS_REGION: process.env.AWS_REGION ?? 'eu-west-1',
     // The local routing file: demo approver, local secret names; refused inside Lambda.
     HERALD_STAGE: process.env.HERALD_STAGE ?? 'local',
     SLACK_SIGNING_SECRET: process.env.SLACK_SIGNING_SECRET || TEST_SIGNING_SECRET,
     AWS_ENDPOINT_URL: aws.url,
+    AWS_ENDPOINT_URL_DYNAMODB: state.endpoint,
     AWS_ACCESS_KEY_ID: 'AKIDLOCALONLY',
     AWS_SECRET_ACCESS_KEY: 'local-only',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
@@ -110,15 +117,19 @@ export async function startLocalRig(options: { sendTo?: string } = {}): Promise<
   return {
     slack,
     aws,
+    state,
     close: async () => {
-      await Promise.all([slack.close(), aws.close()]);
+      await Promise.all([slack.close(), aws.close(), state.close()]);
     },
   };
 }
 
+/** Each sample runs as in a fresh container, with a state table of its own (the flood gate starts open). */
 export async function runSample(sample: Sample, rig: LocalRig): Promise<SampleResult> {
   const handler = await loadHandler(sample.source);
   rig.aws.use(sample.responses);
+  process.env.HERALD_STATE_TABLE = await rig.state.createTable();
+  resetForTests();
   const before = rig.slack.requests.length;
   const capture = captureLogs();
   let error: string | undefined;

@@ -1,6 +1,8 @@
 /**
- * A real HTTP server on 127.0.0.1 standing in for Slack's incoming webhooks (tests, npm start, bench).
- * Each request takes the next scripted answer (then 200 "ok"); `hang` never answers.
+ * A real HTTP server on 127.0.0.1 standing in for Slack (tests, npm start, bench): its incoming
+ * webhooks (any path; JSON bodies) and its Web API (`/api/<method>`; form bodies, answered
+ * `{"ok":true,"channel":…,"ts":…}` with a new ts per message). Each request takes the next scripted
+ * answer (then the default); `hang` never answers.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,14 +15,34 @@ export interface ReceivedRequest {
   path: string;
   headers: IncomingMessage['headers'];
   body: string;
+  /** The JSON body, or for Web API calls the form fields with `blocks` decoded. */
   json: unknown;
   at: number;
+}
+
+/** A Web API form body: fields as strings, JSON-encoded ones (blocks) decoded. */
+function formFields(body: string): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const [name, value] of new URLSearchParams(body)) {
+    if (value.startsWith('[') || value.startsWith('{')) {
+      try {
+        fields[name] = JSON.parse(value);
+        continue;
+      } catch {
+        // not JSON after all: kept as text
+      }
+    }
+    fields[name] = value;
+  }
+  return fields;
 }
 
 export interface SlackServer {
   url: string;
   /** A webhook-shaped URL on this server (fake ids, never a real hook). */
   webhookUrl: string;
+  /** Base URL of the Web API stand-in, for `SLACK_API_URL`. */
+  apiUrl: string;
   requests: ReceivedRequest[];
   /** The JSON bodies posted so far, as Slack messages. */
   messages(): SlackMessage[];
@@ -34,14 +56,16 @@ export async function startSlackServer(): Promise<SlackServer> {
   const answers: Answer[] = [];
   const requests: ReceivedRequest[] = [];
   const hanging = new Set<ServerResponse>();
+  let ts = 1_795_000_000;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
+      const api = (req.url ?? '').startsWith('/api/');
       let json: unknown;
       try {
-        json = JSON.parse(body);
+        json = api ? formFields(body) : JSON.parse(body);
       } catch {
         json = undefined;
       }
@@ -53,7 +77,19 @@ export async function startSlackServer(): Promise<SlackServer> {
         json,
         at: Date.now(),
       });
-      const answer = answers.shift() ?? { status: 200, body: 'ok' };
+      const fields = (json ?? {}) as Record<string, unknown>;
+      if (api && fields.ts === undefined) ts += 1;
+      const answer = answers.shift() ?? {
+        status: 200,
+        body: api
+          ? JSON.stringify({
+              ok: true,
+              channel: fields.channel,
+              ts: String(fields.ts ?? `${ts}.000100`),
+            })
+          : 'ok',
+        headers: api ? { 'content-type': 'application/json; charset=utf-8' } : undefined,
+      };
       if (answer === 'hang') {
         hanging.add(res);
         return;
@@ -68,6 +104,7 @@ export async function startSlackServer(): Promise<SlackServer> {
   return {
     url,
     webhookUrl: `${url}/services/TLOCAL000/BLOCAL000/localtestwebhooktoken`,
+    apiUrl: `${url}/api/`,
     requests,
     messages: () => requests.map((request) => request.json as SlackMessage),
     script: (...next) => {

@@ -3,6 +3,7 @@
  * configuration as arguments. A missing or invalid variable fails at cold start, naming it.
  */
 import * as z from 'zod/mini';
+import { once } from './container';
 
 const envSchema = z.object({
   AWS_REGION: z.string().check(z.minLength(1)),
@@ -13,6 +14,9 @@ const envSchema = z.object({
   AWS_LAMBDA_FUNCTION_NAME: z.optional(z.string()),
   POWERTOOLS_IDEMPOTENCY_DISABLED: z.optional(z.string()),
   HERALD_STATE_TABLE: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.-]{3,255}$/))),
+  SLACK_BOT_TOKEN: z.optional(z.string().check(z.regex(/^xox[bp]-[A-Za-z0-9-]{6,}$/))),
+  SLACK_CHANNEL: z.optional(z.string().check(z.regex(/^[CGD][A-Z0-9]{2,}$/))),
+  SLACK_API_URL: z.optional(z.url({ protocol: /^https?$/ })),
 });
 
 export interface HeraldConfig {
@@ -27,6 +31,10 @@ export interface HeraldConfig {
   deliveryLogDisabled: boolean;
   /** Running inside Lambda (not `npm start`, not a test). */
   inLambda: boolean;
+  /** App mode for local runs and tests: every message to this channel id with this token, SSM not read. */
+  appOverride?: { token: string; channel: string };
+  /** Base URL of Slack's Web API, with its trailing slash. */
+  slackApiUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -43,6 +51,10 @@ export function readConfig(env: NodeJS.ProcessEnv): HeraldConfig {
     throw new ConfigError(`Invalid or missing environment variable(s): ${names.join(', ')}`);
   }
   const env_ = result.data;
+  if (Boolean(env_.SLACK_BOT_TOKEN) !== Boolean(env_.SLACK_CHANNEL)) {
+    throw new ConfigError('SLACK_BOT_TOKEN and SLACK_CHANNEL go together: set both, or neither');
+  }
+  const apiUrl = env_.SLACK_API_URL;
   return {
     region: env_.AWS_REGION,
     stage: env_.HERALD_STAGE,
@@ -51,18 +63,13 @@ export function readConfig(env: NodeJS.ProcessEnv): HeraldConfig {
     stateTable: env_.HERALD_STATE_TABLE,
     deliveryLogDisabled: env_.POWERTOOLS_IDEMPOTENCY_DISABLED === 'true',
     inLambda: env_.AWS_LAMBDA_FUNCTION_NAME !== undefined,
+    appOverride:
+      env_.SLACK_BOT_TOKEN && env_.SLACK_CHANNEL
+        ? { token: env_.SLACK_BOT_TOKEN, channel: env_.SLACK_CHANNEL }
+        : undefined,
+    slackApiUrl: apiUrl ? (apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`) : undefined,
   };
 }
 
-let cached: HeraldConfig | undefined;
-
 /** The configuration of this container, read once. */
-export function getConfig(): HeraldConfig {
-  cached ??= readConfig(process.env);
-  return cached;
-}
-
-/** Tests change the environment between cases. */
-export function resetConfigForTests(): void {
-  cached = undefined;
-}
+export const getConfig = once(() => readConfig(process.env));

@@ -14,15 +14,12 @@ import {
 import { codePipelineExecutionUrl, codePipelineUrl } from '../../shared/aws/console-links';
 import { revisionFact } from '../../shared/aws/revisions';
 import { type Fact, footer, type Link, type Notice } from '../../shared/notice';
-import type { ApprovalRule } from '../../shared/routing/schema';
 import { formatUtcMinute, parseAwsDate } from '../../shared/time';
-import type { ApprovalEnrichment } from './enrich';
-import type { ApprovalNotification } from './schema';
+import type { ApprovalEnrichment, ApprovalRequest } from './model';
 
 export function describeApprovalRequest(
-  notification: ApprovalNotification,
-  enrichment: ApprovalEnrichment,
-  rule: ApprovalRule | undefined,
+  { notification, rule }: ApprovalRequest,
+  enrichment: ApprovalEnrichment = { revisions: [], problems: [] },
 ): Notice {
   const { region, approval } = notification;
   const environment = rule?.environment;

@@ -8,16 +8,9 @@ import { GetCommitCommand } from '@aws-sdk/client-codecommit';
 import type { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { GetPipelineExecutionCommand, GetPipelineStateCommand } from '@aws-sdk/client-codepipeline';
 import { awsErrorName } from '../../shared/aws/clients';
-import { type Revision, revisionsOf } from '../../shared/aws/revisions';
+import { revisionsOf } from '../../shared/aws/revisions';
 import type { Log } from '../../shared/logger';
-import type { ApprovalNotification } from './schema';
-
-export interface ApprovalEnrichment {
-  executionId?: string;
-  revisions: Revision[];
-  author?: { name?: string; email?: string };
-  problems: string[];
-}
+import type { ApprovalEnrichment, ApprovalRequest } from './model';
 
 export interface EnrichDeps {
   codePipeline: Pick<CodePipelineClient, 'send'>;
@@ -33,11 +26,18 @@ export function repositoryOfRevisionUrl(url: string | undefined): string | undef
 }
 
 export async function enrichApproval(
-  notification: ApprovalNotification,
+  { notification, rule }: ApprovalRequest,
   deps: EnrichDeps,
 ): Promise<ApprovalEnrichment> {
   const result: ApprovalEnrichment = { revisions: [], problems: [] };
-  const { pipelineName, stageName } = notification.approval;
+  const { pipelineName, stageName, actionName } = notification.approval;
+  // Never log the token: only where the approval waits.
+  deps.log.info('Approval requested', {
+    pipeline: pipelineName,
+    stage: stageName,
+    action: actionName,
+    rule: rule?.environment ?? 'none',
+  });
   const fail = (what: string) => (error: unknown) => {
     result.problems.push(`${what} (${awsErrorName(error)})`);
     deps.log.warn(`Reading ${what} failed; the request will say less`, { error: awsErrorName(error) });

@@ -11,9 +11,9 @@ import {
 } from '../../shared/aws/console-links';
 import { shortCommit } from '../../shared/aws/revisions';
 import { type Detail, type Fact, footer, type Link, type Notice, type Severity } from '../../shared/notice';
-import { firstLine } from '../../shared/slack/text';
+import { firstLine } from '../../shared/text';
 import { formatDuration, parseAwsDate } from '../../shared/time';
-import { type BuildEnrichment, type BuildPhase, commitIdOf, repositoryOf } from './enrich';
+import { type BuildEnrichment, type BuildPhase, commitIdOf, repositoryOf } from './model';
 import type { BuildEvent } from './schema';
 
 interface StatusLook {
@@ -72,7 +72,7 @@ function initiatorFact(initiator: string, region: string): { fact: Fact; pipelin
   return { fact: { label: 'Started by', value: initiator } };
 }
 
-export function describeBuild(event: BuildEvent, enrichment: BuildEnrichment): Notice {
+export function describeBuild(event: BuildEvent, enrichment: BuildEnrichment = { problems: [] }): Notice {
   const { detail, region, account } = event;
   const info = detail['additional-information'];
   const status = detail['build-status'];

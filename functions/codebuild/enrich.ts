@@ -12,37 +12,8 @@ import type { CodeCommitClient } from '@aws-sdk/client-codecommit';
 import { GetCommitCommand } from '@aws-sdk/client-codecommit';
 import { awsErrorName } from '../../shared/aws/clients';
 import type { Log } from '../../shared/logger';
+import { type BuildDetails, type BuildEnrichment, commitIdOf, repositoryOf } from './model';
 import type { BuildEvent } from './schema';
-
-export interface BuildPhase {
-  type: string;
-  status?: string;
-  contexts: string[];
-  durationSeconds?: number;
-}
-
-export interface BuildDetails {
-  buildNumber?: number;
-  initiator?: string;
-  sourceType?: string;
-  sourceLocation?: string;
-  sourceVersion?: string;
-  resolvedSourceVersion?: string;
-  phases: BuildPhase[];
-  logGroup?: string;
-  logStream?: string;
-  startTime?: string;
-  endTime?: string;
-  environmentVariables: Record<string, string>;
-}
-
-export interface BuildEnrichment {
-  details?: BuildDetails;
-  logTail?: string[];
-  commitMessage?: string;
-  /** What could not be read, for the reader of the message ("build details: AccessDeniedException"). */
-  problems: string[];
-}
 
 export interface EnrichDeps {
   codeBuild: Pick<CodeBuildClient, 'send'>;
@@ -53,8 +24,6 @@ export interface EnrichDeps {
 
 export const LOG_TAIL_LINES = 20;
 const FAILED_STATUSES = new Set(['FAILED', 'FAULT', 'TIMED_OUT']);
-/** Build environment variable that names the CodeCommit repository when the source is a pipeline. */
-export const REPOSITORY_VARIABLE = 'HERALD_SOURCE_REPOSITORY';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes are control characters by definition.
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
@@ -159,33 +128,4 @@ async function readCommitMessage(
 ): Promise<string | undefined> {
   const response = await deps.codeCommit.send(new GetCommitCommand({ repositoryName: repository, commitId }));
   return response.commit?.message;
-}
-
-/** `https://git-codecommit.<region>.amazonaws.com/v1/repos/<name>` or the build's HERALD_SOURCE_REPOSITORY. */
-export function repositoryOf(event: BuildEvent, details?: BuildDetails): string | undefined {
-  const info = event.detail['additional-information'];
-  const type = details?.sourceType ?? info?.source?.type;
-  const location = details?.sourceLocation ?? info?.source?.location;
-  if (type === 'CODECOMMIT' && location) {
-    const match = /\/v1\/repos\/([^/?#]+)/.exec(location);
-    if (match?.[1]) return decodeURIComponent(match[1]);
-  }
-  const fromEvent = info?.environment?.['environment-variables']?.find(
-    (v) => v.name === REPOSITORY_VARIABLE,
-  )?.value;
-  return details?.environmentVariables[REPOSITORY_VARIABLE] ?? fromEvent;
-}
-
-/** The commit the build ran on, when the source version is a commit id. */
-export function commitIdOf(event: BuildEvent, details?: BuildDetails): string | undefined {
-  const info = event.detail['additional-information'];
-  const candidates = [
-    details?.resolvedSourceVersion,
-    info?.['resolved-source-version'],
-    details?.sourceVersion,
-    info?.['source-version'],
-  ];
-  return candidates.find(
-    (value): value is string => typeof value === 'string' && /^[0-9a-f]{40}$/i.test(value),
-  );
 }

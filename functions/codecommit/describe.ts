@@ -10,10 +10,19 @@ import {
 } from '../../shared/aws/console-links';
 import { shortCommit } from '../../shared/aws/revisions';
 import { type Detail, type Fact, footer, type Link, type Notice, type Severity } from '../../shared/notice';
-import { firstLine, plural } from '../../shared/slack/text';
+import { firstLine, plural } from '../../shared/text';
 import { parseAwsDate } from '../../shared/time';
-import { type FileChangeType, type PushEnrichment, TRIGGER_COMMITS } from './enrich';
-import type { PullRequestChange, PushChange, Reference, RepositoryChange, TestChange } from './schema';
+import {
+  emptyPush,
+  type FileChangeType,
+  type PullRequestChange,
+  type PushChange,
+  type PushEnrichment,
+  type Reference,
+  type RepositoryChange,
+  type TestChange,
+  TRIGGER_COMMITS,
+} from './model';
 
 const FILE_MARK: Record<FileChangeType, string> = { added: 'A', modified: 'M', deleted: 'D' };
 
@@ -160,10 +169,6 @@ export function describePush(change: PushChange, enrichment: PushEnrichment = em
     correlation,
     occurredAt: occurredAt(change.time),
   };
-}
-
-function emptyPush(): PushEnrichment {
-  return { commits: [], rangeComplete: false, forced: false, files: [], filesComplete: true, problems: [] };
 }
 
 const PULL_REQUEST_EVENTS: Record<string, { kind: string; verb: string; severity: Severity }> = {

@@ -17,53 +17,26 @@ import {
 } from '@aws-sdk/client-codecommit';
 import { awsErrorName } from '../../shared/aws/clients';
 import type { Log } from '../../shared/logger';
-import type { PushChange } from './schema';
+import {
+  emptyPush,
+  type FileChangeType,
+  MAX_COMMITS,
+  MAX_FILE_PAGES,
+  type PushChange,
+  type PushEnrichment,
+  TRIGGER_COMMITS,
+} from './model';
 
-export const MAX_COMMITS = 25;
-export const TRIGGER_COMMITS = 10;
-export const MAX_FILE_PAGES = 10;
 const FILES_PER_PAGE = 100;
-
-export interface CommitInfo {
-  id: string;
-  message: string;
-  author?: string;
-  parents: string[];
-}
-
-export type FileChangeType = 'added' | 'modified' | 'deleted';
-
-export interface FileChange {
-  path: string;
-  change: FileChangeType;
-}
-
-export interface PushEnrichment {
-  /** Newest first. */
-  commits: CommitInfo[];
-  /** The walk met the old head: `commits` is the whole pushed range. */
-  rangeComplete: boolean;
-  /** The walk met the root of the history before the old head: history was rewritten. */
-  forced: boolean;
-  files: FileChange[];
-  /** False when the file list was cut at MAX_FILE_PAGES pages. */
-  filesComplete: boolean;
-  problems: string[];
-}
+const CHANGE_TYPES: Record<string, FileChangeType> = { A: 'added', M: 'modified', D: 'deleted' };
 
 export interface EnrichDeps {
   codeCommit: Pick<CodeCommitClient, 'send'>;
   log: Log;
 }
 
-const CHANGE_TYPES: Record<string, FileChangeType> = { A: 'added', M: 'modified', D: 'deleted' };
-
-export function emptyEnrichment(): PushEnrichment {
-  return { commits: [], rangeComplete: false, forced: false, files: [], filesComplete: true, problems: [] };
-}
-
 export async function enrichPush(change: PushChange, deps: EnrichDeps): Promise<PushEnrichment> {
-  const result = emptyEnrichment();
+  const result = emptyPush();
   const head = change.newCommit;
   if (change.change === 'deleted' || !head) return result;
 

@@ -9,8 +9,7 @@ import { parseArn } from '../../shared/aws/arn';
 import { codeDeployDeploymentUrl, codeDeployGroupUrl } from '../../shared/aws/console-links';
 import { type Detail, type Fact, footer, type Link, type Notice, type Severity } from '../../shared/notice';
 import { formatDuration, formatUtcMinute, parseAwsDate } from '../../shared/time';
-import type { DeploymentEnrichment } from './enrich';
-import type { DeploymentChange, DeploymentState } from './schema';
+import type { DeploymentChange, DeploymentEnrichment, DeploymentState } from './model';
 
 interface Look {
   verb: string;
@@ -38,10 +37,10 @@ export function taskDefinitionName(arn: string): string {
 
 export function describeDeployment(
   change: DeploymentChange,
-  enrichment: DeploymentEnrichment,
-  environment?: string,
+  enrichment: DeploymentEnrichment = { taskSets: [], problems: [] },
 ): Notice {
   const { details } = enrichment;
+  const { environment } = change;
   const isRollback = details?.creator !== undefined && ROLLBACK_CREATORS.has(details.creator);
   const look = LOOKS[change.state];
   const stateName = change.state === 'other' ? change.rawState.toLowerCase() : change.state;

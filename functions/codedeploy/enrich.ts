@@ -14,49 +14,7 @@ import type { ECSClient } from '@aws-sdk/client-ecs';
 import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { awsErrorName } from '../../shared/aws/clients';
 import type { Log } from '../../shared/logger';
-import type { DeploymentChange } from './schema';
-
-export interface DeploymentDetails {
-  status?: string;
-  creator?: string;
-  description?: string;
-  deploymentConfig?: string;
-  error?: { code?: string; message?: string };
-  rollback?: { deploymentId?: string; triggeredBy?: string; message?: string };
-  createTime?: string;
-  completeTime?: string;
-  /** Blue/green: what happens to the original task set after success, and after how long. */
-  termination?: { action: string; waitMinutes: number };
-  terminationWaitStarted?: boolean;
-  taskDefinition?: string;
-  containerName?: string;
-  containerPort?: number;
-  statusMessages: string[];
-}
-
-export interface LifecycleProblem {
-  name: string;
-  status: string;
-  errorCode?: string;
-  message?: string;
-  logTail?: string;
-}
-
-export interface TaskSet {
-  label: string;
-  status?: string;
-  running?: number;
-  desired?: number;
-  trafficWeight?: number;
-}
-
-export interface DeploymentEnrichment {
-  details?: DeploymentDetails;
-  image?: string;
-  failedLifecycleEvent?: LifecycleProblem;
-  taskSets: TaskSet[];
-  problems: string[];
-}
+import type { DeploymentChange, DeploymentDetails, DeploymentEnrichment } from './model';
 
 export interface EnrichDeps {
   codeDeploy: Pick<CodeDeployClient, 'send'>;

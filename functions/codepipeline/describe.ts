@@ -10,10 +10,14 @@ import {
 } from '../../shared/aws/console-links';
 import { revisionFact } from '../../shared/aws/revisions';
 import { type Detail, type Fact, footer, type Link, type Notice, type Severity } from '../../shared/notice';
-import { firstLine } from '../../shared/slack/text';
+import { firstLine } from '../../shared/text';
 import { formatDuration, parseAwsDate } from '../../shared/time';
-import type { FailedAction, PipelineEnrichment } from './enrich';
-import type { PipelineChange } from './schema';
+import {
+  emptyPipelineEnrichment,
+  type FailedAction,
+  type PipelineChange,
+  type PipelineEnrichment,
+} from './model';
 
 const SEVERITY: Record<string, Severity> = {
   STARTED: 'info',
@@ -84,7 +88,10 @@ export function externalUrl(action: FailedAction, region: string, account: strin
   return action.url;
 }
 
-export function describePipeline(change: PipelineChange, enrichment: PipelineEnrichment): Notice {
+export function describePipeline(
+  change: PipelineChange,
+  enrichment: PipelineEnrichment = emptyPipelineEnrichment(),
+): Notice {
   const { region, account, pipeline, executionId } = change;
   const executionUrl = codePipelineExecutionUrl(region, pipeline, executionId);
   const facts: Fact[] = [

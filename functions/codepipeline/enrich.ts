@@ -11,30 +11,9 @@ import {
   ListPipelineExecutionsCommand,
 } from '@aws-sdk/client-codepipeline';
 import { awsErrorName } from '../../shared/aws/clients';
-import { type Revision, revisionsOf } from '../../shared/aws/revisions';
+import { revisionsOf } from '../../shared/aws/revisions';
 import type { Log } from '../../shared/logger';
-import type { PipelineChange } from './schema';
-
-export interface FailedAction {
-  stage?: string;
-  action?: string;
-  provider?: string;
-  errorCode?: string;
-  errorMessage?: string;
-  summary?: string;
-  externalId?: string;
-  url?: string;
-}
-
-export interface PipelineEnrichment {
-  revisions: Revision[];
-  trigger?: { type?: string; detail?: string };
-  statusSummary?: string;
-  failedAction?: FailedAction;
-  startTime?: string;
-  endTime?: string;
-  problems: string[];
-}
+import { emptyPipelineEnrichment, type PipelineChange, type PipelineEnrichment } from './model';
 
 export interface EnrichDeps {
   codePipeline: Pick<CodePipelineClient, 'send'>;
@@ -44,12 +23,8 @@ export interface EnrichDeps {
 const FAILED = new Set(['FAILED']);
 const ENDED = new Set(['SUCCEEDED', 'FAILED', 'STOPPED', 'SUPERSEDED', 'CANCELED']);
 
-export function emptyEnrichment(): PipelineEnrichment {
-  return { revisions: [], problems: [] };
-}
-
 export async function enrichPipeline(change: PipelineChange, deps: EnrichDeps): Promise<PipelineEnrichment> {
-  const result = emptyEnrichment();
+  const result = emptyPipelineEnrichment();
   const fail = (what: string) => (error: unknown) => {
     result.problems.push(`${what} (${awsErrorName(error)})`);
     deps.log.warn(`Reading ${what} failed; the message will say less`, { error: awsErrorName(error) });

@@ -1,14 +1,21 @@
 /**
  * Pure: an ECS alert (+ where its logs are, + what the flood gate folded) → Notice.
  */
-import { parseArn } from '../../shared/aws/arn';
 import { ecsServiceUrl, ecsTaskUrl, logStreamUrl } from '../../shared/aws/console-links';
 import { type Detail, type Fact, footer, type Link, type Notice, type Severity } from '../../shared/notice';
 import { formatUtcClock, parseAwsDate } from '../../shared/time';
-import type { TaskDefinitionLogs } from './enrich';
-import type { FoldedRun } from './flood';
+import {
+  clusterName,
+  type EcsAlert,
+  type EcsEnrichment,
+  type FoldedRun,
+  type Folding,
+  serviceOf,
+  serviceOfTask,
+  type TaskDefinitionLogs,
+  taskDefinitionOf,
+} from './model';
 import type { DeploymentEvent, ServiceActionEvent, TaskEvent } from './schema';
-import { clusterName, serviceOf } from './schema';
 
 const TITLES: Record<string, string> = {
   'task.crashed': 'Task crashed',
@@ -23,26 +30,23 @@ const TITLES: Record<string, string> = {
   'service.start-impaired': 'Tasks keep failing to start',
 };
 
-export interface Folding {
-  folded: number;
-  since?: string;
-}
-
 function foldedText(folding: Folding | undefined): string | undefined {
   if (!folding || folding.folded <= 0) return undefined;
   const since = parseAwsDate(folding.since);
   return `${folding.folded} more alert${folding.folded === 1 ? '' : 's'} for this service ${folding.folded === 1 ? 'was' : 'were'} folded${since ? ` since ${formatUtcClock(since)}` : ''}.`;
 }
 
-/** `service:shop-api` → `shop-api`; standalone tasks are named by their family. */
-export function serviceOfTask(event: TaskEvent): string {
-  const group = event.detail.group ?? '';
-  if (group.startsWith('service:')) return group.slice('service:'.length);
-  return group || taskDefinitionOf(event.detail.taskDefinitionArn);
-}
-
-export function taskDefinitionOf(arn: string): string {
-  return parseArn(arn)?.resource.replace(/^task-definition\//, '') ?? arn;
+/** An alert (+ the flood gate's folding and where its logs are) → Notice. */
+export function describeAlert(alert: EcsAlert, enrichment: EcsEnrichment = { problems: [] }): Notice {
+  const { environment } = alert;
+  if (alert.type === 'task') {
+    return describeTask(alert.event, alert.kind, enrichment.logs, {
+      environment,
+      folding: enrichment.folding,
+      problems: enrichment.problems,
+    });
+  }
+  return describeServiceEvent(alert.event, alert.kind, { environment, folding: enrichment.folding });
 }
 
 export function describeTask(

@@ -1,29 +1,19 @@
 /**
- * Where a stopped task's logs are: the `awslogs` options of its task definition
- * (DescribeTaskDefinition, cached per revision for the life of the container, since revisions never
- * change). Without them the message links the task's console page instead.
+ * The reads of an ECS alert: first the flood gate (a service that already spoke in this window
+ * only counts up, and nothing is sent), then where a stopped task's logs are: the `awslogs`
+ * options of its task definition (DescribeTaskDefinition, cached per revision for the life of the
+ * container, since revisions never change). Without them the message links the task's page.
  */
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { awsErrorName } from '../../shared/aws/clients';
+import { keep } from '../../shared/container';
 import type { Log } from '../../shared/logger';
+import type { Silenced } from '../../shared/notify';
+import { admit, type FloodDeps } from './flood';
+import type { EcsAlert, EcsEnrichment, TaskDefinitionLogs } from './model';
 
-export interface ContainerLogs {
-  group: string;
-  region?: string;
-  streamPrefix?: string;
-}
-
-export interface TaskDefinitionLogs {
-  containers: Record<string, ContainerLogs>;
-  essential: string[];
-}
-
-const cache = new Map<string, TaskDefinitionLogs>();
-
-export function clearTaskDefinitionCacheForTests(): void {
-  cache.clear();
-}
+const cache = keep<string, TaskDefinitionLogs>();
 
 export async function readTaskDefinitionLogs(
   taskDefinitionArn: string,
@@ -58,4 +48,33 @@ export async function readTaskDefinitionLogs(
     });
     return { problem: `task definition (${awsErrorName(error)})` };
   }
+}
+
+export interface EnrichDeps {
+  ecs: Pick<ECSClient, 'send'>;
+  /** The flood gate's table; without it every alert is sent. */
+  flood?: FloodDeps;
+  log: Log;
+  now?: () => number;
+}
+
+export async function enrichAlert(alert: EcsAlert, deps: EnrichDeps): Promise<EcsEnrichment | Silenced> {
+  const { cluster, service, kind, region, settings } = alert;
+  const admission = deps.flood
+    ? await admit(
+        `${cluster}/${service}`,
+        settings.windowMinutes,
+        kind,
+        region,
+        (deps.now ?? Date.now)(),
+        deps.flood,
+      )
+    : { admitted: true, folded: 0 };
+  if (!admission.admitted) {
+    deps.log.info('Alert folded into the open window', { cluster, ecsService: service, kind });
+    return { silenced: 'folded into the open window' };
+  }
+  if (alert.type !== 'task') return { folding: admission, problems: [] };
+  const { logs, problem } = await readTaskDefinitionLogs(alert.event.detail.taskDefinitionArn, deps);
+  return { folding: admission, logs, problems: problem ? [problem] : [] };
 }

@@ -12,6 +12,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { awsErrorName } from '../../shared/aws/clients';
 import type { Log } from '../../shared/logger';
+import type { FoldedRun } from './model';
 
 export const OPEN_WINDOW =
   'SET windowEnd = :end, folded = :zero, expiresAt = :ttl, #region = :region REMOVE foldedSince, lastKind';
@@ -98,14 +99,6 @@ export async function admit(
 function unavailable(error: unknown, deps: FloodDeps): Admission {
   deps.log.warn('Flood gate unavailable; alerting without it', { error: awsErrorName(error) });
   return { admitted: true, folded: 0, storage: 'unavailable' };
-}
-
-export interface FoldedRun {
-  key: string;
-  folded: number;
-  since?: string;
-  lastKind?: string;
-  region?: string;
 }
 
 /** Folded runs whose window has closed with nobody to report them: claimed once, then reported. */

@@ -1,8 +1,8 @@
 /**
  * ECS events: `ECS Task State Change` (cpu/memory as strings; stopped containers may lack
  * `reason`, running ones `exitCode`), `ECS Deployment State Change` and `ECS Service Action` (no
- * `version`; the service is named only in `resources[0]`), the flood gate's schedule, and ECS
- * events Herald deliberately ignores (container instances).
+ * `version`; the service is named only in `resources[0]`), ECS events Herald deliberately ignores
+ * (container instances), and the flood gate's schedule.
  * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_cwe_events.html
  */
 import * as z from 'zod/mini';
@@ -80,48 +80,15 @@ const ignoredSchema = z.object({
   'detail-type': z.enum(['ECS Container Instance State Change', 'AWS API Call via CloudTrail']),
 });
 
-const scheduleSchema = z.object({
+/** Herald's own schedule (every 5 minutes): report the folded runs nobody reported yet. */
+export const scheduleSchema = z.object({
   source: z.literal('aws.events'),
   'detail-type': z.literal('Scheduled Event'),
   time: maybeString,
 });
 
-export const ecsInputSchema = z.union([
-  taskSchema,
-  deploymentSchema,
-  serviceActionSchema,
-  scheduleSchema,
-  ignoredSchema,
-]);
+export const ecsInputSchema = z.union([taskSchema, deploymentSchema, serviceActionSchema, ignoredSchema]);
 export type EcsInput = z.infer<typeof ecsInputSchema>;
 export type TaskEvent = z.infer<typeof taskSchema>;
 export type DeploymentEvent = z.infer<typeof deploymentSchema>;
 export type ServiceActionEvent = z.infer<typeof serviceActionSchema>;
-
-export function isTask(input: EcsInput): input is TaskEvent {
-  return input['detail-type'] === 'ECS Task State Change' && 'detail' in input && 'taskArn' in input.detail;
-}
-export function isDeployment(input: EcsInput): input is DeploymentEvent {
-  return input['detail-type'] === 'ECS Deployment State Change';
-}
-export function isServiceAction(input: EcsInput): input is ServiceActionEvent {
-  return input['detail-type'] === 'ECS Service Action';
-}
-export function isSchedule(input: EcsInput): boolean {
-  return input['detail-type'] === 'Scheduled Event';
-}
-
-/** `arn:aws:ecs:r:a:cluster/name` → `name`; `…:service/cluster/name` → `{cluster, service}`. */
-export function clusterName(arn: string | undefined): string | undefined {
-  return arn
-    ?.split(':')
-    .pop()
-    ?.replace(/^cluster\//, '');
-}
-
-export function serviceOf(arn: string | undefined): { cluster?: string; service?: string } {
-  const resource = arn?.split(':').pop() ?? '';
-  const parts = resource.split('/');
-  if (parts[0] !== 'service') return {};
-  return parts.length >= 3 ? { cluster: parts[1], service: parts[2] } : { service: parts[1] };
-}

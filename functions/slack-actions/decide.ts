@@ -11,12 +11,14 @@ import {
   COMMENT_BLOCK,
   normalizedIdentities,
   REJECT_ACTION,
+  ruleFor,
 } from '../../shared/approvals';
-import type { ApprovalRule } from '../../shared/routing/schema';
+import type { RoutingConfig } from '../../shared/routing/schema';
 import type { SlackMessage } from '../../shared/slack/message';
-import { escapeText, truncate } from '../../shared/slack/text';
+import { escapeText } from '../../shared/slack/text';
+import { truncate } from '../../shared/text';
 import { formatUtcClock } from '../../shared/time';
-import type { BlockActions } from './schema';
+import type { BlockActions, Click } from './schema';
 
 export const SUMMARY_MAX = 512;
 
@@ -67,12 +69,15 @@ export interface Decision {
   approverName: string;
 }
 
-/** Who may decide: the rule's approvers by Slack user id, never by display name. */
+/**
+ * Step 3 of a click: who may decide. The rule of the routing config that governs the approval
+ * action; its approvers by Slack user id, never by display name; no self-approval where it says so.
+ */
 export function authorise(
-  payload: BlockActions,
-  value: ButtonValue,
-  rule: ApprovalRule | undefined,
+  { payload, value }: Click,
+  routing: RoutingConfig,
 ): { ok: true; decision: Decision } | { ok: false; outcome: Outcome } {
+  const rule = ruleFor({ pipeline: value.p, stage: value.s, action: value.a }, routing);
   if (!rule) return { ok: false, outcome: { kind: 'no-rule' } };
   const approver = rule.approvers.find((a) => a.slackUserId === payload.user.id);
   if (!approver) return { ok: false, outcome: { kind: 'not-approver' } };

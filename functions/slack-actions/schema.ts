@@ -4,6 +4,7 @@
  * https://api.slack.com/reference/interaction-payloads/block-actions
  */
 import * as z from 'zod/mini';
+import type { ButtonValue } from '../../shared/approvals';
 
 export const blockActionsSchema = z.object({
   type: z.literal('block_actions'),
@@ -27,6 +28,17 @@ export const blockActionsSchema = z.object({
 });
 
 export type BlockActions = z.infer<typeof blockActionsSchema>;
+
+/** A verified click on one of Herald's buttons, and the approval its value stands for. */
+export interface Click {
+  payload: BlockActions;
+  value: ButtonValue;
+}
+
+/** Where a click acts, for log lines (never the token). */
+export function whereOf({ payload, value }: Click): Record<string, string> {
+  return { pipeline: value.p, stage: value.s, action: value.a, user: payload.user.id };
+}
 
 /** Both API Gateway shapes: HTTP API (v2) and REST API (v1). */
 export interface HttpRequest {

@@ -12,6 +12,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { getConfig } from '../config';
+import { once } from '../container';
 
 const requestHandler = { requestTimeout: 3000, connectionTimeout: 1000 };
 
@@ -19,29 +20,17 @@ function options() {
   return { region: getConfig().region, maxAttempts: 2, requestHandler };
 }
 
-/**
- * A getter that makes its client on first call. Marked pure so that esbuild drops the clients a
- * function never calls (and their SDK packages) from its bundle.
- */
-function lazy<T>(make: () => T): () => T {
-  let made: T | undefined;
-  return () => {
-    made ??= make();
-    return made;
-  };
-}
-
-export const codeBuildClient = /* @__PURE__ */ lazy(() => new CodeBuildClient(options()));
-export const logsClient = /* @__PURE__ */ lazy(() => new CloudWatchLogsClient(options()));
-export const codeCommitClient = /* @__PURE__ */ lazy(() => new CodeCommitClient(options()));
-export const codeDeployClient = /* @__PURE__ */ lazy(() => new CodeDeployClient(options()));
-export const ecsClient = /* @__PURE__ */ lazy(() => new ECSClient(options()));
-export const codePipelineClient = /* @__PURE__ */ lazy(() => new CodePipelineClient(options()));
-export const dynamoClient = /* @__PURE__ */ lazy(() => new DynamoDBClient(options()));
-export const ssmClient = /* @__PURE__ */ lazy(() => new SSMClient({ ...options(), maxAttempts: 3 }));
+export const codeBuildClient = /* @__PURE__ */ once(() => new CodeBuildClient(options()));
+export const logsClient = /* @__PURE__ */ once(() => new CloudWatchLogsClient(options()));
+export const codeCommitClient = /* @__PURE__ */ once(() => new CodeCommitClient(options()));
+export const codeDeployClient = /* @__PURE__ */ once(() => new CodeDeployClient(options()));
+export const ecsClient = /* @__PURE__ */ once(() => new ECSClient(options()));
+export const codePipelineClient = /* @__PURE__ */ once(() => new CodePipelineClient(options()));
+export const dynamoClient = /* @__PURE__ */ once(() => new DynamoDBClient(options()));
+export const ssmClient = /* @__PURE__ */ once(() => new SSMClient({ ...options(), maxAttempts: 3 }));
 
 /** For PutApprovalResult inside Slack's 3-second window: one try, short timeouts. */
-export const codePipelineDecisionClient = /* @__PURE__ */ lazy(
+export const codePipelineDecisionClient = /* @__PURE__ */ once(
   () =>
     new CodePipelineClient({
       region: getConfig().region,

@@ -4,7 +4,7 @@
  */
 import type { ArtifactRevision } from '@aws-sdk/client-codepipeline';
 import type { Fact } from '../notice';
-import { firstLine } from '../slack/text';
+import { firstLine } from '../text';
 
 export interface Revision {
   artifact?: string;

@@ -5,6 +5,7 @@
  */
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { keep } from '../container';
 
 export const SECRET_CACHE_SECONDS = 300;
 
@@ -15,12 +16,7 @@ interface Entry {
   expires: number;
 }
 
-const cache = new Map<string, Entry>();
-
-/** Tests change SSM answers between cases; the container-wide cache must not carry them over. */
-export function clearSecretCacheForTests(): void {
-  cache.clear();
-}
+const cache = keep<string, Entry>();
 
 export function ssmParameterReader(
   client: Pick<SSMClient, 'send'>,

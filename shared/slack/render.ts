@@ -13,9 +13,10 @@ import type {
   SectionBlock,
 } from '@slack/types';
 import type { Choice, Detail, Fact, Notice, Severity } from '../notice';
+import { ELLIPSIS, plural, truncate } from '../text';
 import { LIMITS } from './limits';
 import type { SlackMessage } from './message';
-import { ELLIPSIS, escapeText, link, plural, safeUrl, truncate, truncateEscaped } from './text';
+import { escapeText, link, safeUrl, truncateEscaped } from './text';
 
 export const SEVERITY_EMOJI: Record<Severity, string> = {
   info: ':large_blue_circle:',

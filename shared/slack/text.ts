@@ -4,7 +4,7 @@
  * https://api.slack.com/reference/surfaces/formatting#escaping
  */
 
-export const ELLIPSIS = '…';
+import { truncate } from '../text';
 
 export function escapeText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -18,13 +18,6 @@ export function safeUrl(url: string): string {
 /** `<url|label>` with the label escaped; a label without url is just escaped text. */
 export function link(label: string, url?: string): string {
   return url ? `<${safeUrl(url)}|${escapeText(label)}>` : escapeText(label);
-}
-
-/** Cut plain text to `max` characters with a visible ellipsis. */
-export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  if (max <= 1) return ELLIPSIS.slice(0, max);
-  return `${text.slice(0, max - 1).trimEnd()}${ELLIPSIS}`;
 }
 
 /** Length of `text` once escaped, so budgets are measured on what Slack receives. */
@@ -43,13 +36,4 @@ export function truncateEscaped(text: string, max: number): string {
     else high = mid - 1;
   }
   return truncate(text, low);
-}
-
-/** First line of a multi-line text (commit messages), trimmed. */
-export function firstLine(text: string): string {
-  return (text.split(/\r?\n/, 1)[0] ?? '').trim();
-}
-
-export function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

@@ -1,10 +1,9 @@
-import { createFakeTable, type FakeTable } from '../../dev/fake-dynamo';
 import { type SlackServer, startSlackServer } from '../../dev/slack-receiver';
-import { dynamoDeliveryLog, fingerprint } from '../../shared/delivery-log';
+import { type StateTableServer, startStateTable } from '../../dev/state-table';
+import { fingerprint } from '../../shared/delivery-log';
 import type { Notice } from '../../shared/notice';
-import { PublishError, publish } from '../../shared/publish';
-import type { RoutingConfig } from '../../shared/routing/schema';
-import { recordingLog } from '../helpers/recording-log';
+import { type Describer, notify, PublishError, send } from '../../shared/notify';
+import { testRuntime } from '../helpers/runtime';
 
 const NOTICE: Notice = {
   source: 'codebuild',
@@ -19,58 +18,62 @@ const NOTICE: Notice = {
   occurredAt: '2026-11-20T14:07:41.000Z',
 };
 
-const ROUTING: RoutingConfig = {
-  channels: {
-    releases: { webhookParameter: '/herald/t/releases' },
-    alerts: { webhookParameter: '/herald/t/alerts' },
-  },
-  routes: [{ channels: ['releases', 'alerts'] }],
-};
-
 let slack: SlackServer;
-let table: FakeTable;
+let state: StateTableServer;
+let table: string;
+
+beforeAll(async () => {
+  state = await startStateTable();
+});
+
+afterAll(async () => {
+  await state.close();
+});
 
 beforeEach(async () => {
   slack = await startSlackServer();
-  table = createFakeTable();
+  table = await state.createTable();
 });
 
 afterEach(async () => {
   await slack.close();
 });
 
-function deps(now = () => Date.now()) {
-  const { log, lines } = recordingLog();
-  return {
-    lines,
-    deps: {
-      routing: ROUTING,
-      webhookFor: async (channel: string) => `${slack.url}/services/T0/${channel}/x`,
-      log,
-      deadline: Date.now() + 5000,
-      deliveryLog: dynamoDeliveryLog({ dynamo: table, table: 'state', log, now }),
-    },
-  };
+function logged(now?: () => number) {
+  return testRuntime(slack, { state: { dynamo: state.client, table, now } });
 }
 
-describe('the delivery log', () => {
+describe('the delivery log (on dynalite)', () => {
   it('posts a notice once per channel however often its event comes', async () => {
-    const { deps: d, lines } = deps();
+    const { runtime, lines } = logged();
 
-    await publish(NOTICE, d);
-    await publish(NOTICE, d);
-    await publish({ ...NOTICE }, d);
+    await send(runtime, NOTICE);
+    await send(runtime, NOTICE);
+    await send(runtime, { ...NOTICE });
 
     expect(slack.requests.map((r) => r.path)).toEqual(['/services/T0/releases/x', '/services/T0/alerts/x']);
     expect(lines.filter((l) => l.message === 'Notice already delivered')).toHaveLength(4);
   });
 
+  it('posts once when two invocations race on the same claim', async () => {
+    const first = logged();
+    const second = logged();
+
+    const outcomes = await Promise.allSettled([send(first.runtime, NOTICE), send(second.runtime, NOTICE)]);
+
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled']);
+    expect(slack.requests.map((r) => r.path).sort()).toEqual([
+      '/services/T0/alerts/x',
+      '/services/T0/releases/x',
+    ]);
+  });
+
   it('after a partial failure, the retry posts only where it failed', async () => {
-    const { deps: d } = deps();
+    const { runtime } = logged();
     slack.script({ status: 200, body: 'ok' }, { status: 404, body: 'no_service' });
 
-    await expect(publish(NOTICE, d)).rejects.toBeInstanceOf(PublishError);
-    await publish(NOTICE, d);
+    await expect(send(runtime, NOTICE)).rejects.toBeInstanceOf(PublishError);
+    await send(runtime, NOTICE);
 
     expect(slack.requests.map((r) => r.path)).toEqual([
       '/services/T0/releases/x',
@@ -80,17 +83,20 @@ describe('the delivery log', () => {
   });
 
   it('knows a notice by its draft, so a retry whose AWS reads went differently is still recognised', async () => {
-    const { deps: d } = deps();
-    const draft = NOTICE;
-    const enriched: Notice = {
-      ...NOTICE,
-      details: [{ type: 'text', label: 'Reason', text: 'exit status 1' }],
+    const { runtime } = logged();
+    let reads = 0;
+    const source: Describer<string, string> = {
+      describe: (_model, enrichment) => (enrichment ? { ...NOTICE, summary: enrichment } : NOTICE),
+      enrich: async () => {
+        reads += 1;
+        return reads === 1 ? 'exit status 1' : 'Not available: build log (ThrottlingException)';
+      },
     };
-    const degraded: Notice = { ...NOTICE, context: ['Not available: build log (ThrottlingException)'] };
 
-    await publish(enriched, d, { identity: draft });
-    await publish(degraded, d, { identity: draft });
+    await notify(runtime, 'model', source);
+    await notify(runtime, 'model', source);
 
+    expect(reads).toBe(2);
     expect(slack.requests).toHaveLength(2);
   });
 
@@ -102,33 +108,31 @@ describe('the delivery log', () => {
 
   it('takes over a claim whose sender died, once its lease is over', async () => {
     let now = Date.parse('2026-11-20T14:08:00Z');
-    const { deps: d } = deps(() => now);
-    await d.deliveryLog.claim(fingerprint(NOTICE), 'releases');
+    const { runtime } = logged(() => now);
+    await runtime.deliveryLog?.claim(fingerprint(NOTICE), 'releases');
 
-    await publish(NOTICE, d);
+    await send(runtime, NOTICE);
     expect(slack.requests.map((r) => r.path)).toEqual(['/services/T0/alerts/x']);
     now += 61_000;
-    await publish(NOTICE, d);
+    await send(runtime, NOTICE);
 
     expect(slack.requests.map((r) => r.path)).toEqual(['/services/T0/alerts/x', '/services/T0/releases/x']);
   });
 
   it('posts anyway when the log cannot be written: a duplicate is better than a lost alert', async () => {
-    const { log, lines } = recordingLog();
-    const broken = {
-      send: async () => Promise.reject(Object.assign(new Error('down'), { name: 'InternalServerError' })),
-    };
-    const d = {
-      ...deps().deps,
-      log,
-      deliveryLog: dynamoDeliveryLog({ dynamo: broken, table: 'state', log }),
-    };
+    const { runtime, lines } = testRuntime(slack, {
+      state: { dynamo: state.client, table: 'herald-missing-state' },
+    });
 
-    await publish(NOTICE, d);
+    await send(runtime, NOTICE);
 
     expect(slack.requests).toHaveLength(2);
     expect(lines).toContainEqual(
-      expect.objectContaining({ level: 'warn', message: 'Delivery log unavailable; posting without it' }),
+      expect.objectContaining({
+        level: 'warn',
+        message: 'Delivery log unavailable; posting without it',
+        attributes: expect.objectContaining({ error: 'ResourceNotFoundException' }),
+      }),
     );
   });
 });

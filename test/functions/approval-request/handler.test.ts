@@ -7,6 +7,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../functions/approval-request/handler';
 import { APPROVE_ACTION, decodeButtonValue, REJECT_ACTION } from '../../../shared/approvals';
+import { resetForTests } from '../../../shared/container';
 import { ROUTING_FILES } from '../../../shared/routing/load';
 import type { SlackMessage } from '../../../shared/slack/message';
 import { useHandlerRig } from '../../helpers/handler-rig';
@@ -127,6 +128,7 @@ describe('approvalRequest handler', () => {
 
   it('says when no rule lets anyone approve from Slack', async () => {
     stageRouting.approvals.rules = [];
+    resetForTests();
 
     const { messages } = await rig.run(sampleEvent('approval/request.json'));
 

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeBuild } from '../../../functions/codebuild/describe';
-import type { BuildEnrichment } from '../../../functions/codebuild/enrich';
+import type { BuildEnrichment } from '../../../functions/codebuild/model';
 import { buildEventSchema } from '../../../functions/codebuild/schema';
 import { parseEvents } from '../../../shared/parse';
 import { renderNotice } from '../../../shared/slack/render';

@@ -3,18 +3,12 @@ import { join } from 'node:path';
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { BatchGetBuildsCommand, CodeBuildClient } from '@aws-sdk/client-codebuild';
 import { CodeCommitClient, GetCommitCommand } from '@aws-sdk/client-codecommit';
-import {
-  DeleteItemCommand,
-  DynamoDBClient,
-  PutItemCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createFakeTable, type FakeTable } from '../../../dev/fake-dynamo';
 import type { SlackServer } from '../../../dev/slack-receiver';
 import { handler } from '../../../functions/codebuild/handler';
-import { resetConfigForTests } from '../../../shared/config';
+import { resetForTests } from '../../../shared/container';
 import type { SlackMessage } from '../../../shared/slack/message';
 import { useHandlerRig } from '../../helpers/handler-rig';
 import { captureLogs, lambdaContext, sampleEvent } from '../../helpers/lambda';
@@ -80,7 +74,7 @@ const LOG_LINES = [
   '[Container] 2026/11/20 14:07:38.501 Command did not exit successfully docker build exit status 1',
 ];
 
-const rig = useHandlerRig(handler);
+const rig = useHandlerRig(handler, { stateTable: true });
 let slack: SlackServer;
 
 beforeEach(() => {
@@ -257,7 +251,7 @@ describe('codebuild handler', () => {
 
   it('reads the webhook from SSM, decrypted, and never logs it', async () => {
     delete process.env.SLACK_WEBHOOK_URL;
-    resetConfigForTests();
+    resetForTests();
     ssm
       .on(GetParameterCommand)
       .resolves({ Parameter: { Name: '/herald/stage/slack/releases', Value: slack.webhookUrl } });
@@ -281,7 +275,7 @@ describe('codebuild handler', () => {
 
   it('fails the invocation, posting nothing, when the webhook secret cannot be read', async () => {
     delete process.env.SLACK_WEBHOOK_URL;
-    resetConfigForTests();
+    resetForTests();
     ssm
       .on(GetParameterCommand)
       .rejects(Object.assign(new Error('no such parameter'), { name: 'ParameterNotFound' }));
@@ -301,7 +295,7 @@ describe('codebuild handler', () => {
 
   it('fails the invocation when SSM holds something that is not a webhook URL, without logging it', async () => {
     delete process.env.SLACK_WEBHOOK_URL;
-    resetConfigForTests();
+    resetForTests();
     ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 'not-a-url-but-a-secret-value' } });
     const logCapture = captureLogs();
 
@@ -360,24 +354,10 @@ describe('codebuild handler on every sample', () => {
   });
 });
 
-describe('codebuild handler with the delivery log on', () => {
-  const dynamo = mockClient(DynamoDBClient);
-  let table: FakeTable;
-
+describe('codebuild handler with the delivery log on (dynalite)', () => {
   beforeEach(() => {
-    table = createFakeTable();
-    dynamo.reset();
-    dynamo.on(PutItemCommand).callsFake((input) => table.putItem(input));
-    dynamo.on(UpdateItemCommand).callsFake((input) => table.updateItem(input));
-    dynamo.on(DeleteItemCommand).callsFake((input) => table.deleteItem(input));
-    process.env.HERALD_STATE_TABLE = 'herald-stage-state';
     process.env.POWERTOOLS_IDEMPOTENCY_DISABLED = 'false';
-    resetConfigForTests();
-  });
-
-  afterEach(() => {
-    delete process.env.HERALD_STATE_TABLE;
-    process.env.POWERTOOLS_IDEMPOTENCY_DISABLED = 'true';
+    resetForTests();
   });
 
   it('posts a duplicated event once', async () => {
@@ -386,7 +366,19 @@ describe('codebuild handler with the delivery log on', () => {
 
     expect(first).toHaveLength(1);
     expect(second).toEqual([]);
-    expect([...table.items.values()].map((item) => item.status?.S)).toEqual(['sent']);
+    const { Items } = await rig
+      .state()
+      .client.send(new ScanCommand({ TableName: process.env.HERALD_STATE_TABLE }));
+    expect(Items?.map((item) => item.status?.S)).toEqual(['sent']);
+  });
+
+  it('posts once when two invocations of the same event race', async () => {
+    const event = sampleEvent('codebuild/failed.json');
+
+    const { messages, logs } = await rig.race([event, event]);
+
+    expect(messages).toHaveLength(1);
+    expect(logs).toContainEqual(expect.objectContaining({ message: 'Notice already delivered' }));
   });
 
   it('posts a retried event once even when its AWS reads went differently', async () => {

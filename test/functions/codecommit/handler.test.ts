@@ -5,9 +5,10 @@ import {
   GetDifferencesCommand,
 } from '@aws-sdk/client-codecommit';
 import { mockClient } from 'aws-sdk-client-mock';
-import { MAX_COMMITS, TRIGGER_COMMITS } from '../../../functions/codecommit/enrich';
-import { handler, isWatched } from '../../../functions/codecommit/handler';
-import { changesOf, codeCommitInputSchema } from '../../../functions/codecommit/schema';
+import { handler } from '../../../functions/codecommit/handler';
+import { changesOf, isWatched, MAX_COMMITS, TRIGGER_COMMITS } from '../../../functions/codecommit/model';
+import { codeCommitInputSchema } from '../../../functions/codecommit/schema';
+import { resetForTests } from '../../../shared/container';
 import { ROUTING_FILES } from '../../../shared/routing/load';
 import { useHandlerRig } from '../../helpers/handler-rig';
 import { sampleEvent } from '../../helpers/lambda';
@@ -260,6 +261,7 @@ describe('the branch filter', () => {
   it('makes no AWS read for a branch it does not watch', async () => {
     const stage = ROUTING_FILES.stage as Record<string, unknown>;
     stage.filters = { codecommit: { branches: ['release/*'] } };
+    resetForTests();
     try {
       const { messages, logs } = await rig.run(sampleEvent('codecommit/reference-updated.json'));
 

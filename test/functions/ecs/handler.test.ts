@@ -1,39 +1,57 @@
-import { DynamoDBClient, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createFakeTable, type FakeTable } from '../../../dev/fake-dynamo';
-import { clearTaskDefinitionCacheForTests } from '../../../functions/ecs/enrich';
 import { handler } from '../../../functions/ecs/handler';
-import { resetConfigForTests } from '../../../shared/config';
+import { resetForTests } from '../../../shared/container';
 import { useHandlerRig } from '../../helpers/handler-rig';
 import { sampleEvent } from '../../helpers/lambda';
 import { recorded } from '../../helpers/recorded';
 import { assertSlackLimits, buttonUrls, visibleText } from '../../helpers/slack-limits';
 
 const ecs = mockClient(ECSClient);
-const dynamo = mockClient(DynamoDBClient);
-const rig = useHandlerRig(handler);
-let table: FakeTable;
+// The flood gate's items live in a real DynamoDB API (dynalite), a new table per test.
+const rig = useHandlerRig(handler, { stateTable: true });
 
 beforeEach(() => {
   ecs.reset();
-  dynamo.reset();
-  clearTaskDefinitionCacheForTests();
-  table = createFakeTable();
-  dynamo.on(UpdateItemCommand).callsFake((input) => table.updateItem(input));
-  dynamo.on(ScanCommand).callsFake((input) => table.scan(input));
   ecs
     .on(DescribeTaskDefinitionCommand)
     .resolves(
       recorded('ecs/task-crashed.aws.json', 'AmazonEC2ContainerServiceV20141113.DescribeTaskDefinition'),
     );
-  process.env.HERALD_STATE_TABLE = 'herald-stage-state';
-  resetConfigForTests();
 });
 
-afterEach(() => {
-  delete process.env.HERALD_STATE_TABLE;
-});
+async function items() {
+  const { Items = [] } = await rig
+    .state()
+    .client.send(new ScanCommand({ TableName: process.env.HERALD_STATE_TABLE }));
+  return Items;
+}
+
+/** What the clock would do: every open window of the flood gate ends now. */
+async function closeWindows() {
+  for (const item of await items()) {
+    await rig.state().client.send(
+      new UpdateItemCommand({
+        TableName: process.env.HERALD_STATE_TABLE,
+        Key: { key: { S: item.key?.S ?? '' } },
+        UpdateExpression: 'SET windowEnd = :past',
+        ExpressionAttributeValues: { ':past': { N: String(Date.now() - 1) } },
+      }),
+    );
+  }
+}
+
+async function forgetWindows() {
+  for (const item of await items()) {
+    await rig.state().client.send(
+      new DeleteItemCommand({
+        TableName: process.env.HERALD_STATE_TABLE,
+        Key: { key: { S: item.key?.S ?? '' } },
+      }),
+    );
+  }
+}
 
 const header = (message: { blocks: Array<{ type: string }> } | undefined) =>
   message?.blocks[0] && 'text' in message.blocks[0]
@@ -70,7 +88,7 @@ describe('ecs handler: what alerts and what does not', () => {
     expect(messages).toEqual([]);
     expect(logs).toContainEqual(expect.objectContaining({ message: 'Notice not sent', reason }));
     expect(ecs).not.toHaveReceivedCommand(DescribeTaskDefinitionCommand);
-    expect(dynamo).not.toHaveReceivedCommand(UpdateItemCommand);
+    expect(await items()).toEqual([]);
   });
 });
 
@@ -93,9 +111,11 @@ describe('ecs handler: what an alert says', () => {
   });
 
   it('reads each task definition once per container lifetime', async () => {
-    await rig.run(sampleEvent('ecs/task-crashed.json'));
-    table.items.clear();
-    await rig.run(sampleEvent('ecs/task-out-of-memory.json'));
+    const first = await rig.run(sampleEvent('ecs/task-crashed.json'));
+    await forgetWindows();
+    const second = await rig.run(sampleEvent('ecs/task-out-of-memory.json'));
+
+    expect([first.messages.length, second.messages.length]).toEqual([1, 1]);
 
     expect(ecs).toHaveReceivedCommandTimes(DescribeTaskDefinitionCommand, 1);
   });
@@ -117,6 +137,7 @@ describe('ecs handler: what an alert says', () => {
     const { ROUTING_FILES } = await import('../../../shared/routing/load');
     const stage = ROUTING_FILES.stage as Record<string, unknown>;
     stage.ecs = { services: [{ service: 'shop-api-stage', spotInterruptions: true }] };
+    resetForTests();
     try {
       const { messages } = await rig.run(sampleEvent('ecs/task-spot-interruption.json'));
 
@@ -133,9 +154,8 @@ describe('ecs handler: crash loops', () => {
     const posted: number[] = [];
 
     for (let i = 0; i < 100; i++) posted.push((await rig.run(event)).messages.length);
-    const [item] = [...table.items.values()];
     // The window closes: the scheduled sweep reports the folded run, once.
-    if (item) item.windowEnd = { N: String(Date.now() - 1) };
+    await closeWindows();
     const sweep = await rig.run(sampleEvent('ecs/schedule.json'));
     const again = await rig.run(sampleEvent('ecs/schedule.json'));
 
@@ -151,8 +171,7 @@ describe('ecs handler: crash loops', () => {
   it('carries the folded count in the next alert after the window instead of a separate summary', async () => {
     const event = sampleEvent('ecs/task-crashed.json');
     for (let i = 0; i < 5; i++) await rig.run(event);
-    const [item] = [...table.items.values()];
-    if (item) item.windowEnd = { N: String(Date.now() - 1) };
+    await closeWindows();
 
     const { messages } = await rig.run(event);
     const sweep = await rig.run(sampleEvent('ecs/schedule.json'));
@@ -163,8 +182,19 @@ describe('ecs handler: crash loops', () => {
     expect(sweep.messages).toEqual([]);
   });
 
+  it('posts one message when two invocations of a crash race for the same window', async () => {
+    const event = sampleEvent('ecs/task-crashed.json');
+
+    const { messages, logs } = await rig.race([event, event]);
+
+    expect(messages).toHaveLength(1);
+    expect(logs).toContainEqual(expect.objectContaining({ message: 'Alert folded into the open window' }));
+    expect((await items())[0]?.folded).toEqual({ N: '1' });
+  });
+
   it('alerts rather than stays silent when the flood gate table is unavailable', async () => {
-    dynamo.on(UpdateItemCommand).rejects(Object.assign(new Error('down'), { name: 'InternalServerError' }));
+    process.env.HERALD_STATE_TABLE = 'herald-missing-state';
+    resetForTests();
     const event = sampleEvent('ecs/task-crashed.json');
 
     const first = await rig.run(event);

@@ -12,9 +12,8 @@ import {
 import { type SlackServer, startSlackServer } from '../../../dev/slack-receiver';
 import { createSlackActionsHandler } from '../../../functions/slack-actions/handler';
 import { REJECT_ACTION } from '../../../shared/approvals';
-import { resetConfigForTests } from '../../../shared/config';
+import { resetForTests } from '../../../shared/container';
 import { ROUTING_FILES } from '../../../shared/routing/load';
-import { resetWebhookCacheForTests } from '../../../shared/slack/webhooks';
 import { captureLogs, lambdaContext } from '../../helpers/lambda';
 import { assertSlackLimits } from '../../helpers/slack-limits';
 
@@ -52,8 +51,7 @@ beforeEach(() => {
   slack.requests.length = 0;
   stageRouting.approvals.rules = RULES;
   process.env.SLACK_SIGNING_SECRET = TEST_SIGNING_SECRET;
-  resetConfigForTests();
-  resetWebhookCacheForTests();
+  resetForTests();
   codePipeline.on(PutApprovalResultCommand).resolves({ approvedAt: new Date(CLICK_TIME * 1000) });
 });
 
@@ -128,7 +126,7 @@ describe('slackActions: the signature', () => {
 
   it('fails closed, deciding nothing, when the signing secret cannot be read', async () => {
     delete process.env.SLACK_SIGNING_SECRET;
-    resetConfigForTests();
+    resetForTests();
     ssm
       .on(GetParameterCommand)
       .rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
@@ -258,6 +256,7 @@ describe('slackActions: who decides', () => {
 
   it('lets the author approve where no-self-approval is off', async () => {
     stageRouting.approvals.rules = [{ ...RULES[0], noSelfApproval: false }];
+    resetForTests();
 
     await click({ userId: 'U0JANEDOE' });
 
@@ -266,6 +265,7 @@ describe('slackActions: who decides', () => {
 
   it('lets nobody decide an approval that no rule covers', async () => {
     stageRouting.approvals.rules = [];
+    resetForTests();
 
     await click();
 

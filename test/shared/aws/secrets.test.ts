@@ -1,16 +1,13 @@
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import {
-  clearSecretCacheForTests,
-  SECRET_CACHE_SECONDS,
-  ssmParameterReader,
-} from '../../../shared/aws/secrets';
+import { SECRET_CACHE_SECONDS, ssmParameterReader } from '../../../shared/aws/secrets';
+import { resetForTests } from '../../../shared/container';
 
 const ssm = mockClient(SSMClient);
 
 beforeEach(() => {
   ssm.reset();
-  clearSecretCacheForTests();
+  resetForTests();
 });
 
 describe('ssmParameterReader', () => {

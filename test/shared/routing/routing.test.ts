@@ -31,21 +31,24 @@ const CONFIG: RoutingConfig = {
 };
 
 describe('routeNotice', () => {
-  it('sends a notice to every matching route, once per channel, with their mentions', () => {
-    expect(routeNotice(notice(), CONFIG)).toEqual({ channels: ['builds', 'alerts'], mentions: ['<!here>'] });
+  it('sends a notice to every matching route, once per channel, each with its own route mentions', () => {
+    expect(routeNotice(notice(), CONFIG)).toEqual({
+      channels: new Map([
+        ['builds', []],
+        ['alerts', ['<!here>']],
+      ]),
+    });
   });
 
   it('matches kinds with wildcards', () => {
     expect(routeNotice(notice({ source: 'ecs', kind: 'task.oom', severity: 'warning' }), CONFIG)).toEqual({
-      channels: ['ops'],
-      mentions: ['<!subteam^S0ABC123>'],
+      channels: new Map([['ops', ['<!subteam^S0ABC123>']]]),
     });
   });
 
   it('sends a muted kind nowhere, before any route', () => {
     expect(routeNotice(notice({ kind: 'build.started', severity: 'info' }), CONFIG)).toEqual({
-      channels: [],
-      mentions: [],
+      channels: new Map(),
       reason: 'muted by "codebuild:build.started"',
     });
   });
@@ -62,7 +65,7 @@ describe('routeNotice', () => {
       routes: [{ kinds: ['codebuild:build.failed'], channels: ['alerts'] }],
     };
 
-    expect(routeNotice(notice({ kind: 'buildxfailed' }), config).channels).toEqual([]);
+    expect(routeNotice(notice({ kind: 'buildxfailed' }), config).channels.size).toBe(0);
   });
 });
 

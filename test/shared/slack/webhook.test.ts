@@ -1,6 +1,9 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { type SlackServer, startSlackServer } from '../../../dev/slack-receiver';
-import { deliver, SlackPermanentError, SlackUnavailableError } from '../../../shared/slack/deliver';
+import { SlackPermanentError, SlackUnavailableError } from '../../../shared/slack/attempts';
 import type { SlackMessage } from '../../../shared/slack/message';
+import { postToWebhook as deliver } from '../../../shared/slack/webhook';
 import { recordingLog } from '../../helpers/recording-log';
 
 const MESSAGE: SlackMessage = { text: 'Build failed: shop-api #42', blocks: [] };
@@ -15,7 +18,7 @@ afterEach(async () => {
   await slack.close();
 });
 
-describe('deliver', () => {
+describe('postToWebhook (@slack/webhook inside the delivery policy)', () => {
   it('posts the message as JSON once when Slack answers 200', async () => {
     const { log } = recordingLog();
 
@@ -28,7 +31,8 @@ describe('deliver', () => {
     expect(result).toEqual({ attempts: 1 });
     expect(slack.requests).toHaveLength(1);
     expect(slack.requests[0]?.method).toBe('POST');
-    expect(slack.requests[0]?.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(slack.requests[0]?.headers['content-type']).toBe('application/json');
+    expect(slack.requests[0]?.headers['user-agent']).toMatch(/^@slack:webhook\/8\./);
     expect(slack.requests[0]?.json).toEqual(MESSAGE);
   });
 
@@ -126,5 +130,57 @@ describe('deliver', () => {
     expect(everything).toContain('releases');
     expect(everything).not.toContain('localtestwebhooktoken');
     expect(everything).not.toContain(slack.url);
+  });
+
+  it('fails on a refused connection, within the deadline, as unavailable', async () => {
+    const { log } = recordingLog();
+    const started = Date.now();
+
+    const attempt = deliver('http://127.0.0.1:1/services/T0/B0/x', MESSAGE, {
+      deadline: started + 1500,
+      target: 'releases',
+      log,
+    });
+
+    await expect(attempt).rejects.toThrow(/not delivered before the deadline: .*ECONNREFUSED/);
+    expect(Date.now() - started).toBeLessThan(1600);
+  });
+});
+
+describe('postToWebhook against a slow drip', () => {
+  let drip: Server;
+  let url: string;
+
+  beforeAll(async () => {
+    // Headers at once, then a byte now and then: an idle timeout would never fire.
+    drip = createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      const timer = setInterval(() => res.write('.'), 100);
+      res.on('close', () => clearInterval(timer));
+    });
+    await new Promise<void>((resolve) => drip.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(drip.address() as AddressInfo).port}/services/T0/B0/x`;
+  });
+
+  afterAll(async () => {
+    drip.closeAllConnections();
+    await new Promise<void>((resolve) => drip.close(() => resolve()));
+  });
+
+  it('gives each attempt its own deadline, not just an idle timeout', async () => {
+    const { log, lines } = recordingLog();
+    const started = Date.now();
+
+    const attempt = deliver(url, MESSAGE, {
+      deadline: started + 2000,
+      target: 'releases',
+      log,
+      requestTimeoutMs: 600,
+    });
+
+    await expect(attempt).rejects.toBeInstanceOf(SlackUnavailableError);
+    expect(Date.now() - started).toBeLessThan(2100);
+    expect(lines.filter((line) => line.message === 'Slack request failed').length).toBeGreaterThanOrEqual(2);
   });
 });

@@ -1,0 +1,87 @@
+/**
+ * Herald's state table on 127.0.0.1 for tests, `npm start` and the bench: dynalite (DynamoDB's API
+ * on an in-memory LevelDB), reached by the real SDK through `AWS_ENDPOINT_URL_DYNAMODB`, with the
+ * table created from the `StateTable` definition in resources/herald-core.yml (read, not copied),
+ * so conditions, update expressions and `ALL_OLD` answers are DynamoDB's, not a fake's. dynalite
+ * does not expire items by TTL; neither does DynamoDB promptly, so nothing Herald does relies on it.
+ */
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import {
+  type AttributeDefinition,
+  CreateTableCommand,
+  DynamoDBClient,
+  type KeySchemaElement,
+} from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { parse } from 'yaml';
+
+const CORE = join(__dirname, '..', 'resources', 'herald-core.yml');
+
+interface TableDefinition {
+  AttributeDefinitions: AttributeDefinition[];
+  KeySchema: KeySchemaElement[];
+  BillingMode: 'PAY_PER_REQUEST';
+}
+
+/** The key schema of the deployed table, from the CloudFormation Herald ships. */
+export function stateTableDefinition(file = CORE): TableDefinition {
+  const template = parse(readFileSync(file, 'utf8')) as {
+    Resources?: Record<
+      string,
+      { Type?: string; Properties?: Partial<TableDefinition> & { BillingMode?: string } }
+    >;
+  };
+  const table = template.Resources?.StateTable;
+  const properties = table?.Properties;
+  if (table?.Type !== 'AWS::DynamoDB::Table' || !properties?.AttributeDefinitions || !properties.KeySchema) {
+    throw new Error(`${file}: no StateTable of type AWS::DynamoDB::Table with a key schema`);
+  }
+  if (properties.BillingMode !== 'PAY_PER_REQUEST') throw new Error(`${file}: StateTable is not on demand`);
+  return {
+    AttributeDefinitions: properties.AttributeDefinitions,
+    KeySchema: properties.KeySchema,
+    BillingMode: 'PAY_PER_REQUEST',
+  };
+}
+
+export interface StateTableServer {
+  /** For `AWS_ENDPOINT_URL_DYNAMODB`. */
+  endpoint: string;
+  /** A client of this server, for tests that look at or change items directly. */
+  client: DynamoDBClient;
+  /** Creates a fresh, empty state table and returns its name. */
+  createTable(name?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+let tables = 0;
+
+export async function startStateTable(): Promise<StateTableServer> {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({
+    region: 'eu-west-1',
+    endpoint,
+    credentials: { accessKeyId: 'AKIDLOCALONLY', secretAccessKey: 'local-only' },
+  });
+  const definition = stateTableDefinition();
+  return {
+    endpoint,
+    client,
+    createTable: async (name) => {
+      tables += 1;
+      const tableName = name ?? `herald-local-${tables}-state`;
+      await client.send(new CreateTableCommand({ TableName: tableName, ...definition }));
+      return tableName;
+    },
+    close: async () => {
+      client.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

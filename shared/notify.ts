@@ -1,0 +1,152 @@
+/**
+ * One pass from a source's model to Slack. The notice drafted from the event alone is checked
+ * first (muted or unrouted: no AWS read, no secret read); then the source enriches (while the
+ * secrets of the draft's channels are read), describes the notice as it will be sent, and that
+ * notice is routed once into destinations. Each destination goes claim → render → post → record
+ * in `deliverOnce`, the one place of the delivery log's life-cycle.
+ */
+import { type DeliveryLog, fingerprint } from './delivery-log';
+import type { Log } from './logger';
+import type { Notice } from './notice';
+import { routeNotice } from './routing/route';
+import type { Runtime } from './runtime';
+import { SlackPermanentError } from './slack/attempts';
+import type { Destination } from './slack/destinations';
+import type { SlackMessage } from './slack/message';
+import { renderNotice } from './slack/render';
+
+/** What an enrichment says when, having looked, there is nothing to send (a folded ECS alert). */
+export interface Silenced {
+  silenced: string;
+}
+
+/** A source's pure describer and its AWS reads. */
+export interface Describer<M, X> {
+  /** Without enrichment: the draft, from the event alone. */
+  describe(model: M, enrichment?: X): Notice;
+  enrich(model: M, runtime: Runtime): Promise<X | Silenced>;
+}
+
+export class PublishError extends Error {
+  override name = 'PublishError';
+}
+
+/** Slack codes that mean "these blocks", not "this destination": worth one plain-text try. */
+const BLOCK_ERRORS = new Set([
+  'invalid_blocks',
+  'invalid_blocks_format',
+  'msg_blocks_too_long',
+  'invalid_attachments',
+  'invalid_payload',
+  'too_many_attachments',
+]);
+
+function isSilenced(value: unknown): value is Silenced {
+  return typeof value === 'object' && value !== null && 'silenced' in value;
+}
+
+function notSent(log: Log, notice: Notice, reason: string, extra: Record<string, unknown> = {}): void {
+  log.info('Notice not sent', { kind: notice.kind, source: notice.source, reason, ...extra });
+}
+
+export async function notify<M, X>(runtime: Runtime, model: M, source: Describer<M, X>): Promise<void> {
+  const draft = source.describe(model);
+  const early = routeNotice(draft, runtime.routing);
+  if (early.channels.size === 0) {
+    notSent(runtime.log, draft, early.reason ?? 'no route matches');
+    return;
+  }
+  runtime.destinations.warm([...early.channels.keys()]);
+  const enrichment = await source.enrich(model, runtime);
+  if (isSilenced(enrichment)) {
+    notSent(runtime.log, draft, enrichment.silenced);
+    return;
+  }
+  // Known by its draft, so that a retry whose AWS reads went differently is still recognised.
+  await send(runtime, source.describe(model, enrichment), fingerprint(draft));
+}
+
+/**
+ * Routes a finished notice and delivers it to each destination once. Every destination is tried;
+ * if one failed, the invocation fails afterwards, so Lambda retries and the delivery log lets the
+ * retry post only where it failed.
+ */
+export async function send(runtime: Runtime, notice: Notice, id = fingerprint(notice)): Promise<string[]> {
+  const routed = routeNotice(notice, runtime.routing);
+  if (routed.channels.size === 0) {
+    notSent(runtime.log, notice, routed.reason ?? 'no route matches');
+    return [];
+  }
+  // Every secret is read before anything is posted: a missing one fails the invocation cleanly.
+  const destinations = await runtime.destinations.resolve(routed.channels);
+  const failures: string[] = [];
+  const delivered: string[] = [];
+  for (const destination of destinations) {
+    const failure = await deliverOnce(runtime, notice, id, destination);
+    if (failure) failures.push(failure);
+    else delivered.push(...destination.channels);
+  }
+  if (failures.length > 0)
+    throw new PublishError(`Notice ${notice.kind} not delivered to ${failures.join('; ')}`);
+  return delivered;
+}
+
+/** claim → render → post → record for one destination; the failure's description, or nothing. */
+async function deliverOnce(
+  runtime: Runtime,
+  notice: Notice,
+  id: string,
+  destination: Destination,
+): Promise<string | undefined> {
+  const { log, deliveryLog } = runtime;
+  const target = destination.key;
+  if (!(await claim(deliveryLog, id, target))) {
+    log.info('Notice already delivered', { kind: notice.kind, target });
+    return undefined;
+  }
+  const message = renderNotice(notice, { mentions: destination.mentions });
+  try {
+    await postWithFallback(runtime, notice, destination, message);
+  } catch (error) {
+    await deliveryLog?.release(id, target);
+    log.error('Notice not delivered', {
+      kind: notice.kind,
+      target,
+      via: destination.via,
+      error: error instanceof Error ? error.name : 'UnknownError',
+      slackError: error instanceof SlackPermanentError ? error.code : undefined,
+      problem: error instanceof Error ? error.message : String(error),
+    });
+    return `${target} (${error instanceof Error ? error.message : String(error)})`;
+  }
+  log.info('Notice delivered', { kind: notice.kind, target, via: destination.via });
+  await deliveryLog?.sent(id, target);
+  return undefined;
+}
+
+async function claim(deliveryLog: DeliveryLog | undefined, id: string, target: string): Promise<boolean> {
+  return deliveryLog ? deliveryLog.claim(id, target) : true;
+}
+
+/** Render keeps every limit by construction; should Slack still refuse the blocks, the text goes. */
+async function postWithFallback(
+  runtime: Runtime,
+  notice: Notice,
+  destination: Destination,
+  message: SlackMessage,
+): Promise<void> {
+  const options = { deadline: runtime.deadline, target: destination.key, log: runtime.log };
+  try {
+    await destination.post(message, options);
+  } catch (error) {
+    if (!(error instanceof SlackPermanentError && BLOCK_ERRORS.has(error.code) && message.blocks.length > 0))
+      throw error;
+    runtime.log.error('Slack rejected the blocks; sending plain text instead', {
+      kind: notice.kind,
+      target: destination.key,
+      status: error.status,
+      slackError: error.code,
+    });
+    await destination.post({ text: message.text, blocks: [] }, options);
+  }
+}

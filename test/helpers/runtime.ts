@@ -1,0 +1,69 @@
+/**
+ * A Runtime for tests of the one pass: the real destination resolver over an SSM stand-in (a map of
+ * parameter names to the local Slack server's webhooks), a recording log, and optionally the real
+ * delivery log on a dynalite table.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SlackServer } from '../../dev/slack-receiver';
+import { readConfig } from '../../shared/config';
+import { dynamoDeliveryLog } from '../../shared/delivery-log';
+import type { RoutingConfig } from '../../shared/routing/schema';
+import type { Runtime } from '../../shared/runtime';
+import { createDestinationResolver } from '../../shared/slack/destinations';
+import { recordingLog } from './recording-log';
+
+export const ROUTING: RoutingConfig = {
+  channels: {
+    releases: { webhookParameter: '/herald/t/slack/releases' },
+    alerts: { webhookParameter: '/herald/t/slack/alerts' },
+  },
+  routes: [
+    { channels: ['releases'] },
+    { severities: ['failure'], channels: ['alerts'], mentions: ['<!here>'] },
+  ],
+  mute: ['codebuild:build.started'],
+};
+
+export interface TestRuntime {
+  runtime: Runtime;
+  lines: ReturnType<typeof recordingLog>['lines'];
+  /** SSM parameters read, in order. */
+  read: string[];
+}
+
+export function testRuntime(
+  slack: SlackServer,
+  options: {
+    routing?: RoutingConfig;
+    env?: NodeJS.ProcessEnv;
+    parameters?: Record<string, string>;
+    state?: { dynamo: Pick<DynamoDBClient, 'send'>; table: string; now?: () => number };
+  } = {},
+): TestRuntime {
+  const { log, lines } = recordingLog();
+  const routing = options.routing ?? ROUTING;
+  const config = readConfig({ AWS_REGION: 'eu-west-1', HERALD_STAGE: 'stage', ...options.env });
+  const parameters = options.parameters ?? {
+    '/herald/t/slack/releases': `${slack.url}/services/T0/releases/x`,
+    '/herald/t/slack/alerts': `${slack.url}/services/T0/alerts/x`,
+  };
+  const read: string[] = [];
+  const runtime: Runtime = {
+    config,
+    routing,
+    destinations: createDestinationResolver({
+      routing,
+      config,
+      readParameter: async (name) => {
+        read.push(name);
+        if (!(name in parameters))
+          throw Object.assign(new Error('no such parameter'), { name: 'ParameterNotFound' });
+        return parameters[name];
+      },
+    }),
+    log,
+    deadline: Date.now() + 5000,
+  };
+  if (options.state) runtime.deliveryLog = dynamoDeliveryLog({ ...options.state, log });
+  return { runtime, lines, read };
+}
