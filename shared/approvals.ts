@@ -12,7 +12,7 @@ export const REJECT_ACTION = 'herald-reject';
 export const COMMENT_BLOCK = 'herald-comment';
 export const COMMENT_ACTION = 'herald-comment-input';
 
-export interface ApprovalTarget {
+interface ApprovalTarget {
   pipeline: string;
   stage: string;
   action: string;

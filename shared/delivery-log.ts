@@ -14,8 +14,8 @@ import { awsErrorName } from './aws/clients';
 import type { Log } from './logger';
 import type { Notice } from './notice';
 
-export const CLAIM_CONDITION = 'attribute_not_exists(#key) OR (#status = :sending AND leaseUntil < :now)';
-export const DONE = 'SET #status = :sent, expiresAt = :ttl REMOVE leaseUntil';
+const CLAIM_CONDITION = 'attribute_not_exists(#key) OR (#status = :sending AND leaseUntil < :now)';
+const DONE = 'SET #status = :sent, expiresAt = :ttl REMOVE leaseUntil';
 const LEASE_MS = 60_000;
 const KEEP_SECONDS = 86_400;
 

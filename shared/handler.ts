@@ -1,7 +1,7 @@
 /**
  * The handler every notifier is: parse (SNS unwrapped once) → the source's models → notify each.
- * A source says how its events become models (`modelsOf`: what its describer needs from the event
- * and the routing config, or why it stays quiet) and gives its describer and AWS reads.
+ * A source gives its schema, how its events become models (`modelsOf`: what its describer needs
+ * from the event and the routing config, or why it stays quiet), its describer and its AWS reads.
  */
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
@@ -13,31 +13,33 @@ import type { RoutingConfig } from './routing/schema';
 import { createRuntime } from './runtime';
 import { describeUnreadable } from './unreadable';
 
-export interface SourceSpec<I, M, X> extends Describer<M, X> {
-  source: Source;
-  schema: z.ZodMiniType<I>;
-  modelsOf(input: I, routing: RoutingConfig): Array<M | Quiet>;
-}
+/** How a source's parsed events become models: what its describer needs, or why it stays quiet. */
+type ModelsOf<I, M> = (input: I, routing: RoutingConfig) => Array<M | Quiet>;
 
-export function eventHandler<I, M, X>(spec: SourceSpec<I, M, X>) {
+export function eventHandler<I, M, X>(
+  source: Source,
+  schema: z.ZodMiniType<I>,
+  modelsOf: ModelsOf<I, M>,
+  describer: Describer<M, X>,
+) {
   return async (input: unknown, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<void> => {
     const runtime = createRuntime(context);
-    const { events, rejected } = parseEvents(input, spec.schema);
+    const { events, rejected } = parseEvents(input, schema);
     for (const reject of rejected) {
       runtime.log.error('Event could not be read', {
-        source: spec.source,
+        source: source,
         label: reject.label,
         reason: reject.reason,
       });
-      await send(runtime, describeUnreadable(spec.source, reject, runtime.config.region));
+      await send(runtime, describeUnreadable(source, reject, runtime.config.region));
     }
     for (const event of events) {
-      for (const model of spec.modelsOf(event, runtime.routing)) {
+      for (const model of modelsOf(event, runtime.routing)) {
         if (isQuiet(model)) {
-          runtime.log.info('Notice not sent', { source: spec.source, reason: model.quiet, ...model.about });
+          runtime.log.info('Notice not sent', { source: source, reason: model.quiet, ...model.about });
           continue;
         }
-        await notify(runtime, model, spec);
+        await notify(runtime, model, describer);
       }
     }
   };

@@ -26,7 +26,7 @@ export interface Fact {
   code?: boolean;
 }
 
-export interface ListItem {
+interface ListItem {
   /** Short token shown as inline code before the text, e.g. a short commit id. */
   code?: string;
   text: string;
@@ -58,7 +58,7 @@ export interface Choice {
 }
 
 /** A one-line text input shown above the choices; its value comes back with the click. */
-export interface CommentInput {
+interface CommentInput {
   blockId: string;
   actionId: string;
   label: string;

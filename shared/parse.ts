@@ -11,7 +11,7 @@ export interface Rejected {
   label: string;
 }
 
-export interface Parsed<T> {
+interface Parsed<T> {
   events: T[];
   rejected: Rejected[];
 }
@@ -30,7 +30,7 @@ const snsEnvelopeSchema = z.object({
  * an `additionalAttributes` object: give it its EventBridge name so every schema reads both forms.
  * https://docs.aws.amazon.com/dtconsole/latest/userguide/concepts.html#concepts-payload
  */
-export function normalizeCodeStar(payload: unknown): unknown {
+function normalizeCodeStar(payload: unknown): unknown {
   if (!payload || typeof payload !== 'object' || Array.isArray(payload)) return payload;
   const p = payload as Record<string, unknown>;
   if (typeof p.detailType === 'string' && p['detail-type'] === undefined)
@@ -58,7 +58,7 @@ export function unwrapSns(input: unknown): { payloads: unknown[]; rejected: Reje
 }
 
 /** A short readable label of what an unknown payload claims to be. */
-export function labelOf(payload: unknown): string {
+function labelOf(payload: unknown): string {
   if (payload && typeof payload === 'object') {
     const p = payload as Record<string, unknown>;
     const kind = p['detail-type'] ?? p.detailType ?? p.eventName ?? p.Type;

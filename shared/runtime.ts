@@ -2,9 +2,10 @@
  * What every notifier needs per invocation, built from the container's configuration: routing,
  * Slack destinations, the time budget, the delivery log.
  */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { dynamoClient, ssmClient } from './aws/clients';
-import { ssmParameterReader } from './aws/secrets';
+import { type ParameterReader, ssmParameterReader } from './aws/secrets';
 import { getConfig, type HeraldConfig } from './config';
 import { once } from './container';
 import { type DeliveryLog, dynamoDeliveryLog } from './delivery-log';
@@ -14,7 +15,7 @@ import type { RoutingConfig } from './routing/schema';
 import { createDestinationResolver, type DestinationResolver } from './slack/destinations';
 
 /** Time kept back from the Lambda's budget so that a failure is logged before the timeout. */
-export const SAFETY_MARGIN_MS = 1500;
+const SAFETY_MARGIN_MS = 1500;
 
 export interface Runtime {
   config: HeraldConfig;
@@ -32,26 +33,38 @@ export const currentRouting = once(() => {
   return loadRouting(config.stage, undefined, config.inLambda);
 });
 
-export function createRuntime(context: Pick<Context, 'getRemainingTimeInMillis'>): Runtime {
-  const config = getConfig();
-  const routing = currentRouting();
+/** A runtime from its parts: the seam tests build theirs through. */
+export function assembleRuntime(parts: {
+  config: HeraldConfig;
+  routing: RoutingConfig;
+  readParameter: ParameterReader;
+  log: Log;
+  remainingMs: number;
+  dynamo?: Pick<DynamoDBClient, 'send'>;
+  now?: () => number;
+}): Runtime {
+  const { config, routing, readParameter, log, dynamo, now } = parts;
   const runtime: Runtime = {
     config,
     routing,
-    destinations: createDestinationResolver({
-      routing,
-      config,
-      readParameter: ssmParameterReader(ssmClient()),
-    }),
-    log: logger,
-    deadline: Date.now() + context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS,
+    destinations: createDestinationResolver({ routing, config, readParameter }),
+    log,
+    deadline: Date.now() + parts.remainingMs - SAFETY_MARGIN_MS,
   };
-  if (config.stateTable && !config.deliveryLogDisabled) {
-    runtime.deliveryLog = dynamoDeliveryLog({
-      dynamo: dynamoClient(),
-      table: config.stateTable,
-      log: logger,
-    });
+  if (dynamo && config.stateTable && !config.deliveryLogDisabled) {
+    runtime.deliveryLog = dynamoDeliveryLog({ dynamo, table: config.stateTable, log, now });
   }
   return runtime;
+}
+
+export function createRuntime(context: Pick<Context, 'getRemainingTimeInMillis'>): Runtime {
+  const config = getConfig();
+  return assembleRuntime({
+    config,
+    routing: currentRouting(),
+    readParameter: ssmParameterReader(ssmClient()),
+    log: logger,
+    remainingMs: context.getRemainingTimeInMillis(),
+    dynamo: config.stateTable ? dynamoClient() : undefined,
+  });
 }

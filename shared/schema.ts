@@ -27,3 +27,11 @@ export const booleanish = z.pipe(
   z.union([z.boolean(), z.string()]),
   z.transform((value) => (typeof value === 'boolean' ? value : value.trim().toLowerCase() === 'true')),
 );
+
+/** The EventBridge envelope fields every source reads (`source` and `detail-type` are each schema's own). */
+export const eventBridgeEnvelope = {
+  account: z.string(),
+  region: z.string(),
+  time: maybeString,
+  resources: z.optional(z.array(z.string())),
+};

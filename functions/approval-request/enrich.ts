@@ -19,7 +19,7 @@ export interface EnrichDeps {
 }
 
 /** The repository of a CodeCommit revision URL, in the old and the new console form. */
-export function repositoryOfRevisionUrl(url: string | undefined): string | undefined {
+function repositoryOfRevisionUrl(url: string | undefined): string | undefined {
   if (!url) return undefined;
   const match = /\/(?:repository|repositories)\/([^/?#]+)\/commit\//.exec(url);
   return match?.[1] ? decodeURIComponent(match[1]) : undefined;

@@ -11,10 +11,7 @@ import { enrichApproval } from './enrich';
 import { modelsOf } from './model';
 import { approvalNotificationSchema } from './schema';
 
-export const handleApprovalRequests = eventHandler({
-  source: 'approval',
-  schema: approvalNotificationSchema,
-  modelsOf,
+const handleApprovalRequests = eventHandler('approval', approvalNotificationSchema, modelsOf, {
   describe: describeApprovalRequest,
   enrich: (request, { log }) =>
     enrichApproval(request, { codePipeline: codePipelineClient(), codeCommit: codeCommitClient(), log }),

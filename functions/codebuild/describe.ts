@@ -33,7 +33,7 @@ const STATUS: Record<string, StatusLook> = {
 
 const PHASE_PROBLEMS = new Set(['FAILED', 'FAULT', 'TIMED_OUT', 'STOPPED']);
 
-export function statusLook(status: string): StatusLook {
+function statusLook(status: string): StatusLook {
   return (
     STATUS[status] ?? {
       kind: `build.${status.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`,
@@ -55,7 +55,7 @@ function eventPhases(event: BuildEvent): BuildPhase[] {
 }
 
 /** The first phase that did not succeed, preferring the fuller API answer over the event's copy. */
-export function failedPhase(event: BuildEvent, enrichment: BuildEnrichment): BuildPhase | undefined {
+function failedPhase(event: BuildEvent, enrichment: BuildEnrichment): BuildPhase | undefined {
   const fromApi = enrichment.details?.phases ?? [];
   const phases = fromApi.length > 0 ? fromApi : eventPhases(event);
   return phases.find((phase) => phase.status !== undefined && PHASE_PROBLEMS.has(phase.status));
@@ -151,8 +151,6 @@ export function describeBuild(event: BuildEvent, enrichment: BuildEnrichment = {
       ? firstLine(enrichment.commitMessage)
       : undefined;
 
-  const context = footer(['CodeBuild', region, accountId], enrichment.problems);
-
   const correlation: Record<string, string> = { buildId };
   if (commitId) correlation.commitId = commitId;
   if (started?.pipeline) correlation.pipeline = started.pipeline;
@@ -166,7 +164,7 @@ export function describeBuild(event: BuildEvent, enrichment: BuildEnrichment = {
     facts,
     details,
     links,
-    context,
+    context: footer(['CodeBuild', region, accountId], enrichment.problems),
     correlation,
     occurredAt: parseAwsDate(event.time)?.toISOString(),
   };

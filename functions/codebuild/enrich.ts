@@ -22,7 +22,7 @@ export interface EnrichDeps {
   log: Log;
 }
 
-export const LOG_TAIL_LINES = 20;
+const LOG_TAIL_LINES = 20;
 const FAILED_STATUSES = new Set(['FAILED', 'FAULT', 'TIMED_OUT']);
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes are control characters by definition.
@@ -114,7 +114,7 @@ async function readLogTail(group: string, stream: string, deps: EnrichDeps): Pro
 }
 
 /** Log events may hold several lines, colour codes and trailing blanks. */
-export function cleanLogLines(messages: string[]): string[] {
+function cleanLogLines(messages: string[]): string[] {
   return messages
     .flatMap((message) => message.replace(ANSI, '').split(/\r?\n/))
     .map((line) => line.trimEnd())

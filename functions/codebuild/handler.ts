@@ -11,10 +11,7 @@ import { enrichBuild } from './enrich';
 import { modelsOf } from './model';
 import { buildEventSchema } from './schema';
 
-export const handleBuildEvents = eventHandler({
-  source: 'codebuild',
-  schema: buildEventSchema,
-  modelsOf,
+const handleBuildEvents = eventHandler('codebuild', buildEventSchema, modelsOf, {
   describe: describeBuild,
   enrich: (event, { log }) =>
     enrichBuild(event, {

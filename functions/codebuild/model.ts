@@ -4,7 +4,7 @@
  */
 import type { BuildEvent } from './schema';
 
-export type BuildModel = BuildEvent;
+type BuildModel = BuildEvent;
 
 export function modelsOf(event: BuildEvent): BuildModel[] {
   return [event];
@@ -41,7 +41,7 @@ export interface BuildEnrichment {
 }
 
 /** Build environment variable that names the CodeCommit repository when the source is a pipeline. */
-export const REPOSITORY_VARIABLE = 'HERALD_SOURCE_REPOSITORY';
+const REPOSITORY_VARIABLE = 'HERALD_SOURCE_REPOSITORY';
 
 /** `https://git-codecommit.<region>.amazonaws.com/v1/repos/<name>` or the build's HERALD_SOURCE_REPOSITORY. */
 export function repositoryOf(event: BuildEvent, details?: BuildDetails): string | undefined {

@@ -54,4 +54,3 @@ export const buildEventSchema = z.object({
 });
 
 export type BuildEvent = z.infer<typeof buildEventSchema>;
-export type BuildPhaseEvent = z.infer<typeof phaseSchema>;

@@ -55,7 +55,7 @@ function fileCounts(enrichment: PushEnrichment): string {
   return `${enrichment.filesComplete ? '' : 'at least '}${parts.join(', ')}`;
 }
 
-export function describePush(change: PushChange, enrichment: PushEnrichment = emptyPush()): Notice {
+function describePush(change: PushChange, enrichment: PushEnrichment = emptyPush()): Notice {
   const { repository, region, reference } = change;
   const repoUrl = codeCommitRepositoryUrl(region, repository);
   const refUrl = codeCommitReferenceUrl(region, repository, reference.full);
@@ -206,7 +206,7 @@ function pullRequestLook(change: PullRequestChange): { kind: string; verb: strin
   );
 }
 
-export function describePullRequest(change: PullRequestChange): Notice {
+function describePullRequest(change: PullRequestChange): Notice {
   const look = pullRequestLook(change);
   const url = codeCommitPullRequestUrl(change.region, change.repository, change.id);
   const facts: Fact[] = [

@@ -12,10 +12,7 @@ import { enrichPush } from './enrich';
 import { modelsOf } from './model';
 import { codeCommitInputSchema } from './schema';
 
-export const handleRepositoryEvents = eventHandler({
-  source: 'codecommit',
-  schema: codeCommitInputSchema,
-  modelsOf,
+const handleRepositoryEvents = eventHandler('codecommit', codeCommitInputSchema, modelsOf, {
   describe: describeChange,
   // Only a push has more to read than its event says.
   enrich: async (change, { log }) =>

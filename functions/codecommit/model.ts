@@ -63,7 +63,7 @@ export interface PullRequestChange {
 
 export type RepositoryChange = PushChange | TestChange | PullRequestChange;
 
-export function referenceOf(full: string): Reference {
+function referenceOf(full: string): Reference {
   if (full.startsWith('refs/heads/')) return { full, name: full.slice('refs/heads/'.length), kind: 'branch' };
   if (full.startsWith('refs/tags/')) return { full, name: full.slice('refs/tags/'.length), kind: 'tag' };
   return { full, name: full, kind: 'other' };
@@ -168,7 +168,7 @@ export const MAX_COMMITS = 25;
 export const TRIGGER_COMMITS = 10;
 export const MAX_FILE_PAGES = 10;
 
-export interface CommitInfo {
+interface CommitInfo {
   id: string;
   message: string;
   author?: string;
@@ -177,7 +177,7 @@ export interface CommitInfo {
 
 export type FileChangeType = 'added' | 'modified' | 'deleted';
 
-export interface FileChange {
+interface FileChange {
   path: string;
   change: FileChangeType;
 }

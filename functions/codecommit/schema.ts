@@ -6,7 +6,7 @@
  * EventBridge: https://docs.aws.amazon.com/codecommit/latest/userguide/monitoring-events.html
  */
 import * as z from 'zod/mini';
-import { booleanish, maybeString, numberish } from '../../shared/schema';
+import { booleanish, eventBridgeEnvelope, maybeString, numberish } from '../../shared/schema';
 
 const triggerSchema = z.object({
   Records: z
@@ -37,15 +37,8 @@ const triggerSchema = z.object({
     .check(z.minLength(1)),
 });
 
-const envelope = {
-  account: z.string(),
-  region: z.string(),
-  time: maybeString,
-  resources: z.optional(z.array(z.string())),
-};
-
 const referenceEventSchema = z.object({
-  ...envelope,
+  ...eventBridgeEnvelope,
   source: z.literal('aws.codecommit'),
   'detail-type': z.literal('CodeCommit Repository State Change'),
   detail: z.object({
@@ -61,7 +54,7 @@ const referenceEventSchema = z.object({
 });
 
 const pullRequestEventSchema = z.object({
-  ...envelope,
+  ...eventBridgeEnvelope,
   source: z.literal('aws.codecommit'),
   'detail-type': z.literal('CodeCommit Pull Request State Change'),
   detail: z.object({

@@ -31,7 +31,7 @@ const TERMINAL = new Set(['Succeeded', 'Failed', 'Stopped']);
 const ROLLBACK_CREATORS = new Set(['codeDeployRollback', 'CloudFormationRollback']);
 
 /** `arn:…:task-definition/shop-api:42` → `shop-api:42`. */
-export function taskDefinitionName(arn: string): string {
+function taskDefinitionName(arn: string): string {
   return parseArn(arn)?.resource.replace(/^task-definition\//, '') ?? arn;
 }
 

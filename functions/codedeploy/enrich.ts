@@ -25,7 +25,7 @@ export interface EnrichDeps {
 const TARGET_STATES = new Set(['failed', 'ready', 'stopped', 'rolled-back']);
 
 /** Reads `TaskDefinition`, `ContainerName`, `ContainerPort` from an ECS AppSpec, YAML or JSON. */
-export function readAppSpec(content: string): {
+function readAppSpec(content: string): {
   taskDefinition?: string;
   containerName?: string;
   containerPort?: number;

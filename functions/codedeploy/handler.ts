@@ -12,10 +12,7 @@ import { enrichDeployment } from './enrich';
 import { modelsOf } from './model';
 import { codeDeployInputSchema } from './schema';
 
-export const handleDeploymentEvents = eventHandler({
-  source: 'codedeploy',
-  schema: codeDeployInputSchema,
-  modelsOf,
+const handleDeploymentEvents = eventHandler('codedeploy', codeDeployInputSchema, modelsOf, {
   describe: describeDeployment,
   enrich: (change, { log }) =>
     enrichDeployment(change, { codeDeploy: codeDeployClient(), ecs: ecsClient(), log }),

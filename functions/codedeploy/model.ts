@@ -127,7 +127,7 @@ export interface DeploymentDetails {
   statusMessages: string[];
 }
 
-export interface LifecycleProblem {
+interface LifecycleProblem {
   name: string;
   status: string;
   errorCode?: string;
@@ -135,7 +135,7 @@ export interface LifecycleProblem {
   logTail?: string;
 }
 
-export interface TaskSet {
+interface TaskSet {
   label: string;
   status?: string;
   running?: number;

@@ -39,7 +39,7 @@ const APPROVAL_KINDS: Record<string, string> = {
 
 const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '-');
 
-export function kindOf(change: PipelineChange): string {
+function kindOf(change: PipelineChange): string {
   if (change.level === 'action' && change.category === 'Approval') {
     return `approval.${APPROVAL_KINDS[change.state] ?? slug(change.state)}`;
   }
@@ -58,7 +58,7 @@ function titleOf(change: PipelineChange): string {
 }
 
 /** `external-execution-summary` is text, or a JSON document in a string. */
-export function summaryText(summary: string | undefined): string | undefined {
+function summaryText(summary: string | undefined): string | undefined {
   if (!summary) return undefined;
   try {
     const parsed: unknown = JSON.parse(summary);
@@ -77,7 +77,7 @@ export function summaryText(summary: string | undefined): string | undefined {
 }
 
 /** The console page of an action's external execution, region-correct for CodeBuild and CodeDeploy. */
-export function externalUrl(action: FailedAction, region: string, account: string): string | undefined {
+function externalUrl(action: FailedAction, region: string, account: string): string | undefined {
   if (action.provider === 'CodeBuild' && action.externalId?.includes(':')) {
     const project = action.externalId.split(':')[0] ?? '';
     return codeBuildBuildUrl(region, account, project, action.externalId);

@@ -12,10 +12,7 @@ import { enrichPipeline } from './enrich';
 import { modelsOf } from './model';
 import { pipelineInputSchema } from './schema';
 
-export const handlePipelineEvents = eventHandler({
-  source: 'codepipeline',
-  schema: pipelineInputSchema,
-  modelsOf,
+const handlePipelineEvents = eventHandler('codepipeline', pipelineInputSchema, modelsOf, {
   describe: describePipeline,
   enrich: (change, { log }) => enrichPipeline(change, { codePipeline: codePipelineClient(), log }),
 });

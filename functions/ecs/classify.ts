@@ -7,7 +7,7 @@ import { matchesGlob } from '../../shared/routing/route';
 import type { EcsServiceSettings, RoutingConfig } from '../../shared/routing/schema';
 import type { DeploymentEvent, ServiceActionEvent, TaskEvent } from './schema';
 
-export const DEFAULT_WINDOW_MINUTES = 15;
+const DEFAULT_WINDOW_MINUTES = 15;
 
 export type Verdict = { alert: true; kind: string } | { alert: false; reason: string };
 

@@ -49,7 +49,7 @@ export function describeAlert(alert: EcsAlert, enrichment: EcsEnrichment = { pro
   return describeServiceEvent(alert.event, alert.kind, { environment, folding: enrichment.folding });
 }
 
-export function describeTask(
+function describeTask(
   event: TaskEvent,
   kind: string,
   logs: TaskDefinitionLogs | undefined,
@@ -155,7 +155,7 @@ export function describeTask(
   return notice;
 }
 
-export function describeServiceEvent(
+function describeServiceEvent(
   event: DeploymentEvent | ServiceActionEvent,
   kind: string,
   options: { environment?: string; folding?: Folding } = {},

@@ -15,7 +15,7 @@ import type { EcsAlert, EcsEnrichment, TaskDefinitionLogs } from './model';
 
 const cache = keep<string, TaskDefinitionLogs>();
 
-export async function readTaskDefinitionLogs(
+async function readTaskDefinitionLogs(
   taskDefinitionArn: string,
   deps: { ecs: Pick<ECSClient, 'send'>; log: Log },
 ): Promise<{ logs?: TaskDefinitionLogs; problem?: string }> {

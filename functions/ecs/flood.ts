@@ -9,19 +9,24 @@
  * When the table cannot be read or written, Herald alerts rather than stays silent.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  ScanCommand,
+  UpdateItemCommand,
+  type UpdateItemCommandInput,
+} from '@aws-sdk/client-dynamodb';
 import { awsErrorName } from '../../shared/aws/clients';
 import type { Log } from '../../shared/logger';
 import type { FoldedRun } from './model';
 
-export const OPEN_WINDOW =
+const OPEN_WINDOW =
   'SET windowEnd = :end, folded = :zero, expiresAt = :ttl, #region = :region REMOVE foldedSince, lastKind';
-export const OPEN_WINDOW_CONDITION = 'attribute_not_exists(windowEnd) OR windowEnd <= :now';
-export const FOLD =
+const OPEN_WINDOW_CONDITION = 'attribute_not_exists(windowEnd) OR windowEnd <= :now';
+const FOLD =
   'SET foldedSince = if_not_exists(foldedSince, :now), lastKind = :kind, expiresAt = :ttl ADD folded :one';
-export const RESET = 'SET folded = :zero REMOVE foldedSince';
-export const RESET_CONDITION = 'folded = :seen AND windowEnd = :end';
-export const DUE = 'folded > :zero AND windowEnd <= :now';
+const RESET = 'SET folded = :zero REMOVE foldedSince';
+const RESET_CONDITION = 'folded = :seen AND windowEnd = :end';
+const DUE = 'folded > :zero AND windowEnd <= :now';
 
 const DAY_SECONDS = 86400;
 
@@ -31,7 +36,7 @@ export interface FloodDeps {
   log: Log;
 }
 
-export interface Admission {
+interface Admission {
   admitted: boolean;
   /** Alerts folded into the window before this one, and since when. */
   folded: number;
@@ -41,6 +46,13 @@ export interface Admission {
 
 const n = (value: number) => ({ N: String(value) });
 const PREFIX = 'flood#';
+
+/** One update of a service's item, on its own conditions. */
+function update(deps: FloodDeps, key: string, input: Omit<UpdateItemCommandInput, 'TableName' | 'Key'>) {
+  return deps.dynamo.send(
+    new UpdateItemCommand({ TableName: deps.table, Key: { key: { S: PREFIX + key } }, ...input }),
+  );
+}
 
 export async function admit(
   key: string,
@@ -53,23 +65,19 @@ export async function admit(
   if (windowMinutes <= 0) return { admitted: true, folded: 0, storage: 'ok' };
   const ttl = n(Math.floor(nowMs / 1000) + DAY_SECONDS);
   try {
-    const opened = await deps.dynamo.send(
-      new UpdateItemCommand({
-        TableName: deps.table,
-        Key: { key: { S: PREFIX + key } },
-        UpdateExpression: OPEN_WINDOW,
-        ConditionExpression: OPEN_WINDOW_CONDITION,
-        ExpressionAttributeNames: { '#region': 'region' },
-        ExpressionAttributeValues: {
-          ':end': n(nowMs + windowMinutes * 60_000),
-          ':zero': n(0),
-          ':ttl': ttl,
-          ':now': n(nowMs),
-          ':region': { S: region },
-        },
-        ReturnValues: 'ALL_OLD',
-      }),
-    );
+    const opened = await update(deps, key, {
+      UpdateExpression: OPEN_WINDOW,
+      ConditionExpression: OPEN_WINDOW_CONDITION,
+      ExpressionAttributeNames: { '#region': 'region' },
+      ExpressionAttributeValues: {
+        ':end': n(nowMs + windowMinutes * 60_000),
+        ':zero': n(0),
+        ':ttl': ttl,
+        ':now': n(nowMs),
+        ':region': { S: region },
+      },
+      ReturnValues: 'ALL_OLD',
+    });
     const folded = Number(opened.Attributes?.folded?.N ?? 0);
     const since = opened.Attributes?.foldedSince?.N;
     return {
@@ -82,14 +90,10 @@ export async function admit(
     if (awsErrorName(error) !== 'ConditionalCheckFailedException') return unavailable(error, deps);
   }
   try {
-    await deps.dynamo.send(
-      new UpdateItemCommand({
-        TableName: deps.table,
-        Key: { key: { S: PREFIX + key } },
-        UpdateExpression: FOLD,
-        ExpressionAttributeValues: { ':now': n(nowMs), ':kind': { S: kind }, ':ttl': ttl, ':one': n(1) },
-      }),
-    );
+    await update(deps, key, {
+      UpdateExpression: FOLD,
+      ExpressionAttributeValues: { ':now': n(nowMs), ':kind': { S: kind }, ':ttl': ttl, ':one': n(1) },
+    });
     return { admitted: false, folded: 0, storage: 'ok' };
   } catch (error) {
     return unavailable(error, deps);
@@ -104,7 +108,7 @@ function unavailable(error: unknown, deps: FloodDeps): Admission {
 /** Folded runs whose window has closed with nobody to report them: claimed once, then reported. */
 export async function sweep(nowMs: number, deps: FloodDeps): Promise<FoldedRun[]> {
   const runs: FoldedRun[] = [];
-  let start: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
+  let start: Record<string, AttributeValue> | undefined;
   do {
     const page = await deps.dynamo.send(
       new ScanCommand({
@@ -121,15 +125,11 @@ export async function sweep(nowMs: number, deps: FloodDeps): Promise<FoldedRun[]
       const end = item.windowEnd?.N;
       if (!key || folded <= 0 || !end) continue;
       try {
-        await deps.dynamo.send(
-          new UpdateItemCommand({
-            TableName: deps.table,
-            Key: { key: { S: PREFIX + key } },
-            UpdateExpression: RESET,
-            ConditionExpression: RESET_CONDITION,
-            ExpressionAttributeValues: { ':zero': n(0), ':seen': n(folded), ':end': { N: end } },
-          }),
-        );
+        await update(deps, key, {
+          UpdateExpression: RESET,
+          ConditionExpression: RESET_CONDITION,
+          ExpressionAttributeValues: { ':zero': n(0), ':seen': n(folded), ':end': { N: end } },
+        });
         runs.push({
           key,
           folded,

@@ -22,10 +22,7 @@ function floodGate(runtime: Runtime): FloodDeps | undefined {
   return table ? { dynamo: dynamoClient(), table, log: runtime.log } : undefined;
 }
 
-const handleAlerts = eventHandler({
-  source: 'ecs',
-  schema: ecsInputSchema,
-  modelsOf,
+const handleAlerts = eventHandler('ecs', ecsInputSchema, modelsOf, {
   describe: describeAlert,
   enrich: (alert, runtime) =>
     enrichAlert(alert, { ecs: ecsClient(), flood: floodGate(runtime), log: runtime.log }),
@@ -44,7 +41,7 @@ async function reportFoldedRuns(runtime: Runtime): Promise<void> {
   for (const run of runs) await send(runtime, describeFoldedRun(run));
 }
 
-export async function handleEcsEvents(input: unknown, context: Context): Promise<void> {
+async function handleEcsEvents(input: unknown, context: Context): Promise<void> {
   if (scheduleSchema.safeParse(input).success) return reportFoldedRuns(createRuntime(context));
   return handleAlerts(input, context);
 }

@@ -36,7 +36,7 @@ export interface Folding {
   since?: string;
 }
 
-export interface ContainerLogs {
+interface ContainerLogs {
   group: string;
   region?: string;
   streamPrefix?: string;

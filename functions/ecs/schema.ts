@@ -6,15 +6,9 @@
  * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_cwe_events.html
  */
 import * as z from 'zod/mini';
-import { maybeString, numberish } from '../../shared/schema';
+import { eventBridgeEnvelope, maybeString, numberish } from '../../shared/schema';
 
-const common = {
-  source: z.literal('aws.ecs'),
-  account: z.string(),
-  region: z.string(),
-  time: maybeString,
-  resources: z.optional(z.array(z.string())),
-};
+const common = { ...eventBridgeEnvelope, source: z.literal('aws.ecs') };
 
 const taskSchema = z.object({
   ...common,

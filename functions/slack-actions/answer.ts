@@ -9,7 +9,7 @@ import type { SlackMessage } from '../../shared/slack/message';
 import { postToWebhook } from '../../shared/slack/webhook';
 import { type Click, whereOf } from './schema';
 
-export function isSlackResponseUrl(value: string | undefined): value is string {
+function isSlackResponseUrl(value: string | undefined): value is string {
   if (!value) return false;
   try {
     const url = new URL(value);

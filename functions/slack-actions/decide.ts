@@ -20,7 +20,7 @@ import { truncate } from '../../shared/text';
 import { formatUtcClock } from '../../shared/time';
 import type { BlockActions, Click } from './schema';
 
-export const SUMMARY_MAX = 512;
+const SUMMARY_MAX = 512;
 
 export type Outcome =
   | { kind: 'recorded'; status: 'Approved' | 'Rejected' }

@@ -16,7 +16,7 @@ import { recordDecision } from './record';
 import { type HttpRequest, type HttpResponse, whereOf } from './schema';
 import { reply, verifyRequest } from './verify';
 
-export interface SlackActionsDeps {
+interface SlackActionsDeps {
   /** Epoch seconds; tests pin it to check the ±300 s window. */
   nowSeconds?: () => number;
 }

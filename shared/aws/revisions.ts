@@ -14,7 +14,7 @@ export interface Revision {
 }
 
 /** CodeStar Connections sources put `{"ProviderType":…,"CommitMessage":…}` where a message belongs. */
-export function commitMessageOf(summary: string | undefined): string | undefined {
+function commitMessageOf(summary: string | undefined): string | undefined {
   if (!summary) return undefined;
   if (summary.trim().startsWith('{')) {
     try {

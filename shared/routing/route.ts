@@ -2,7 +2,7 @@
 import type { Notice } from '../notice';
 import type { RoutingConfig } from './schema';
 
-export interface Routed {
+interface Routed {
   /** Each channel the notice goes to, with the mentions of the routes that send it there. */
   channels: Map<string, string[]>;
   /** Why nothing is sent, when `channels` is empty. */

@@ -6,7 +6,7 @@ import * as z from 'zod/mini';
 import { SEVERITIES, SOURCES } from '../notice';
 
 /** `<!here>`, `<!channel>`, `<@U0123ABC>`, `<!subteam^S0123ABC>`: the only mention forms allowed. */
-export const MENTION_PATTERN = /^<(?:!here|!channel|@[UW][A-Z0-9]{2,}|!subteam\^S[A-Z0-9]{2,})>$/;
+const MENTION_PATTERN = /^<(?:!here|!channel|@[UW][A-Z0-9]{2,}|!subteam\^S[A-Z0-9]{2,})>$/;
 
 /** `source:kind` with `*` as a wildcard, e.g. `codebuild:build.started`, `ecs:*`. */
 const KIND_PATTERN = /^[a-z]+:[a-z0-9.*-]+$/;
@@ -90,8 +90,6 @@ export const routingSchema = z
   );
 
 export type RoutingConfig = z.infer<typeof routingSchema>;
-export type Route = RoutingConfig['routes'][number];
 export type CodeCommitFilter = z.infer<typeof codeCommitFilterSchema>;
 export type ApprovalRule = z.infer<typeof approvalRuleSchema>;
-export type Approver = z.infer<typeof approverSchema>;
 export type EcsServiceSettings = z.infer<typeof ecsServiceSchema>;

@@ -13,7 +13,7 @@ import type { SlackMessage } from './message';
 import { postToWebApi } from './web-api';
 import { postToWebhook } from './webhook';
 
-export interface Posted {
+interface Posted {
   /** The message's `ts` (Web API only: webhooks do not say). */
   ts?: string;
   channel?: string;
@@ -31,9 +31,9 @@ export interface Destination {
 }
 
 /** What routing decided for one notice: channel → its mentions. */
-export type RoutedChannels = Map<string, string[]>;
+type RoutedChannels = Map<string, string[]>;
 
-export class WebhookConfigError extends Error {
+class WebhookConfigError extends Error {
   override name = 'WebhookConfigError';
 }
 

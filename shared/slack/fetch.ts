@@ -17,7 +17,7 @@ export interface FetchInit {
   signal?: AbortSignal;
 }
 
-export interface FetchAnswer {
+interface FetchAnswer {
   readonly ok: boolean;
   readonly status: number;
   readonly statusText: string;
@@ -31,7 +31,7 @@ export interface FetchAnswer {
 /** Slack answers with a short code or a small JSON object; never hold more than this of an answer. */
 const MAX_ANSWER_BYTES = 256 * 1024;
 
-export class RequestTimeoutError extends Error {
+class RequestTimeoutError extends Error {
   override name = 'TimeoutError';
 }
 

@@ -65,6 +65,20 @@ export function checkSlackLimits(message: SlackMessage): string[] {
   const blocks = arrayOf(message.blocks);
   if (blocks.length > LIMITS.blocks) problems.push(`blocks: ${blocks.length}, limit ${LIMITS.blocks}`);
 
+  /** A list of at most `limit` items, each checked. */
+  const within = (
+    where: string,
+    items: unknown[],
+    limit: number,
+    unit: string,
+    check: (item: unknown, at: string) => void,
+  ) => {
+    if (items.length > limit) problems.push(`${where}: ${items.length}${unit}, limit ${limit}`);
+    items.forEach((item, i) => {
+      check(item, `${where}[${i}]`);
+    });
+  };
+
   blocks.forEach((raw, index) => {
     const block = record(raw);
     const where = `blocks[${index}] (${String(block.type)})`;
@@ -78,37 +92,24 @@ export function checkSlackLimits(message: SlackMessage): string[] {
       case 'section': {
         if (block.text !== undefined) measure(`${where}.text`, textOf(block.text), LIMITS.sectionText);
         const fields = arrayOf(block.fields);
-        if (fields.length > LIMITS.sectionFields) {
-          problems.push(`${where}.fields: ${fields.length} items, limit ${LIMITS.sectionFields}`);
-        }
-        fields.forEach((field, i) => {
-          measure(`${where}.fields[${i}]`, textOf(field), LIMITS.fieldText);
-        });
+        within(`${where}.fields`, fields, LIMITS.sectionFields, ' items', (field, at) =>
+          measure(at, textOf(field), LIMITS.fieldText),
+        );
         if (block.text === undefined && fields.length === 0)
           problems.push(`${where}: neither text nor fields`);
         if (block.accessory !== undefined) checkElement(`${where}.accessory`, record(block.accessory));
         break;
       }
-      case 'context': {
-        const elements = arrayOf(block.elements);
-        if (elements.length > LIMITS.contextElements) {
-          problems.push(`${where}.elements: ${elements.length}, limit ${LIMITS.contextElements}`);
-        }
-        elements.forEach((element, i) => {
-          measure(`${where}.elements[${i}]`, textOf(element), LIMITS.sectionText);
-        });
+      case 'context':
+        within(`${where}.elements`, arrayOf(block.elements), LIMITS.contextElements, '', (element, at) =>
+          measure(at, textOf(element), LIMITS.sectionText),
+        );
         break;
-      }
-      case 'actions': {
-        const elements = arrayOf(block.elements);
-        if (elements.length > LIMITS.actionsElements) {
-          problems.push(`${where}.elements: ${elements.length}, limit ${LIMITS.actionsElements}`);
-        }
-        elements.forEach((element, i) => {
-          checkElement(`${where}.elements[${i}]`, record(element));
-        });
+      case 'actions':
+        within(`${where}.elements`, arrayOf(block.elements), LIMITS.actionsElements, '', (element, at) =>
+          checkElement(at, record(element)),
+        );
         break;
-      }
       case 'input': {
         const label = record(block.label);
         if (label.type !== 'plain_text') problems.push(`${where}: input label must be plain_text`);

@@ -18,14 +18,14 @@ import { LIMITS } from './limits';
 import type { SlackMessage } from './message';
 import { escapeText, link, safeUrl, truncateEscaped } from './text';
 
-export const SEVERITY_EMOJI: Record<Severity, string> = {
+const SEVERITY_EMOJI: Record<Severity, string> = {
   info: ':large_blue_circle:',
   success: ':white_check_mark:',
   warning: ':warning:',
   failure: ':x:',
 };
 
-export interface RenderOptions {
+interface RenderOptions {
   /** Mentions chosen by routing (`<!here>`, `<@U123>`, `<!subteam^S123>`): trusted, not escaped. */
   mentions?: string[];
 }
@@ -246,7 +246,7 @@ function renderChoice(choice: Choice): Button {
 }
 
 /** The plain-text fallback: what notifications and screen readers say. */
-export function renderFallback(notice: Notice, mentions: string[] = []): string {
+function renderFallback(notice: Notice, mentions: string[] = []): string {
   const summary = notice.summary ? ` — ${notice.summary}` : '';
   const text = escapeText(truncate(`${notice.title}${summary}`, LIMITS.fallbackText - 200));
   return [mentions.join(' '), text].filter(Boolean).join(' ');

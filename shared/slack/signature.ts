@@ -6,9 +6,9 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export const MAX_SKEW_SECONDS = 300;
+const MAX_SKEW_SECONDS = 300;
 
-export type SignatureVerdict =
+type SignatureVerdict =
   | { ok: true }
   | {
       ok: false;

@@ -21,7 +21,7 @@ export function link(label: string, url?: string): string {
 }
 
 /** Length of `text` once escaped, so budgets are measured on what Slack receives. */
-export function escapedLength(text: string): number {
+function escapedLength(text: string): number {
   return escapeText(text).length;
 }
 

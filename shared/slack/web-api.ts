@@ -21,13 +21,13 @@ import { type AttemptOptions, type Failure, withinDeadline } from './attempts';
 import { nodeFetch } from './fetch';
 import type { SlackMessage } from './message';
 
-export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
+const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
 
 /** Platform errors that are Slack's trouble, not the request's: worth another try. */
 const TRANSIENT_CODES = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
 
 /** Where a Web API message goes: a channel, optionally as a reply in a thread, or over an earlier message. */
-export interface WebApiTarget {
+interface WebApiTarget {
   token: string;
   channel: string;
   apiUrl?: string;
@@ -39,7 +39,7 @@ export interface WebApiTarget {
   updateTs?: string;
 }
 
-export interface WebApiResult {
+interface WebApiResult {
   channel: string;
   ts: string;
   attempts: number;
@@ -60,7 +60,7 @@ function quietLogger(log: Log): Logger {
   };
 }
 
-export function classifyWebApiError(error: unknown): Failure {
+function classifyWebApiError(error: unknown): Failure {
   if (error instanceof WebAPIRateLimitedError)
     return { type: 'rate-limited', retryAfterMs: error.retryAfter * 1000, status: 429, code: 'ratelimited' };
   if (error instanceof WebAPIPlatformError) {

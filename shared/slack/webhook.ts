@@ -9,7 +9,7 @@ import { type AttemptOptions, type Failure, retryAfterMs, withinDeadline } from 
 import { type FetchInit, nodeFetch } from './fetch';
 import type { SlackMessage } from './message';
 
-export interface WebhookResult {
+interface WebhookResult {
   attempts: number;
 }
 

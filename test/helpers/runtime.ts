@@ -6,10 +6,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SlackServer } from '../../dev/slack-receiver';
 import { readConfig } from '../../shared/config';
-import { dynamoDeliveryLog } from '../../shared/delivery-log';
 import type { RoutingConfig } from '../../shared/routing/schema';
-import type { Runtime } from '../../shared/runtime';
-import { createDestinationResolver } from '../../shared/slack/destinations';
+import { assembleRuntime, type Runtime } from '../../shared/runtime';
 import { recordingLog } from './recording-log';
 
 export const ROUTING: RoutingConfig = {
@@ -41,29 +39,29 @@ export function testRuntime(
   } = {},
 ): TestRuntime {
   const { log, lines } = recordingLog();
-  const routing = options.routing ?? ROUTING;
-  const config = readConfig({ AWS_REGION: 'eu-west-1', HERALD_STAGE: 'stage', ...options.env });
   const parameters = options.parameters ?? {
     '/herald/t/slack/releases': `${slack.url}/services/T0/releases/x`,
     '/herald/t/slack/alerts': `${slack.url}/services/T0/alerts/x`,
   };
   const read: string[] = [];
-  const runtime: Runtime = {
-    config,
-    routing,
-    destinations: createDestinationResolver({
-      routing,
-      config,
-      readParameter: async (name) => {
-        read.push(name);
-        if (!(name in parameters))
-          throw Object.assign(new Error('no such parameter'), { name: 'ParameterNotFound' });
-        return parameters[name];
-      },
+  const runtime = assembleRuntime({
+    config: readConfig({
+      AWS_REGION: 'eu-west-1',
+      HERALD_STAGE: 'stage',
+      ...(options.state ? { HERALD_STATE_TABLE: options.state.table } : {}),
+      ...options.env,
     }),
+    routing: options.routing ?? ROUTING,
+    readParameter: async (name) => {
+      read.push(name);
+      if (!(name in parameters))
+        throw Object.assign(new Error('no such parameter'), { name: 'ParameterNotFound' });
+      return parameters[name];
+    },
     log,
-    deadline: Date.now() + 5000,
-  };
-  if (options.state) runtime.deliveryLog = dynamoDeliveryLog({ ...options.state, log });
+    remainingMs: 6500,
+    dynamo: options.state?.dynamo,
+    now: options.state?.now,
+  });
   return { runtime, lines, read };
 }
