@@ -1,0 +1,45 @@
+/**
+ * Every sample event in events/ through its real handler (the local rig: Slack on a local
+ * receiver, AWS answers recorded next to the sample and served over HTTP to the real SDK, the
+ * state table on dynalite): one snapshot per sample of what Herald posts, or why it stays silent,
+ * and which AWS reads it made. Reviewed like code: a change here is a change of what teams see.
+ */
+import { type LocalRig, listSamples, runSample, startLocalRig } from '../dev/samples';
+import { assertSlackLimits } from './helpers/slack-limits';
+
+const SAVED = { ...process.env };
+let rig: LocalRig;
+
+beforeAll(async () => {
+  rig = await startLocalRig();
+});
+
+afterAll(async () => {
+  await rig.close();
+  process.env = SAVED;
+});
+
+describe.each(['approval', 'codebuild', 'codecommit', 'codedeploy', 'codepipeline', 'ecs'])(
+  '%s samples',
+  (source) => {
+    const samples = listSamples().filter((sample) => sample.source === source);
+
+    it('are there', () => {
+      expect(samples.length).toBeGreaterThan(0);
+    });
+
+    it.each(samples.map((sample) => [sample.name, sample] as const))('%s', async (_name, sample) => {
+      const result = await runSample(sample, rig);
+
+      expect(result.error).toBeUndefined();
+      for (const message of result.messages) assertSlackLimits(message);
+      if (result.messages.length === 0) expect(result.silentReason).toEqual(expect.any(String));
+      expect({
+        messages: result.messages,
+        silent: result.silentReason,
+        // Reads run side by side: their order is not part of the behaviour.
+        awsReads: result.awsCalls.filter((call) => !call.startsWith('AmazonSSM.')).sort(),
+      }).toMatchSnapshot();
+    });
+  },
+);
