@@ -75,19 +75,34 @@ function coldStart(bundle: string, eventFile: string, env: NodeJS.ProcessEnv): P
   });
 }
 
-/** Each run gets an empty state table, so the delivery log lets every run post (as a new event would). */
+/**
+ * The bundles are measured in turns, run after run, so that they see the machine in the same state.
+ * Each run gets an empty state table, so the delivery log lets every run post (as a new event would).
+ */
 async function measure(
-  bundle: string,
+  bundles: string[],
   eventFile: string,
   env: NodeJS.ProcessEnv,
   rig: LocalRig,
-): Promise<Timing[]> {
-  const timings: Timing[] = [];
+): Promise<Timing[][]> {
+  const timings: Timing[][] = bundles.map(() => []);
   for (let i = 0; i < RUNS; i++) {
-    const table = await rig.state.createTable();
-    timings.push(await coldStart(bundle, eventFile, { ...env, HERALD_STATE_TABLE: table }));
+    for (const [index, bundle] of bundles.entries()) {
+      const table = await rig.state.createTable();
+      timings[index]?.push(await coldStart(bundle, eventFile, { ...env, HERALD_STATE_TABLE: table }));
+    }
   }
   return timings;
+}
+
+/** `BENCH_AGAINST=<folder of an earlier sls package>`: each function is measured beside its earlier build. */
+const AGAINST = process.env.BENCH_AGAINST;
+
+function bundleOf(zipFile: string, into: string): { bundle: string; sizeKb: number } {
+  const js = unpack(zipFile, into).filter((f) => f.endsWith('.js'));
+  const bundle = js.find((f) => f.endsWith('handler.js')) ?? js[0];
+  if (!bundle) throw new Error(`${zipFile} holds no JavaScript`);
+  return { bundle, sizeKb: js.reduce((n, f) => n + statSync(f).size, 0) / 1024 };
 }
 
 /**
@@ -144,9 +159,11 @@ async function main(): Promise<void> {
 
   const rows: string[][] = [];
   const row = async (name: string, sample: string, bundle: string, sizeKb: number, eventFile: string) => {
-    // The function and the empty handler are measured back to back, on the machine's same state.
-    const fn = await measure(bundle, eventFile, env, rig);
-    const empty = await measure(emptyBundle, eventFile, env, rig);
+    // The function, its earlier build (BENCH_AGAINST) and the empty handler, measured in turns.
+    const earlier = AGAINST && name !== '(floor)' ? join(AGAINST, `${name}.zip`) : undefined;
+    const before = earlier ? bundleOf(earlier, join(OUT, 'against', name)) : undefined;
+    const bundles = before ? [bundle, emptyBundle, before.bundle] : [bundle, emptyBundle];
+    const [fn = [], empty = [], then = []] = await measure(bundles, eventFile, env, rig);
     const init = median(fn.map((t) => t.boot + t.load));
     const emptyInit = median(empty.map((t) => t.boot + t.load));
     const total = median(fn.map((t) => t.total));
@@ -161,17 +178,14 @@ async function main(): Promise<void> {
       total.toFixed(1),
       emptyTotal.toFixed(1),
       (total / emptyTotal).toFixed(2),
+      ...(AGAINST ? againstCells(before?.sizeKb, then, total) : []),
     ];
   };
   const zips = readdirSync(join(OUT, 'package')).filter((f) => f.endsWith('.zip'));
   try {
     for (const zip of zips) {
       const name = zip.replace(/\.zip$/, '');
-      const files = unpack(join(OUT, 'package', zip), join(OUT, name));
-      const js = files.filter((f) => f.endsWith('.js'));
-      const bundle = js.find((f) => f.endsWith('handler.js')) ?? js[0];
-      if (!bundle) throw new Error(`${zip} holds no JavaScript`);
-      const sizeKb = js.reduce((n, f) => n + statSync(f).size, 0) / 1024;
+      const { bundle, sizeKb } = bundleOf(join(OUT, 'package', zip), join(OUT, name));
       if (name === 'slackActions') {
         // A click needs a fresh signature (±5 minutes): made now, with the local signing secret.
         rig.aws.use({ 'CodePipeline_20150709.PutApprovalResult': { approvedAt: Date.now() / 1000 } });
@@ -222,6 +236,7 @@ async function main(): Promise<void> {
     'cold-init ms',
     'empty ms',
     'ratio',
+    ...(AGAINST ? ['before KB', 'before ms', 'change'] : []),
   ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i] ?? 0)).join('  ');
@@ -247,6 +262,14 @@ async function main(): Promise<void> {
 }
 
 let floodLine = '';
+
+/** Size and cold-init of the earlier build, and how the cold-init changed since. */
+function againstCells(sizeKb: number | undefined, then: Timing[], total: number): string[] {
+  if (sizeKb === undefined || then.length === 0) return ['-', '-', '-'];
+  const before = median(then.map((t) => t.total));
+  const change = ((total - before) / before) * 100;
+  return [sizeKb.toFixed(1), before.toFixed(1), `${change >= 0 ? '+' : ''}${change.toFixed(1)} %`];
+}
 
 /** The ECS flood gate against dynalite: posts per 100 stops of one service. */
 async function floodFigure(rig: LocalRig): Promise<void> {

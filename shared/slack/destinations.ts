@@ -10,7 +10,6 @@ import type { HeraldConfig } from '../config';
 import type { RoutingConfig } from '../routing/schema';
 import type { AttemptOptions } from './attempts';
 import type { SlackMessage } from './message';
-import { postToWebApi } from './web-api';
 import { postToWebhook } from './webhook';
 
 interface Posted {
@@ -84,12 +83,12 @@ export function createDestinationResolver(options: {
       return {
         address: `web-api:${app.channel}`,
         via: 'web-api',
-        post: async (message, attempt) =>
-          postToWebApi(
-            { token: app.token, channel: app.channel, apiUrl: config.slackApiUrl },
-            message,
-            attempt,
-          ),
+        post: async (message, attempt) => {
+          // Loaded on first use: webhook-only containers never evaluate @slack/web-api (`npm run bench`).
+          const { postToWebApi } = await import('./web-api');
+          const target = { token: app.token, channel: app.channel, apiUrl: config.slackApiUrl };
+          return postToWebApi(target, message, attempt);
+        },
       };
     }
     if (config.webhookOverride) return webhookPlace(config.webhookOverride);
