@@ -5,7 +5,6 @@
  * destination, so one override posts once. A missing or unusable secret fails here, before anything
  * is posted; it never posts to an empty URL. Secrets stay inside `post`, never in a field.
  */
-import type { ParameterReader } from '../aws/secrets';
 import type { HeraldConfig } from '../config';
 import type { RoutingConfig } from '../routing/schema';
 import type { AttemptOptions } from './attempts';
@@ -47,6 +46,9 @@ function isUsableWebhook(value: string): boolean {
   }
 }
 
+/** Reads a secret by name (SSM Parameter Store in the deployed stack); how is not Slack's business. */
+export type SecretReader = (name: string) => Promise<string | undefined>;
+
 export interface DestinationResolver {
   /** Starts reading the secrets of these channels (while enrichment runs); never fails. */
   warm(channels: string[]): void;
@@ -63,7 +65,7 @@ interface Place {
 export function createDestinationResolver(options: {
   routing: RoutingConfig;
   config: Pick<HeraldConfig, 'webhookOverride' | 'appOverride' | 'slackApiUrl'>;
-  readParameter: ParameterReader;
+  readParameter: SecretReader;
 }): DestinationResolver {
   const { routing, config, readParameter } = options;
   const pending = new Map<string, Promise<Place>>();

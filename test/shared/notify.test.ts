@@ -121,6 +121,17 @@ describe('send: routing and delivery of a finished notice', () => {
     expect(read).toEqual([]);
   });
 
+  it('posts once to channels whose SSM parameters hold the same webhook URL', async () => {
+    const same = `${slack.url}/services/T0/shared/x`;
+    const { runtime, read } = testRuntime(slack, {
+      parameters: { '/herald/t/slack/releases': same, '/herald/t/slack/alerts': same },
+    });
+
+    expect(await send(runtime, NOTICE)).toEqual(['releases', 'alerts']);
+    expect(read).toEqual(['/herald/t/slack/releases', '/herald/t/slack/alerts']);
+    expect(slack.requests).toHaveLength(1);
+  });
+
   it('posts to the Web API channel in app mode (SLACK_BOT_TOKEN + SLACK_CHANNEL), once', async () => {
     const token = 'xoxb-local-test-token-0000';
     const { runtime, read, lines } = testRuntime(slack, {
