@@ -10,7 +10,7 @@ import { type Describer, notify, send } from './notify';
 import { parseEvents } from './parse';
 import { isQuiet, type Quiet } from './quiet';
 import type { RoutingConfig } from './routing/schema';
-import { createRuntime } from './runtime';
+import { createRuntime, type RuntimeExtras } from './runtime';
 import { describeUnreadable } from './unreadable';
 
 /** How a source's parsed events become models: what its describer needs, or why it stays quiet. */
@@ -21,9 +21,10 @@ export function eventHandler<I, M, X>(
   schema: z.ZodMiniType<I>,
   modelsOf: ModelsOf<I, M>,
   describer: Describer<M, X>,
+  extras: RuntimeExtras = {},
 ) {
   return async (input: unknown, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<void> => {
-    const runtime = createRuntime(context);
+    const runtime = createRuntime(context, extras);
     const { events, rejected } = parseEvents(input, schema);
     for (const reject of rejected) {
       runtime.log.error('Event could not be read', {

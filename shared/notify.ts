@@ -8,8 +8,9 @@
 import { type DeliveryLog, fingerprint } from './delivery-log';
 import type { Log } from './logger';
 import type { Notice } from './notice';
-import { routeNotice } from './routing/route';
-import type { Runtime } from './runtime';
+import { deliverToRelease } from './releases/deliver';
+import { type RouteTo, routeNotice } from './routing/route';
+import { isAppChannel, type Runtime } from './runtime';
 import { SlackPermanentError } from './slack/attempts';
 import type { Destination } from './slack/destinations';
 import type { SlackMessage } from './slack/message';
@@ -54,6 +55,8 @@ export async function notify<M, X>(runtime: Runtime, model: M, source: Describer
   const early = routeNotice(draft, runtime.routing);
   if (early.channels.size === 0) {
     notSent(runtime.log, draft, early.reason ?? 'no route matches');
+    // App mode: a muted notice of a release still moves its card (from what its event says).
+    await updateCards(runtime, draft, early.channels);
     return;
   }
   runtime.destinations.warm([...early.channels.keys()]);
@@ -73,6 +76,7 @@ export async function notify<M, X>(runtime: Runtime, model: M, source: Describer
  */
 export async function send(runtime: Runtime, notice: Notice, id = fingerprint(notice)): Promise<string[]> {
   const routed = routeNotice(notice, runtime.routing);
+  await updateCards(runtime, notice, routed.channels);
   if (routed.channels.size === 0) {
     notSent(runtime.log, notice, routed.reason ?? 'no route matches');
     return [];
@@ -91,6 +95,29 @@ export async function send(runtime: Runtime, notice: Notice, id = fingerprint(no
   return delivered;
 }
 
+/**
+ * The release cards a notice moves without being posted (muted for those channels): the app
+ * channels with threads that would carry it if nothing were muted, minus those it is routed to.
+ */
+async function updateCards(runtime: Runtime, notice: Notice, routed: Map<string, RouteTo>): Promise<void> {
+  const { releases } = runtime;
+  if (!releases || !notice.release) return;
+  const unmuted = routeNotice(notice, { ...runtime.routing, mute: [] }).channels;
+  const cards = new Map(
+    [...unmuted].filter(
+      ([channel, to]) => to.thread && !routed.has(channel) && isAppChannel(channel, runtime),
+    ),
+  );
+  if (cards.size === 0) return;
+  try {
+    for (const destination of await runtime.destinations.resolve(cards)) {
+      if (destination.releaseChannel) await deliverToRelease(notice, destination, { reply: false }, releases);
+    }
+  } catch (error) {
+    runtime.log.warn('Release card not updated', { kind: notice.kind, error: errorName(error) });
+  }
+}
+
 /** claim → render → post → record for one destination; the failure's description, or nothing. */
 async function deliverOnce(
   runtime: Runtime,
@@ -105,8 +132,10 @@ async function deliverOnce(
     return undefined;
   }
   const message = renderNotice(notice, { mentions: destination.mentions });
+  let placed = 'channel';
   try {
-    await postWithFallback(runtime, notice, destination, message);
+    placed = await postToRelease(runtime, notice, destination);
+    if (placed === 'channel') await postWithFallback(runtime, notice, destination, message);
   } catch (error) {
     await deliveryLog?.release(id, target);
     log.error('Notice not delivered', {
@@ -119,9 +148,22 @@ async function deliverOnce(
     });
     return `${target} (${error instanceof Error ? error.message : String(error)})`;
   }
-  log.info('Notice delivered', { kind: notice.kind, target, via: destination.via });
+  log.info('Notice delivered', { kind: notice.kind, target, via: destination.via, placed });
   await deliveryLog?.sent(id, target);
   return undefined;
+}
+
+/** App channels keep releases in one thread: `thread` or `card` when the release took it, else `channel`. */
+async function postToRelease(runtime: Runtime, notice: Notice, destination: Destination): Promise<string> {
+  if (!destination.releaseChannel || !notice.release || !runtime.releases) return 'channel';
+  const outcome = await deliverToRelease(notice, destination, { reply: true }, runtime.releases);
+  if (outcome.kind !== 'standalone') return outcome.kind;
+  runtime.log.info('Notice posted on its own', { kind: notice.kind, why: outcome.why });
+  return 'channel';
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : 'UnknownError';
 }
 
 async function claim(deliveryLog: DeliveryLog | undefined, id: string, target: string): Promise<boolean> {

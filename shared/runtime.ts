@@ -2,6 +2,7 @@
  * What every notifier needs per invocation, built from the container's configuration: routing,
  * Slack destinations, the time budget, the delivery log.
  */
+import type { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { dynamoClient, ssmClient } from './aws/clients';
@@ -10,6 +11,7 @@ import { getConfig, type HeraldConfig } from './config';
 import { once } from './container';
 import { type DeliveryLog, dynamoDeliveryLog } from './delivery-log';
 import { type Log, logger } from './logger';
+import type { ReleaseDeps } from './releases/deliver';
 import { loadRouting } from './routing/load';
 import type { RoutingConfig } from './routing/schema';
 import { createDestinationResolver, type DestinationResolver } from './slack/destinations';
@@ -25,6 +27,21 @@ export interface Runtime {
   /** Epoch ms by which Slack must have been reached or given up. */
   deadline: number;
   deliveryLog?: DeliveryLog;
+  /** App mode with a state table: release cards and threads. */
+  releases?: ReleaseDeps;
+}
+
+/** What a function may add: the CodePipeline client that finds builds and deployments in their release. */
+export interface RuntimeExtras {
+  codePipeline?: () => Pick<CodePipelineClient, 'send'>;
+}
+
+/** Whether a channel of the routing config is an app channel (or every channel is, by override). */
+export function isAppChannel(channel: string, runtime: Pick<Runtime, 'config' | 'routing'>): boolean {
+  if (runtime.config.appOverride) return true;
+  if (runtime.config.webhookOverride) return false;
+  const definition = runtime.routing.channels[channel];
+  return definition !== undefined && 'channelId' in definition;
 }
 
 /** The routing file of this container's stage, read and checked once. */
@@ -41,6 +58,7 @@ export function assembleRuntime(parts: {
   log: Log;
   remainingMs: number;
   dynamo?: Pick<DynamoDBClient, 'send'>;
+  codePipeline?: Pick<CodePipelineClient, 'send'>;
   now?: () => number;
 }): Runtime {
   const { config, routing, readParameter, log, dynamo, now } = parts;
@@ -54,10 +72,26 @@ export function assembleRuntime(parts: {
   if (dynamo && config.stateTable && !config.deliveryLogDisabled) {
     runtime.deliveryLog = dynamoDeliveryLog({ dynamo, table: config.stateTable, log, now });
   }
+  const appMode =
+    Boolean(config.appOverride) || Object.keys(routing.channels).some((c) => isAppChannel(c, runtime));
+  if (dynamo && config.stateTable && appMode) {
+    runtime.releases = {
+      dynamo,
+      table: config.stateTable,
+      now,
+      codePipeline: parts.codePipeline,
+      pipelines: routing.releases?.pipelines ?? [],
+      log,
+      deadline: runtime.deadline,
+    };
+  }
   return runtime;
 }
 
-export function createRuntime(context: Pick<Context, 'getRemainingTimeInMillis'>): Runtime {
+export function createRuntime(
+  context: Pick<Context, 'getRemainingTimeInMillis'>,
+  extras: RuntimeExtras = {},
+): Runtime {
   const config = getConfig();
   return assembleRuntime({
     config,
@@ -66,5 +100,6 @@ export function createRuntime(context: Pick<Context, 'getRemainingTimeInMillis'>
     log: logger,
     remainingMs: context.getRemainingTimeInMillis(),
     dynamo: config.stateTable ? dynamoClient() : undefined,
+    codePipeline: extras.codePipeline?.(),
   });
 }

@@ -122,5 +122,17 @@ export function describeApprovalRequest(
     },
   };
   if (environment) notice.environment = environment;
+  if (enrichment.executionId) {
+    notice.release = {
+      pipeline: approval.pipelineName,
+      executionId: enrichment.executionId,
+      level: 'stage',
+      stage: approval.stageName,
+      state: 'waiting',
+      region,
+      note: expires ? `waiting for a decision until ${formatUtcMinute(expires)}` : 'waiting for a decision',
+      priority: 2,
+    };
+  }
   return notice;
 }

@@ -10,7 +10,15 @@ import {
   logStreamUrl,
 } from '../../shared/aws/console-links';
 import { shortCommit } from '../../shared/aws/revisions';
-import { type Detail, type Fact, footer, type Link, type Notice, type Severity } from '../../shared/notice';
+import {
+  type Detail,
+  type Fact,
+  footer,
+  type Link,
+  type Notice,
+  type Severity,
+  type StepState,
+} from '../../shared/notice';
 import { firstLine } from '../../shared/text';
 import { formatDuration, parseAwsDate } from '../../shared/time';
 import { type BuildEnrichment, type BuildPhase, commitIdOf, repositoryOf } from './model';
@@ -29,6 +37,15 @@ const STATUS: Record<string, StatusLook> = {
   FAULT: { kind: 'build.faulted', severity: 'failure', verb: 'faulted' },
   TIMED_OUT: { kind: 'build.timed-out', severity: 'failure', verb: 'timed out' },
   STOPPED: { kind: 'build.stopped', severity: 'warning', verb: 'was stopped' },
+};
+
+const STEP_STATES: Record<string, StepState> = {
+  IN_PROGRESS: 'running',
+  SUCCEEDED: 'succeeded',
+  FAILED: 'failed',
+  FAULT: 'failed',
+  TIMED_OUT: 'failed',
+  STOPPED: 'stopped',
 };
 
 const PHASE_PROBLEMS = new Set(['FAILED', 'FAULT', 'TIMED_OUT', 'STOPPED']);
@@ -167,5 +184,23 @@ export function describeBuild(event: BuildEvent, enrichment: BuildEnrichment = {
     context: footer(['CodeBuild', region, accountId], enrichment.problems),
     correlation,
     occurredAt: parseAwsDate(event.time)?.toISOString(),
+    // A build its pipeline started is a stage of that pipeline's release.
+    release: started?.pipeline
+      ? {
+          pipeline: started.pipeline,
+          via: { buildId },
+          level: 'stage',
+          state: STEP_STATES[status] ?? 'running',
+          at: parseAwsDate(event.time)?.toISOString(),
+          startedAt: start?.toISOString(),
+          region,
+          label: buildNumber !== undefined ? `Build #${buildNumber}` : undefined,
+          url: buildUrl,
+          note: phase
+            ? `${phase.type} ${phase.status?.toLowerCase().replace('_', ' ') ?? 'failed'}`
+            : undefined,
+          priority: 2,
+        }
+      : undefined,
   };
 }

@@ -7,8 +7,16 @@
  */
 import { parseArn } from '../../shared/aws/arn';
 import { codeDeployDeploymentUrl, codeDeployGroupUrl } from '../../shared/aws/console-links';
-import { type Detail, type Fact, footer, type Link, type Notice, type Severity } from '../../shared/notice';
-import { formatDuration, formatUtcMinute, parseAwsDate } from '../../shared/time';
+import {
+  type Detail,
+  type Fact,
+  footer,
+  type Link,
+  type Notice,
+  type Severity,
+  type StepState,
+} from '../../shared/notice';
+import { formatDuration, formatUtcClock, formatUtcMinute, parseAwsDate } from '../../shared/time';
 import type { DeploymentChange, DeploymentEnrichment, DeploymentState } from './model';
 
 interface Look {
@@ -28,6 +36,17 @@ const LOOKS: Record<DeploymentState, Look> = {
 };
 
 const TERMINAL = new Set(['Succeeded', 'Failed', 'Stopped']);
+
+const STEP_STATES: Record<DeploymentState, StepState> = {
+  created: 'running',
+  started: 'running',
+  ready: 'running',
+  succeeded: 'succeeded',
+  failed: 'failed',
+  stopped: 'stopped',
+  'rolled-back': 'failed',
+  other: 'running',
+};
 const ROLLBACK_CREATORS = new Set(['codeDeployRollback', 'CloudFormationRollback']);
 
 /** `arn:…:task-definition/shop-api:42` → `shop-api:42`. */
@@ -106,11 +125,13 @@ export function describeDeployment(
   }
 
   let summary: string | undefined;
+  let bake: string | undefined;
   const eventTime = parseAwsDate(change.time);
   const termination = details?.termination;
   if (change.state === 'ready' && termination) {
     if (termination.action === 'TERMINATE' && termination.waitMinutes > 0 && eventTime) {
       const at = new Date(eventTime.getTime() + termination.waitMinutes * 60_000);
+      bake = `traffic shifted ${formatUtcClock(eventTime)}, original kept until ${formatUtcClock(at)}`;
       facts.push({ label: 'Original task set', value: `kept until ${formatUtcMinute(at)}` });
       summary = `Traffic now goes to the new task set. The original one is kept for ${formatDuration(termination.waitMinutes * 60_000)} (until ${formatUtcMinute(at)}) so the release can be rolled back at once.`;
     } else if (termination.action === 'TERMINATE') {
@@ -179,6 +200,24 @@ export function describeDeployment(
     context,
     correlation: { deploymentId: change.deploymentId, deploymentGroup: change.deploymentGroup },
     occurredAt: eventTime?.toISOString(),
+    // A deployment is a stage of the release that started it; its rollback is news for that thread.
+    release: {
+      via: {
+        deploymentId: isRollback ? (rollback?.triggeredBy ?? change.deploymentId) : change.deploymentId,
+        taskDefinition: isRollback ? undefined : details?.taskDefinition,
+      },
+      level: isRollback ? 'detail' : 'stage',
+      state: STEP_STATES[change.state],
+      at: eventTime?.toISOString(),
+      startedAt: start?.toISOString(),
+      region: change.region,
+      label: change.deploymentId,
+      url,
+      note:
+        bake ??
+        (change.state === 'ready' && eventTime ? `traffic shifted ${formatUtcClock(eventTime)}` : undefined),
+      priority: 2,
+    },
   };
   if (environment) notice.environment = environment;
   return notice;

@@ -8,8 +8,17 @@ import {
   codePipelineExecutionUrl,
   codePipelineUrl,
 } from '../../shared/aws/console-links';
-import { revisionFact } from '../../shared/aws/revisions';
-import { type Detail, type Fact, footer, type Link, type Notice, type Severity } from '../../shared/notice';
+import { type Revision, revisionFact } from '../../shared/aws/revisions';
+import {
+  type Detail,
+  type Fact,
+  footer,
+  type Link,
+  type Notice,
+  type ReleaseStep,
+  type Severity,
+  type StepState,
+} from '../../shared/notice';
 import { firstLine } from '../../shared/text';
 import { formatDuration, parseAwsDate } from '../../shared/time';
 import {
@@ -171,6 +180,7 @@ export function describePipeline(
   const context = footer(['CodePipeline', region, account], enrichment.problems);
   const correlation: Record<string, string> = { pipeline, pipelineExecutionId: executionId };
   if (source?.id) correlation.commitId = source.id;
+  const occurredAt = parseAwsDate(change.time)?.toISOString();
 
   return {
     source: 'codepipeline',
@@ -183,6 +193,50 @@ export function describePipeline(
     links,
     context,
     correlation,
-    occurredAt: parseAwsDate(change.time)?.toISOString(),
+    occurredAt,
+    release: releaseStepOf(
+      change,
+      occurredAt,
+      source,
+      failed ? externalUrl(failed, region, account) : undefined,
+    ),
+  };
+}
+
+const STEP_STATES: Record<string, StepState> = {
+  STARTED: 'running',
+  RESUMED: 'running',
+  SUCCEEDED: 'succeeded',
+  FAILED: 'failed',
+  STOPPING: 'stopped',
+  STOPPED: 'stopped',
+  CANCELED: 'stopped',
+  ABANDONED: 'stopped',
+  SUPERSEDED: 'superseded',
+};
+
+/** What the event changes on its release's card: the run, or one of its stages. */
+function releaseStepOf(
+  change: PipelineChange,
+  at: string | undefined,
+  source: Revision | undefined,
+  failedUrl: string | undefined,
+): ReleaseStep {
+  const approval = change.level === 'action' && change.category === 'Approval';
+  const state = approval && change.state === 'STARTED' ? 'waiting' : STEP_STATES[change.state];
+  const note = approval ? { SUCCEEDED: 'approved', FAILED: 'rejected' }[change.state] : undefined;
+  return {
+    pipeline: change.pipeline,
+    executionId: change.executionId,
+    level: change.level === 'pipeline' ? 'pipeline' : 'stage',
+    stage: change.stage,
+    state,
+    at,
+    region: change.region,
+    // An action's own event says more about its stage than the stage's event.
+    priority: change.level === 'action' ? 1 : 0,
+    note,
+    url: failedUrl,
+    commit: source?.id ? { id: source.id, message: source.summary, url: source.url } : undefined,
   };
 }

@@ -149,6 +149,8 @@ function describeTask(
     links,
     context,
     correlation: { cluster, service, task: taskId },
+    // A task of a revision some release deployed is news for that release's thread.
+    release: { via: { taskDefinition: d.taskDefinitionArn }, level: 'detail', priority: 2 },
     occurredAt: parseAwsDate(d.stoppedAt ?? event.time)?.toISOString(),
   };
   if (options.environment) notice.environment = options.environment;

@@ -2,9 +2,15 @@
 import type { Notice } from '../notice';
 import type { RoutingConfig } from './schema';
 
-interface Routed {
-  /** Each channel the notice goes to, with the mentions of the routes that send it there. */
-  channels: Map<string, string[]>;
+/** How a notice goes to one channel: the mentions of the routes that send it there, and threads. */
+export interface RouteTo {
+  mentions: string[];
+  /** App channels: a notice of a release goes to its card and thread (unless a route says `thread: false`). */
+  thread: boolean;
+}
+
+export interface Routed {
+  channels: Map<string, RouteTo>;
   /** Why nothing is sent, when `channels` is empty. */
   reason?: string;
 }
@@ -23,7 +29,7 @@ export function routeNotice(notice: Notice, config: RoutingConfig): Routed {
   const muted = (config.mute ?? []).find((pattern) => matchesKind(pattern, notice));
   if (muted) return { channels: new Map(), reason: `muted by "${muted}"` };
 
-  const channels = new Map<string, string[]>();
+  const channels = new Map<string, RouteTo>();
   for (const route of config.routes) {
     if (route.sources && !route.sources.includes(notice.source)) continue;
     if (route.severities && !route.severities.includes(notice.severity)) continue;
@@ -31,9 +37,11 @@ export function routeNotice(notice: Notice, config: RoutingConfig): Routed {
       continue;
     if (route.kinds && !route.kinds.some((pattern) => matchesKind(pattern, notice))) continue;
     for (const channel of route.channels) {
-      const mentions = channels.get(channel) ?? [];
-      for (const mention of route.mentions ?? []) if (!mentions.includes(mention)) mentions.push(mention);
-      channels.set(channel, mentions);
+      const to = channels.get(channel) ?? { mentions: [], thread: true };
+      for (const mention of route.mentions ?? [])
+        if (!to.mentions.includes(mention)) to.mentions.push(mention);
+      if (route.thread === false) to.thread = false;
+      channels.set(channel, to);
     }
   }
   if (channels.size === 0) return { channels, reason: 'no route matches' };

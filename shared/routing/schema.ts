@@ -11,13 +11,19 @@ const MENTION_PATTERN = /^<(?:!here|!channel|@[UW][A-Z0-9]{2,}|!subteam\^S[A-Z0-
 /** `source:kind` with `*` as a wildcard, e.g. `codebuild:build.started`, `ecs:*`. */
 const KIND_PATTERN = /^[a-z]+:[a-z0-9.*-]+$/;
 
-const channelSchema = z.object({
-  webhookParameter: z
-    .string()
-    .check(
-      z.regex(/^\/[A-Za-z0-9_.\-/]+$/, 'an SSM parameter name starting with "/" (the name, never the URL)'),
-    ),
-});
+/** A webhook channel (its URL in SSM), or a channel of the Slack app by id (app mode: the bot token). */
+const channelSchema = z.union([
+  z.object({
+    webhookParameter: z
+      .string()
+      .check(
+        z.regex(/^\/[A-Za-z0-9_.\-/]+$/, 'an SSM parameter name starting with "/" (the name, never the URL)'),
+      ),
+  }),
+  z.object({
+    channelId: z.string().check(z.regex(/^[CG][A-Z0-9]{2,}$/, 'a Slack channel id such as C0123ABCD')),
+  }),
+]);
 
 const routeSchema = z.object({
   sources: z.optional(z.array(z.enum(SOURCES))),
@@ -28,6 +34,8 @@ const routeSchema = z.object({
   mentions: z.optional(
     z.array(z.string().check(z.regex(MENTION_PATTERN, 'a Slack mention like <!here> or <@U123>'))),
   ),
+  /** App channels: notices of a release update its card and go to its thread (default), or not. */
+  thread: z.optional(z.boolean()),
 });
 
 /** Which repositories and branches (`*` as a wildcard) notify at all; absent means all. */
@@ -77,6 +85,10 @@ export const routingSchema = z
     /** Environment name → patterns of the deployment groups (and ECS services) that belong to it. */
     environments: z.optional(z.record(z.string().check(z.regex(/^[a-z0-9-]+$/)), z.array(z.string()))),
     ecs: z.optional(z.object({ services: z.optional(z.array(ecsServiceSchema)) })),
+    /** The Slack app (app mode): where its bot token is kept. */
+    slack: z.optional(z.object({ botTokenParameter: ssmName })),
+    /** App mode: the pipelines whose runs become release cards (found by deployment ids). */
+    releases: z.optional(z.object({ pipelines: z.array(z.string().check(z.minLength(1))) })),
     /** Approvals from Slack: the signing secret's SSM name and who may approve what. */
     approvals: z.optional(z.object({ signingSecretParameter: ssmName, rules: z.array(approvalRuleSchema) })),
   })
@@ -85,6 +97,15 @@ export const routingSchema = z
       (config) => config.routes.every((route) => route.channels.every((name) => name in config.channels)),
       {
         message: 'every route must name channels defined under "channels"',
+      },
+    ),
+    z.refine(
+      (config) =>
+        Boolean(config.slack?.botTokenParameter) ||
+        Object.values(config.channels).every((channel) => !('channelId' in channel)),
+      {
+        message:
+          'channels with a channelId need "slack": { "botTokenParameter": … } (the Slack app\'s bot token)',
       },
     ),
   );

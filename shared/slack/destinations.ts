@@ -1,21 +1,27 @@
 /**
  * Where and how a routed notice goes. Routing names channels; this turns them into destinations:
- * a webhook (its URL an SSM SecureString, or `SLACK_WEBHOOK_URL`), or a Web API channel (app
- * mode: `SLACK_BOT_TOKEN` + `SLACK_CHANNEL`). Channels that end up at the same place become one
+ * a webhook (its URL an SSM SecureString, or `SLACK_WEBHOOK_URL`), or a channel of the Slack app
+ * by id through the Web API (the bot token an SSM SecureString, or `SLACK_BOT_TOKEN` with
+ * `SLACK_CHANNEL` for every channel). Channels that end up at the same place become one
  * destination, so one override posts once. A missing or unusable secret fails here, before anything
  * is posted; it never posts to an empty URL. Secrets stay inside `post`, never in a field.
  */
 import type { HeraldConfig } from '../config';
+import type { RouteTo } from '../routing/route';
 import type { RoutingConfig } from '../routing/schema';
 import type { AttemptOptions } from './attempts';
 import type { SlackMessage } from './message';
+import type { WebApiTarget } from './web-api';
 import { postToWebhook } from './webhook';
 
-interface Posted {
+export interface Posted {
   /** The message's `ts` (Web API only: webhooks do not say). */
   ts?: string;
   channel?: string;
 }
+
+/** Where in an app channel a message goes: a reply in a thread, or over an earlier message. */
+export type Placement = Pick<WebApiTarget, 'threadTs' | 'broadcast' | 'updateTs'>;
 
 export interface Destination {
   /** What the delivery log knows this destination by: the channel names it serves. */
@@ -25,15 +31,18 @@ export interface Destination {
   channels: string[];
   /** Mentions of the routes that sent the notice to these channels. */
   mentions: string[];
-  post(message: SlackMessage, options: AttemptOptions): Promise<Posted>;
+  /** App channels whose routes keep release threads: the channel id. */
+  releaseChannel?: string;
+  /** `placement` is for Web API destinations only; a webhook can only post. */
+  post(message: SlackMessage, options: AttemptOptions, placement?: Placement): Promise<Posted>;
 }
 
-/** What routing decided for one notice: channel → its mentions. */
-type RoutedChannels = Map<string, string[]>;
-
-class WebhookConfigError extends Error {
+export class WebhookConfigError extends Error {
   override name = 'WebhookConfigError';
 }
+
+/** Reads a secret by name (SSM Parameter Store in the deployed stack); how is not Slack's business. */
+export type SecretReader = (name: string) => Promise<string | undefined>;
 
 /** https, or http on the loopback interface (local stand-ins in tests and local runs). */
 function isUsableWebhook(value: string): boolean {
@@ -46,19 +55,19 @@ function isUsableWebhook(value: string): boolean {
   }
 }
 
-/** Reads a secret by name (SSM Parameter Store in the deployed stack); how is not Slack's business. */
-export type SecretReader = (name: string) => Promise<string | undefined>;
+const BOT_TOKEN = /^xox[bp]-[A-Za-z0-9-]{6,}$/;
 
 export interface DestinationResolver {
   /** Starts reading the secrets of these channels (while enrichment runs); never fails. */
   warm(channels: string[]): void;
-  resolve(routed: RoutedChannels): Promise<Destination[]>;
+  resolve(routed: Map<string, RouteTo>): Promise<Destination[]>;
 }
 
 interface Place {
   /** Same address, same destination (a webhook's is its URL: never logged, never a field). */
   address: string;
   via: Destination['via'];
+  channelId?: string;
   post: Destination['post'];
 }
 
@@ -79,41 +88,45 @@ export function createDestinationResolver(options: {
     },
   });
 
-  const placeOf = async (channel: string): Promise<Place> => {
-    const app = config.appOverride;
-    if (app) {
-      return {
-        address: `web-api:${app.channel}`,
-        via: 'web-api',
-        post: async (message, attempt) => {
-          // Loaded on first use: webhook-only containers never evaluate @slack/web-api (`npm run bench`).
-          const { postToWebApi } = await import('./web-api');
-          const target = { token: app.token, channel: app.channel, apiUrl: config.slackApiUrl };
-          return postToWebApi(target, message, attempt);
-        },
-      };
-    }
-    if (config.webhookOverride) return webhookPlace(config.webhookOverride);
-    const definition = routing.channels[channel];
-    if (!definition)
-      throw new WebhookConfigError(`Channel "${channel}" is not defined in the routing config`);
-    const name = definition.webhookParameter;
+  const appPlace = (token: string, channel: string): Place => ({
+    address: `web-api:${channel}`,
+    via: 'web-api',
+    channelId: channel,
+    post: async (message, attempt, placement) => {
+      // Loaded on first use: webhook-only containers never evaluate @slack/web-api (`npm run bench`).
+      const { postToWebApi } = await import('./web-api');
+      return postToWebApi({ token, channel, apiUrl: config.slackApiUrl, ...placement }, message, attempt);
+    },
+  });
+
+  const secret = async (name: string, what: string, usable: (value: string) => boolean): Promise<string> => {
     let value: string | undefined;
     try {
       value = await readParameter(name);
     } catch (error) {
       const why = error instanceof Error ? error.name : 'UnknownError';
-      throw new WebhookConfigError(
-        `Cannot read the webhook of channel "${channel}" from SSM parameter ${name}: ${why}`,
-      );
+      throw new WebhookConfigError(`Cannot read the ${what} from SSM parameter ${name}: ${why}`);
     }
     // The value is a secret: say what is wrong with it, never what it is.
-    if (!value || !isUsableWebhook(value)) {
-      throw new WebhookConfigError(
-        `SSM parameter ${name} (channel "${channel}") does not hold an https webhook URL`,
-      );
+    if (!value || !usable(value.trim())) {
+      throw new WebhookConfigError(`SSM parameter ${name} (${what}) does not hold ${describe(what)}`);
     }
-    return webhookPlace(value.trim());
+    return value.trim();
+  };
+
+  const placeOf = async (channel: string): Promise<Place> => {
+    if (config.appOverride) return appPlace(config.appOverride.token, config.appOverride.channel);
+    if (config.webhookOverride) return webhookPlace(config.webhookOverride);
+    const definition = routing.channels[channel];
+    if (!definition)
+      throw new WebhookConfigError(`Channel "${channel}" is not defined in the routing config`);
+    if ('channelId' in definition) {
+      const name = routing.slack?.botTokenParameter ?? '';
+      const token = await secret(name, 'Slack bot token', (value) => BOT_TOKEN.test(value));
+      return appPlace(token, definition.channelId);
+    }
+    const url = await secret(definition.webhookParameter, `webhook of channel "${channel}"`, isUsableWebhook);
+    return webhookPlace(url);
   };
 
   // One read per channel per invocation, even when asked again while the first read is under way.
@@ -131,21 +144,35 @@ export function createDestinationResolver(options: {
       for (const channel of channels) place(channel).catch(() => undefined);
     },
     resolve: async (routed) => {
-      const byAddress = new Map<string, { place: Place; channels: string[]; mentions: Set<string> }>();
-      for (const [channel, mentions] of routed) {
+      const byAddress = new Map<
+        string,
+        { place: Place; channels: string[]; mentions: Set<string>; thread: boolean }
+      >();
+      for (const [channel, to] of routed) {
         const found = await place(channel);
-        const entry = byAddress.get(found.address) ?? { place: found, channels: [], mentions: new Set() };
+        const entry = byAddress.get(found.address) ?? {
+          place: found,
+          channels: [],
+          mentions: new Set(),
+          thread: true,
+        };
         entry.channels.push(channel);
-        for (const mention of mentions) entry.mentions.add(mention);
+        for (const mention of to.mentions) entry.mentions.add(mention);
+        entry.thread &&= to.thread;
         byAddress.set(found.address, entry);
       }
-      return [...byAddress.values()].map(({ place: found, channels, mentions }) => ({
+      return [...byAddress.values()].map(({ place: found, channels, mentions, thread }) => ({
         key: channels.join('+'),
         via: found.via,
         channels,
         mentions: [...mentions],
+        releaseChannel: found.via === 'web-api' && thread ? found.channelId : undefined,
         post: found.post,
       }));
     },
   };
+}
+
+function describe(what: string): string {
+  return what === 'Slack bot token' ? 'a bot token (xoxb-…)' : 'an https webhook URL';
 }

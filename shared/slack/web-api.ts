@@ -27,7 +27,7 @@ const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
 const TRANSIENT_CODES = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
 
 /** Where a Web API message goes: a channel, optionally as a reply in a thread, or over an earlier message. */
-interface WebApiTarget {
+export interface WebApiTarget {
   token: string;
   channel: string;
   apiUrl?: string;

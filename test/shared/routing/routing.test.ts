@@ -34,15 +34,15 @@ describe('routeNotice', () => {
   it('sends a notice to every matching route, once per channel, each with its own route mentions', () => {
     expect(routeNotice(notice(), CONFIG)).toEqual({
       channels: new Map([
-        ['builds', []],
-        ['alerts', ['<!here>']],
+        ['builds', { mentions: [], thread: true }],
+        ['alerts', { mentions: ['<!here>'], thread: true }],
       ]),
     });
   });
 
   it('matches kinds with wildcards', () => {
     expect(routeNotice(notice({ source: 'ecs', kind: 'task.oom', severity: 'warning' }), CONFIG)).toEqual({
-      channels: new Map([['ops', ['<!subteam^S0ABC123>']]]),
+      channels: new Map([['ops', { mentions: ['<!subteam^S0ABC123>'], thread: true }]]),
     });
   });
 
@@ -99,13 +99,38 @@ describe('routingSchema', () => {
   });
 });
 
+describe('routingSchema: app channels', () => {
+  it('takes a channel by id when the bot token parameter is named', () => {
+    const result = routingSchema.safeParse({
+      slack: { botTokenParameter: '/herald/x/slack/bot-token' },
+      channels: { releases: { channelId: 'C0RELEASES' } },
+      routes: [{ channels: ['releases'], thread: true }],
+    });
+
+    expect(result.success).toBe(true);
+  });
+
+  it('refuses a channel id without a bot token parameter, saying what is missing', () => {
+    const result = routingSchema.safeParse({
+      channels: { releases: { channelId: 'C0RELEASES' } },
+      routes: [{ channels: ['releases'] }],
+    });
+
+    expect(result.success).toBe(false);
+    expect(JSON.stringify(result.error?.issues)).toContain('botTokenParameter');
+  });
+});
+
 describe('the shipped routing files', () => {
   it.each(Object.keys(ROUTING_FILES))('%s is valid and names only its own stage parameters', (stage) => {
     const routing = loadRouting(stage);
 
-    for (const channel of Object.values(routing.channels)) {
-      expect(channel.webhookParameter.startsWith(`/herald/${stage}/`)).toBe(true);
-    }
+    const parameters = [
+      ...Object.values(routing.channels).map((channel) => ('webhookParameter' in channel ? channel.webhookParameter : '')),
+      routing.slack?.botTokenParameter,
+      routing.approvals?.signingSecretParameter,
+    ].filter((name): name is string => name !== undefined);
+    for (const name of parameters) expect(name.startsWith(`/herald/${stage}/`)).toBe(true);
   });
 
   it('fails clearly for a stage without a file', () => {

@@ -1,0 +1,92 @@
+/**
+ * Pure: the release card, rendered from the release's state alone (never patched), as a Notice so
+ * that it has Herald's one look and keeps Slack's limits. The header says where the release stands
+ * now; one line per stage says its state, what ran, how long, and links it.
+ */
+import { codePipelineExecutionUrl } from '../aws/console-links';
+import { shortCommit } from '../aws/revisions';
+import type { ListItem, Notice, Severity, StepState } from '../notice';
+import { firstLine } from '../text';
+import { formatDuration, formatUtcMinute, parseAwsDate } from '../time';
+import { currentState, orderedStages, type ReleaseState, type StageLine } from './state';
+
+const MARK: Record<StepState | 'pending', string> = {
+  pending: ':white_circle:',
+  running: ':hourglass_flowing_sand:',
+  waiting: ':raised_hand:',
+  succeeded: ':white_check_mark:',
+  failed: ':x:',
+  stopped: ':black_square_for_stop:',
+  superseded: ':fast_forward:',
+};
+
+const HEADLINE: Record<StepState, string> = {
+  running: 'Releasing',
+  waiting: 'Waiting for approval',
+  succeeded: 'Released',
+  failed: 'Release failed',
+  stopped: 'Release stopped',
+  superseded: 'Release superseded',
+};
+
+const SEVERITY: Record<StepState, Severity> = {
+  running: 'info',
+  waiting: 'warning',
+  succeeded: 'success',
+  failed: 'failure',
+  stopped: 'warning',
+  superseded: 'info',
+};
+
+function duration(from: string | undefined, to: string | undefined): string | undefined {
+  const start = parseAwsDate(from);
+  const end = parseAwsDate(to);
+  return start && end && end >= start ? formatDuration(end.getTime() - start.getTime()) : undefined;
+}
+
+function stageItem(line: StageLine): ListItem {
+  const state = line.state ?? 'pending';
+  const took = TERMINAL_STATES.has(state) ? duration(line.startedAt, line.endedAt) : undefined;
+  const parts = [line.label?.value, took, line.note?.value].filter((part): part is string => Boolean(part));
+  return {
+    text: `${MARK[state]} ${line.name}${parts.length > 0 ? ` — ${parts.join(' · ')}` : ''}`,
+    url: line.url?.value,
+  };
+}
+
+const TERMINAL_STATES = new Set<string>(['succeeded', 'failed', 'stopped', 'superseded']);
+
+export function describeCard(release: ReleaseState): Notice {
+  const state = currentState(release);
+  const region = release.region ?? 'us-east-1';
+  const executionUrl = codePipelineExecutionUrl(region, release.pipeline, release.executionId);
+  const running = orderedStages(release).find((line) => line.state === 'running');
+  const failed = orderedStages(release).find((line) => line.state === 'failed');
+  const where =
+    state === 'failed' && failed
+      ? ` at ${failed.name}`
+      : state === 'running' && running
+        ? `: ${running.name}`
+        : '';
+  const took = TERMINAL_STATES.has(state) ? duration(release.startedAt, release.endedAt) : undefined;
+  const commit = release.commit;
+  const started = parseAwsDate(release.startedAt);
+  return {
+    source: 'codepipeline',
+    kind: 'release.card',
+    severity: SEVERITY[state],
+    title: `${HEADLINE[state]}${where}: ${release.pipeline}`,
+    summary: commit
+      ? `${shortCommit(commit.id)}${commit.message ? ` · ${firstLine(commit.message)}` : ''}${commit.author ? ` — ${commit.author}` : ''}`
+      : undefined,
+    facts: [],
+    details: [{ type: 'list', label: 'Stages', noun: 'stage', items: orderedStages(release).map(stageItem) }],
+    links: [{ text: 'Open execution', url: executionUrl }],
+    context: [
+      `Execution ${release.executionId.slice(0, 8)}`,
+      ...(started ? [`started ${formatUtcMinute(started)}`] : []),
+      ...(took ? [`${state === 'succeeded' ? 'done' : 'ended'} in ${took}`] : []),
+    ],
+    correlation: { pipeline: release.pipeline, pipelineExecutionId: release.executionId },
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * Which release a step belongs to. Pipeline and approval events name their execution; a build or a
+ * deployment started by the pipeline is found among the pipeline's action executions (one
+ * ListActionExecutions per new id, the answer kept as a `link#<id>` item), and an ECS task by the
+ * task definition its release deployed (linked when that deployment was correlated).
+ * https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ListActionExecutions.html
+ */
+import { type CodePipelineClient, ListActionExecutionsCommand } from '@aws-sdk/client-codepipeline';
+import type { ReleaseStep } from '../notice';
+import { type ReleaseLink, readLink, type StoreDeps, writeLink } from './store';
+
+export interface CorrelateDeps extends StoreDeps {
+  /** Without it (functions that never meet a build or a deployment), only links are read. */
+  codePipeline?: Pick<CodePipelineClient, 'send'>;
+  /** Pipelines to search for a deployment (a build names its own pipeline). */
+  pipelines: string[];
+}
+
+async function searchActions(
+  pipeline: string,
+  externalId: string,
+  deps: CorrelateDeps,
+): Promise<ReleaseLink | undefined> {
+  if (!deps.codePipeline) return undefined;
+  const { actionExecutionDetails = [] } = await deps.codePipeline.send(
+    new ListActionExecutionsCommand({ pipelineName: pipeline, maxResults: 100 }),
+  );
+  const found = actionExecutionDetails.find(
+    (detail) => detail.output?.executionResult?.externalExecutionId === externalId,
+  );
+  if (!found?.pipelineExecutionId) return undefined;
+  return { pipeline, executionId: found.pipelineExecutionId, stage: found.stageName };
+}
+
+export async function findRelease(step: ReleaseStep, deps: CorrelateDeps): Promise<ReleaseLink | undefined> {
+  if (step.pipeline && step.executionId) {
+    return { pipeline: step.pipeline, executionId: step.executionId, stage: step.stage };
+  }
+  const { buildId, deploymentId, taskDefinition } = step.via ?? {};
+  const external = buildId ?? deploymentId;
+  let link: ReleaseLink | undefined;
+  for (const id of [external, taskDefinition]) {
+    if (id && !link) link = await readLink(id, deps);
+  }
+  if (!link && external) {
+    for (const pipeline of step.pipeline ? [step.pipeline] : deps.pipelines) {
+      link ??= await searchActions(pipeline, external, deps);
+    }
+    if (link) await writeLink(external, link, deps);
+  }
+  // A deployment's task definition leads its ECS tasks to the release (not to a stage of it).
+  if (link && taskDefinition && external) {
+    await writeLink(taskDefinition, { pipeline: link.pipeline, executionId: link.executionId }, deps);
+  }
+  return link;
+}

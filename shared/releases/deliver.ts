@@ -1,0 +1,164 @@
+/**
+ * App mode: a notice of a release updates the release's card and, when routing sends it there,
+ * goes into the card's thread. The card is always rendered from the stored state: the state is
+ * merged and written conditionally on its version, the first event posts the card (on a short
+ * lease, so two invocations never post two cards), and every invocation that changed the state
+ * pushes the newest version with chat.update until what it pushed is the newest (so concurrent
+ * updates end on the latest state, never an older one). Failures and the approval request are
+ * broadcast to the channel with the routing's mentions; successes stay in the thread.
+ * Anything that cannot be used (the table, the card) makes the caller post a standalone message.
+ */
+import type { Log } from '../logger';
+import type { Notice, ReleaseStep } from '../notice';
+import type { AttemptOptions } from '../slack/attempts';
+import type { Destination } from '../slack/destinations';
+import { renderNotice } from '../slack/render';
+import { describeCard } from './card';
+import { type CorrelateDeps, findRelease } from './correlate';
+import { applyStep, emptyRelease } from './state';
+import {
+  claimCardPost,
+  type ReleaseLink,
+  readRelease,
+  recordCardPost,
+  releaseCardPost,
+  releaseKey,
+  type StoredRelease,
+  writeRelease,
+} from './store';
+
+export interface ReleaseDeps extends CorrelateDeps {
+  log: Log;
+  deadline: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** What became of a notice on its release: in the thread, on the card only, or not a release's at all. */
+export type ReleaseOutcome =
+  | { kind: 'thread'; ts: string }
+  | { kind: 'card' }
+  | { kind: 'standalone'; why: string };
+
+const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Which notices the card says enough about by itself. */
+function needsReply(notice: Notice): boolean {
+  const step = notice.release;
+  if (step?.level !== 'pipeline') return true;
+  return notice.severity === 'failure';
+}
+
+export function isBroadcast(notice: Notice): boolean {
+  return notice.severity === 'failure' || notice.kind === 'approval.requested';
+}
+
+async function mergeStep(
+  key: string,
+  link: ReleaseLink,
+  step: ReleaseStep,
+  region: string | undefined,
+  deps: ReleaseDeps,
+) {
+  const staged: ReleaseStep = { ...step, stage: step.stage ?? link.stage };
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const stored = await readRelease(key, deps);
+    const before = stored.state ?? emptyRelease(link.pipeline, link.executionId, region);
+    const next = applyStep(before, staged);
+    if (stored.version > 0 && JSON.stringify(next) === JSON.stringify(stored.state)) return;
+    if (await writeRelease(key, next, stored.version, deps)) return;
+  }
+  throw Object.assign(new Error('the release changed too often to be written'), {
+    name: 'ReleaseContention',
+  });
+}
+
+/** Posts the card if nobody has, then pushes the newest state until what this invocation pushed is the newest. */
+async function showCard(key: string, destination: Destination, deps: ReleaseDeps): Promise<StoredRelease> {
+  const sleep = deps.sleep ?? wait;
+  const attempt: AttemptOptions = {
+    deadline: deps.deadline,
+    target: `${destination.key} (release card)`,
+    log: deps.log,
+  };
+  let pushed = 0;
+  for (let round = 0; round < 20; round++) {
+    const stored = await readRelease(key, deps);
+    if (!stored.state) throw new Error('the release has no state');
+    if (stored.ts && pushed >= stored.version) return stored;
+    const card = renderNotice(describeCard(stored.state), { mentions: [] });
+    if (!stored.ts) {
+      if (!(await claimCardPost(key, deps))) {
+        // Someone else is posting the card right now: its ts comes in a moment.
+        if (Date.now() + 300 >= deps.deadline) throw new Error('the card was not posted in time');
+        await sleep(250);
+        continue;
+      }
+      try {
+        const posted = await destination.post(card, attempt);
+        await recordCardPost(key, posted.channel ?? destination.releaseChannel ?? '', posted.ts ?? '', deps);
+      } catch (error) {
+        await releaseCardPost(key, deps);
+        throw error;
+      }
+      pushed = stored.version;
+      continue;
+    }
+    await destination.post(card, attempt, { updateTs: stored.ts });
+    pushed = stored.version;
+  }
+  return readRelease(key, deps);
+}
+
+/**
+ * The notice on its release's card (and thread, with `reply`). `standalone` means the caller posts
+ * it as before: it belongs to no release Herald can find, or the release could not be used.
+ */
+export async function deliverToRelease(
+  notice: Notice,
+  destination: Destination,
+  options: { reply: boolean },
+  deps: ReleaseDeps,
+): Promise<ReleaseOutcome> {
+  const step = notice.release;
+  if (!step) return { kind: 'standalone', why: 'not part of a release' };
+  let link: ReleaseLink | undefined;
+  try {
+    link = await findRelease(step, deps);
+  } catch (error) {
+    deps.log.warn('Release not found: posting the notice on its own', {
+      kind: notice.kind,
+      error: errorName(error),
+    });
+    return { kind: 'standalone', why: 'correlation failed' };
+  }
+  if (!link) return { kind: 'standalone', why: 'no pipeline run of it found' };
+  const key = releaseKey(link.pipeline, link.executionId);
+  let card: StoredRelease;
+  try {
+    if (step.level !== 'detail') await mergeStep(key, link, step, step.region, deps);
+    else if ((await readRelease(key, deps)).version === 0)
+      return { kind: 'standalone', why: 'its release has no card' };
+    card = await showCard(key, destination, deps);
+  } catch (error) {
+    deps.log.warn('Release card unavailable: posting the notice on its own', {
+      kind: notice.kind,
+      release: key,
+      error: errorName(error),
+      slackError: (error as { code?: unknown }).code,
+    });
+    return { kind: 'standalone', why: 'the release card could not be used' };
+  }
+  if (!options.reply || !needsReply(notice)) return { kind: 'card' };
+  const broadcast = isBroadcast(notice);
+  const message = renderNotice(notice, { mentions: broadcast ? destination.mentions : [] });
+  const posted = await destination.post(
+    message,
+    { deadline: deps.deadline, target: `${destination.key} (release thread)`, log: deps.log },
+    { threadTs: card.ts, broadcast },
+  );
+  return { kind: 'thread', ts: posted.ts ?? '' };
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : 'UnknownError';
+}

@@ -1,0 +1,151 @@
+/**
+ * Pure: the state of one release (a pipeline execution) as its card shows it, and how a step
+ * changes it. Merging is commutative and idempotent, so events arriving late, twice or out of
+ * order give the same card: a stage's state only moves up (running < stopped < succeeded <
+ * failed), times widen, and each text field keeps the value of the most specific step that gave one.
+ */
+import type { ReleaseStep, StepState } from '../notice';
+
+export interface StageLine {
+  name: string;
+  state?: StepState;
+  startedAt?: string;
+  endedAt?: string;
+  label?: Ranked;
+  url?: Ranked;
+  note?: Ranked;
+}
+
+/** A value with what decides between two of them (higher priority, then higher state, then text). */
+export interface Ranked {
+  value: string;
+  rank: [number, number];
+}
+
+export interface ReleaseState {
+  pipeline: string;
+  executionId: string;
+  region?: string;
+  state?: StepState;
+  startedAt?: string;
+  endedAt?: string;
+  commit?: { id: string; message?: string; author?: string; url?: string };
+  stages: Record<string, StageLine>;
+}
+
+/** The stages of the pipeline Herald ships, in their order; others follow, by name. */
+export const KNOWN_STAGES = ['Source', 'Build', 'Deploy-stage', 'Approval', 'Deploy-prod'];
+
+const STATE_RANK: Record<StepState, number> = {
+  running: 1,
+  waiting: 1,
+  superseded: 2,
+  stopped: 2,
+  succeeded: 3,
+  failed: 4,
+};
+
+const TERMINAL = new Set<StepState>(['succeeded', 'failed', 'stopped', 'superseded']);
+
+export function stateRank(state: StepState | undefined): number {
+  return state ? STATE_RANK[state] : 0;
+}
+
+/** The higher of two states; equal ranks are decided by name, so the order of arrival never matters. */
+function higher(a: StepState | undefined, b: StepState | undefined): StepState | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  const [ra, rb] = [stateRank(a), stateRank(b)];
+  if (ra !== rb) return ra > rb ? a : b;
+  return a > b ? a : b;
+}
+
+function earlier(a: string | undefined, b: string | undefined): string | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return a < b ? a : b;
+}
+
+function later(a: string | undefined, b: string | undefined): string | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return a > b ? a : b;
+}
+
+function better(a: Ranked | undefined, b: Ranked | undefined): Ranked | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  for (const i of [0, 1] as const) if (a.rank[i] !== b.rank[i]) return a.rank[i] > b.rank[i] ? a : b;
+  return a.value >= b.value ? a : b;
+}
+
+function ranked(value: string | undefined, step: ReleaseStep): Ranked | undefined {
+  return value ? { value, rank: [step.priority, stateRank(step.state)] } : undefined;
+}
+
+/** Either value, the same one whichever came first. */
+function pick(a: string | undefined, b: string | undefined): string | undefined {
+  return a && b ? (a >= b ? a : b) : (a ?? b);
+}
+
+function mergeCommit(
+  a: ReleaseState['commit'],
+  b: NonNullable<ReleaseState['commit']>,
+): ReleaseState['commit'] {
+  if (!a) return b;
+  const id = pick(a.id, b.id) ?? a.id;
+  return {
+    id,
+    message: pick(a.message, b.message),
+    author: pick(a.author, b.author),
+    url: pick(a.url, b.url),
+  };
+}
+
+export function emptyRelease(pipeline: string, executionId: string, region?: string): ReleaseState {
+  return { pipeline, executionId, region, stages: {} };
+}
+
+/** The release after `step`. */
+export function applyStep(release: ReleaseState, step: ReleaseStep): ReleaseState {
+  const next: ReleaseState = { ...release, stages: { ...release.stages } };
+  if (step.commit) next.commit = mergeCommit(next.commit, step.commit);
+  if (step.level === 'pipeline') {
+    next.state = higher(next.state, step.state);
+    if (step.state && !TERMINAL.has(step.state)) next.startedAt = earlier(next.startedAt, step.at);
+    next.startedAt = earlier(next.startedAt, step.startedAt);
+    if (step.state && TERMINAL.has(step.state)) next.endedAt = later(next.endedAt, step.at);
+    return next;
+  }
+  if (step.level !== 'stage' || !step.stage) return next;
+  const line: StageLine = { ...(next.stages[step.stage] ?? { name: step.stage }) };
+  line.state = higher(line.state, step.state);
+  const started = step.startedAt ?? (step.state && !TERMINAL.has(step.state) ? step.at : undefined);
+  line.startedAt = earlier(line.startedAt, started);
+  if (step.state && TERMINAL.has(step.state)) line.endedAt = later(line.endedAt, step.at);
+  line.label = better(line.label, ranked(step.label, step));
+  line.url = better(line.url, ranked(step.url, step));
+  line.note = better(line.note, ranked(step.note, step));
+  next.stages[step.stage] = line;
+  return next;
+}
+
+/** The stages in the pipeline's order: the known ones first, then the others by name. */
+export function orderedStages(release: ReleaseState): StageLine[] {
+  const position = (name: string) => {
+    const known = KNOWN_STAGES.indexOf(name);
+    return known >= 0 ? known : KNOWN_STAGES.length;
+  };
+  return Object.values(release.stages).sort(
+    (a, b) => position(a.name) - position(b.name) || (a.name < b.name ? -1 : 1),
+  );
+}
+
+/** Where the release stands when its pipeline has not said so itself. */
+export function currentState(release: ReleaseState): StepState {
+  if (release.state && TERMINAL.has(release.state)) return release.state;
+  const stages = orderedStages(release);
+  if (stages.some((stage) => stage.state === 'failed')) return 'failed';
+  if (stages.some((stage) => stage.state === 'waiting')) return 'waiting';
+  return 'running';
+}

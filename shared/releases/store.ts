@@ -1,0 +1,170 @@
+/**
+ * The release items in Herald's state table: `release#<pipeline>#<execution>` holds the card's
+ * state (as JSON), its `version`, and where the card is (`channel`, `ts`); `link#<id>` ties a
+ * build, a deployment or a task definition to its release. Every write is conditional: a state
+ * write on the version it read (a lost race reads again), the card's first post on a short lease.
+ * TTL: three weeks.
+ */
+import {
+  type AttributeValue,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { awsErrorName } from '../aws/clients';
+import type { ReleaseState } from './state';
+
+const KEEP_SECONDS = 21 * 86_400;
+const POST_LEASE_MS = 15_000;
+
+export interface ReleaseLink {
+  pipeline: string;
+  executionId: string;
+  stage?: string;
+}
+
+export interface StoredRelease {
+  state?: ReleaseState;
+  version: number;
+  channel?: string;
+  ts?: string;
+  postingUntil?: number;
+}
+
+export interface StoreDeps {
+  dynamo: Pick<DynamoDBClient, 'send'>;
+  table: string;
+  now?: () => number;
+}
+
+export const releaseKey = (pipeline: string, executionId: string) => `release#${pipeline}#${executionId}`;
+
+const s = (value: string): AttributeValue => ({ S: value });
+const n = (value: number): AttributeValue => ({ N: String(value) });
+
+function ttl(deps: StoreDeps): AttributeValue {
+  return n(Math.floor((deps.now ?? Date.now)() / 1000) + KEEP_SECONDS);
+}
+
+function isConflict(error: unknown): boolean {
+  return awsErrorName(error) === 'ConditionalCheckFailedException';
+}
+
+export async function readRelease(key: string, deps: StoreDeps): Promise<StoredRelease> {
+  const { Item } = await deps.dynamo.send(
+    new GetItemCommand({ TableName: deps.table, Key: { key: s(key) }, ConsistentRead: true }),
+  );
+  if (!Item) return { version: 0 };
+  return {
+    state: Item.card?.S ? (JSON.parse(Item.card.S) as ReleaseState) : undefined,
+    version: Number(Item.version?.N ?? 0),
+    channel: Item.channel?.S,
+    ts: Item.ts?.S,
+    postingUntil: Item.postingUntil?.N ? Number(Item.postingUntil.N) : undefined,
+  };
+}
+
+/** Writes `state` as version `seen + 1`; false when someone else wrote first (read again). */
+export async function writeRelease(
+  key: string,
+  state: ReleaseState,
+  seen: number,
+  deps: StoreDeps,
+): Promise<boolean> {
+  try {
+    await deps.dynamo.send(
+      new UpdateItemCommand({
+        TableName: deps.table,
+        Key: { key: s(key) },
+        UpdateExpression: 'SET card = :card, version = :next, expiresAt = :ttl',
+        ConditionExpression: seen === 0 ? 'attribute_not_exists(version)' : 'version = :seen',
+        ExpressionAttributeValues: {
+          ':card': s(JSON.stringify(state)),
+          ':next': n(seen + 1),
+          ':ttl': ttl(deps),
+          ...(seen === 0 ? {} : { ':seen': n(seen) }),
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConflict(error)) return false;
+    throw error;
+  }
+}
+
+/** The right to post the card: one invocation at a time, for a short lease, while it has no `ts`. */
+export async function claimCardPost(key: string, deps: StoreDeps): Promise<boolean> {
+  const now = (deps.now ?? Date.now)();
+  try {
+    await deps.dynamo.send(
+      new UpdateItemCommand({
+        TableName: deps.table,
+        Key: { key: s(key) },
+        UpdateExpression: 'SET postingUntil = :until',
+        ConditionExpression:
+          'attribute_exists(version) AND attribute_not_exists(ts) AND (attribute_not_exists(postingUntil) OR postingUntil < :now)',
+        ExpressionAttributeValues: { ':until': n(now + POST_LEASE_MS), ':now': n(now) },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConflict(error)) return false;
+    throw error;
+  }
+}
+
+export async function recordCardPost(
+  key: string,
+  channel: string,
+  ts: string,
+  deps: StoreDeps,
+): Promise<void> {
+  await deps.dynamo.send(
+    new UpdateItemCommand({
+      TableName: deps.table,
+      Key: { key: s(key) },
+      UpdateExpression: 'SET channel = :channel, ts = :ts REMOVE postingUntil',
+      ConditionExpression: 'attribute_not_exists(ts)',
+      ExpressionAttributeValues: { ':channel': s(channel), ':ts': s(ts) },
+    }),
+  );
+}
+
+/** Gives the lease back after a failed post, so the next event may post the card. */
+export async function releaseCardPost(key: string, deps: StoreDeps): Promise<void> {
+  await deps.dynamo
+    .send(
+      new UpdateItemCommand({
+        TableName: deps.table,
+        Key: { key: s(key) },
+        UpdateExpression: 'REMOVE postingUntil',
+        ConditionExpression: 'attribute_not_exists(ts)',
+      }),
+    )
+    .catch(() => undefined);
+}
+
+export async function readLink(id: string, deps: StoreDeps): Promise<ReleaseLink | undefined> {
+  const { Item } = await deps.dynamo.send(
+    new GetItemCommand({ TableName: deps.table, Key: { key: s(`link#${id}`) } }),
+  );
+  if (!Item?.pipeline?.S || !Item.executionId?.S) return undefined;
+  return { pipeline: Item.pipeline.S, executionId: Item.executionId.S, stage: Item.stage?.S };
+}
+
+export async function writeLink(id: string, link: ReleaseLink, deps: StoreDeps): Promise<void> {
+  await deps.dynamo.send(
+    new PutItemCommand({
+      TableName: deps.table,
+      Item: {
+        key: s(`link#${id}`),
+        pipeline: s(link.pipeline),
+        executionId: s(link.executionId),
+        ...(link.stage ? { stage: s(link.stage) } : {}),
+        expiresAt: ttl(deps),
+      },
+    }),
+  );
+}
