@@ -51,6 +51,8 @@ export interface StateTableServer {
   endpoint: string;
   /** A client of this server, for tests that look at or change items directly. */
   client: DynamoDBClient;
+  /** DynamoDB requests served so far, by operation (`PutItem`, `UpdateItem`, …). */
+  calls: Map<string, number>;
   /** Creates a fresh, empty state table and returns its name. */
   createTable(name?: string): Promise<string>;
   close(): Promise<void>;
@@ -60,6 +62,11 @@ let tables = 0;
 
 export async function startStateTable(): Promise<StateTableServer> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const calls = new Map<string, number>();
+  server.on('request', (request: { headers: Record<string, string | string[] | undefined> }) => {
+    const operation = String(request.headers['x-amz-target'] ?? '').split('.')[1] ?? 'unknown';
+    calls.set(operation, (calls.get(operation) ?? 0) + 1);
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
@@ -72,6 +79,7 @@ export async function startStateTable(): Promise<StateTableServer> {
   return {
     endpoint,
     client,
+    calls,
     createTable: async (name) => {
       tables += 1;
       const tableName = name ?? `herald-local-${tables}-state`;

@@ -21,6 +21,7 @@ import {
   type ReleaseLink,
   readRelease,
   recordCardPost,
+  recordShown,
   releaseCardPost,
   releaseKey,
   type StoredRelease,
@@ -52,6 +53,7 @@ export function isBroadcast(notice: Notice): boolean {
   return notice.severity === 'failure' || notice.kind === 'approval.requested';
 }
 
+/** Read, merge, write on the version read; a lost race (someone wrote in between) reads again. */
 async function mergeStep(
   key: string,
   link: ReleaseLink,
@@ -60,19 +62,26 @@ async function mergeStep(
   deps: ReleaseDeps,
 ) {
   const staged: ReleaseStep = { ...step, stage: step.stage ?? link.stage };
-  for (let attempt = 0; attempt < 8; attempt++) {
+  const sleep = deps.sleep ?? wait;
+  for (let attempt = 0; attempt < 40 && Date.now() < deps.deadline - 500; attempt++) {
     const stored = await readRelease(key, deps);
     const before = stored.state ?? emptyRelease(link.pipeline, link.executionId, region);
     const next = applyStep(before, staged);
     if (stored.version > 0 && JSON.stringify(next) === JSON.stringify(stored.state)) return;
     if (await writeRelease(key, next, stored.version, deps)) return;
+    // Many writers at once (a burst of events of one release): spread the next tries out.
+    await sleep(Math.floor(Math.random() * 20 * Math.min(attempt + 1, 5)));
   }
   throw Object.assign(new Error('the release changed too often to be written'), {
     name: 'ReleaseContention',
   });
 }
 
-/** Posts the card if nobody has, then pushes the newest state until what this invocation pushed is the newest. */
+/**
+ * Posts the card if nobody has, then pushes the newest state until what this invocation pushed is
+ * the newest. A state some invocation already pushed is not pushed again (a burst coalesces);
+ * after pushing, the state is read again, because a slower push of an older state may land after.
+ */
 async function showCard(key: string, destination: Destination, deps: ReleaseDeps): Promise<StoredRelease> {
   const sleep = deps.sleep ?? wait;
   const attempt: AttemptOptions = {
@@ -84,7 +93,8 @@ async function showCard(key: string, destination: Destination, deps: ReleaseDeps
   for (let round = 0; round < 20; round++) {
     const stored = await readRelease(key, deps);
     if (!stored.state) throw new Error('the release has no state');
-    if (stored.ts && pushed >= stored.version) return stored;
+    if (stored.ts && (pushed >= stored.version || (pushed === 0 && stored.shown >= stored.version)))
+      return stored;
     const card = renderNotice(describeCard(stored.state), { mentions: [] });
     if (!stored.ts) {
       if (!(await claimCardPost(key, deps))) {
@@ -100,11 +110,11 @@ async function showCard(key: string, destination: Destination, deps: ReleaseDeps
         await releaseCardPost(key, deps);
         throw error;
       }
-      pushed = stored.version;
-      continue;
+    } else {
+      await destination.post(card, attempt, { updateTs: stored.ts });
     }
-    await destination.post(card, attempt, { updateTs: stored.ts });
     pushed = stored.version;
+    await recordShown(key, pushed, deps);
   }
   return readRelease(key, deps);
 }

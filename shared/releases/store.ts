@@ -30,6 +30,8 @@ export interface StoredRelease {
   channel?: string;
   ts?: string;
   postingUntil?: number;
+  /** The newest version some invocation has pushed to Slack. */
+  shown: number;
 }
 
 export interface StoreDeps {
@@ -55,13 +57,14 @@ export async function readRelease(key: string, deps: StoreDeps): Promise<StoredR
   const { Item } = await deps.dynamo.send(
     new GetItemCommand({ TableName: deps.table, Key: { key: s(key) }, ConsistentRead: true }),
   );
-  if (!Item) return { version: 0 };
+  if (!Item) return { version: 0, shown: 0 };
   return {
     state: Item.card?.S ? (JSON.parse(Item.card.S) as ReleaseState) : undefined,
     version: Number(Item.version?.N ?? 0),
     channel: Item.channel?.S,
     ts: Item.ts?.S,
     postingUntil: Item.postingUntil?.N ? Number(Item.postingUntil.N) : undefined,
+    shown: Number(Item.shown?.N ?? 0),
   };
 }
 
@@ -144,6 +147,23 @@ export async function releaseCardPost(key: string, deps: StoreDeps): Promise<voi
       }),
     )
     .catch(() => undefined);
+}
+
+/** Notes that `version` reached Slack (never lowers the mark). */
+export async function recordShown(key: string, version: number, deps: StoreDeps): Promise<void> {
+  await deps.dynamo
+    .send(
+      new UpdateItemCommand({
+        TableName: deps.table,
+        Key: { key: s(key) },
+        UpdateExpression: 'SET shown = :v',
+        ConditionExpression: 'attribute_not_exists(shown) OR shown < :v',
+        ExpressionAttributeValues: { ':v': n(version) },
+      }),
+    )
+    .catch((error: unknown) => {
+      if (!isConflict(error)) throw error;
+    });
 }
 
 export async function readLink(id: string, deps: StoreDeps): Promise<ReleaseLink | undefined> {

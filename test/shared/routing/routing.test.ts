@@ -126,7 +126,9 @@ describe('the shipped routing files', () => {
     const routing = loadRouting(stage);
 
     const parameters = [
-      ...Object.values(routing.channels).map((channel) => ('webhookParameter' in channel ? channel.webhookParameter : '')),
+      ...Object.values(routing.channels).map((channel) =>
+        'webhookParameter' in channel ? channel.webhookParameter : '',
+      ),
       routing.slack?.botTokenParameter,
       routing.approvals?.signingSecretParameter,
     ].filter((name): name is string => name !== undefined);
