@@ -18,6 +18,7 @@ const SECRET_PATTERNS = [
   /SLACK_WEBHOOK_URL/,
   /SLACK_SIGNING_SECRET/,
   /localtestwebhooktoken/,
+  /SLACK_BOT_TOKEN/,
 ];
 
 describe.each(STAGES)('the packaged %s stack', (stage) => {
@@ -58,5 +59,30 @@ describe.each(STAGES)('the packaged %s stack', (stage) => {
 
     expect(text).toContain(`:parameter/herald/${stage}/*`);
     expect(text).not.toMatch(/ssm:GetParameters?ByPath|"ssm:\*"|"Action":"\*"/);
+  });
+
+  it('lets only codebuild and codedeploy find releases, in the watched pipeline only', () => {
+    const resources = packagedTemplate(stage).Resources;
+    const finders: string[] = [];
+    for (const [name, resource] of Object.entries(resources)) {
+      if (resource.Type !== 'AWS::IAM::Role') continue;
+      const policies = (resource.Properties?.Policies ?? []) as Array<{
+        PolicyDocument: { Statement: Array<{ Action: string[]; Resource: unknown }> };
+      }>;
+      for (const statement of policies.flatMap((p) => p.PolicyDocument.Statement)) {
+        if (!statement.Action.includes('codepipeline:ListActionExecutions')) continue;
+        if (name === 'CodepipelineFunctionRole') continue;
+        finders.push(name);
+        expect(JSON.stringify(statement.Resource)).toBe(
+          JSON.stringify([
+            {
+              'Fn::Sub': `arn:\${AWS::Partition}:codepipeline:\${AWS::Region}:\${AWS::AccountId}:herald-${stage}-pipeline`,
+            },
+          ]),
+        );
+      }
+    }
+
+    expect(finders.sort()).toEqual(['CodebuildFunctionRole', 'CodedeployFunctionRole']);
   });
 });
