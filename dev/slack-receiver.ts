@@ -18,6 +18,8 @@ export interface ReceivedRequest {
   /** The JSON body, or for Web API calls the form fields with `blocks` decoded. */
   json: unknown;
   at: number;
+  /** Whether the answer was a success (2xx, and `ok: true` from the Web API); false for a hang. */
+  accepted: boolean;
 }
 
 /** A Web API form body: fields as strings, JSON-encoded ones (blocks) decoded. */
@@ -69,14 +71,16 @@ export async function startSlackServer(): Promise<SlackServer> {
       } catch {
         json = undefined;
       }
-      requests.push({
+      const request: ReceivedRequest = {
         method: req.method ?? '',
         path: req.url ?? '',
         headers: req.headers,
         body,
         json,
         at: Date.now(),
-      });
+        accepted: false,
+      };
+      requests.push(request);
       const fields = (json ?? {}) as Record<string, unknown>;
       if (api && fields.ts === undefined) ts += 1;
       const answer = answers.shift() ?? {
@@ -94,6 +98,8 @@ export async function startSlackServer(): Promise<SlackServer> {
         hanging.add(res);
         return;
       }
+      request.accepted =
+        answer.status >= 200 && answer.status < 300 && !(api && answer.body?.includes('"ok":false'));
       res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });
       res.end(answer.body ?? (answer.status === 200 ? 'ok' : ''));
     });

@@ -4,92 +4,11 @@
  * random orders, and all at once. A release must be one channel message (its card), updated in
  * place, with its details in the card's thread.
  */
-import type { Context } from 'aws-lambda';
-import {
-  failedBuildRelease,
-  failedProdRelease,
-  happyRelease,
-  type Release,
-  type ReleaseEvent,
-  type Target,
-} from '../../dev/releases';
-import { type LocalRig, startLocalRig } from '../../dev/samples';
+import { failedBuildRelease, failedProdRelease, happyRelease } from '../../dev/releases';
 import { resetForTests } from '../../shared/container';
-import { captureLogs, lambdaContext } from '../helpers/lambda';
-import { visibleText } from '../helpers/slack-limits';
+import { CHANNEL, TOKEN, useReleaseRig } from '../helpers/release-rig';
 
-type Handler = (event: unknown, context: Context) => Promise<unknown>;
-
-const TOKEN = 'xoxb-local-release-test-0000';
-const CHANNEL = 'C0RELEASES';
-const SAVED = { ...process.env };
-let rig: LocalRig;
-const handlers = new Map<Target, Handler>();
-
-beforeAll(async () => {
-  rig = await startLocalRig();
-  for (const target of ['codepipeline', 'codebuild', 'codedeploy', 'approval-request', 'ecs'] as const) {
-    const module = (await import(`../../functions/${target}/handler`)) as { handler: Handler };
-    handlers.set(target, module.handler);
-  }
-});
-
-afterAll(async () => {
-  await rig.close();
-  process.env = SAVED;
-});
-
-beforeEach(async () => {
-  rig.slack.reset();
-  Object.assign(process.env, {
-    HERALD_STAGE: 'stage',
-    SLACK_BOT_TOKEN: TOKEN,
-    SLACK_CHANNEL: CHANNEL,
-    SLACK_API_URL: rig.slack.apiUrl,
-    HERALD_STATE_TABLE: await rig.state.createTable(),
-    POWERTOOLS_IDEMPOTENCY_DISABLED: 'false',
-  });
-  resetForTests();
-});
-
-async function play(release: Release, events: ReleaseEvent[], together = false) {
-  rig.aws.use(release.responses);
-  const logs = captureLogs();
-  const run = (item: ReleaseEvent) => handlers.get(item.target)?.(item.event, lambdaContext(20000));
-  try {
-    if (together) await Promise.all(events.map(run));
-    else for (const item of events) await run(item);
-  } finally {
-    logs.restore();
-  }
-  return { slack: slackOutcome(), logs: logs.lines(), raw: logs.raw() };
-}
-
-interface Posted {
-  path: string;
-  fields: Record<string, unknown>;
-}
-
-function slackOutcome() {
-  const calls: Posted[] = rig.slack.requests
-    .filter((r) => r.path.startsWith('/api/'))
-    .map((r) => ({ path: r.path, fields: r.json as Record<string, unknown> }));
-  const posts = calls.filter((c) => c.path === '/api/chat.postMessage');
-  const channelMessages = posts.filter((c) => c.fields.thread_ts === undefined);
-  const replies = posts.filter((c) => c.fields.thread_ts !== undefined);
-  const updates = calls.filter((c) => c.path === '/api/chat.update');
-  const card = updates.at(-1) ?? channelMessages[0];
-  return {
-    calls,
-    channelMessages,
-    replies,
-    updates,
-    broadcasts: replies.filter((c) => c.fields.reply_broadcast === 'true'),
-    cardText: card
-      ? visibleText({ text: String(card.fields.text), blocks: card.fields.blocks as never })
-      : '',
-  };
-}
+const { play, rig } = useReleaseRig();
 
 function shuffled<T>(items: T[], seed: number): T[] {
   const copy = [...items];
@@ -106,11 +25,13 @@ describe('a successful release in app mode', () => {
   it('is one channel message, updated in place, with its details in the thread', async () => {
     const release = happyRelease();
 
-    const { slack, raw } = await play(release, release.events);
+    const { slack, raw, failures } = await play(release, release.events);
+
+    expect(failures).toEqual([]);
 
     expect(slack.channelMessages).toHaveLength(1);
     expect(slack.channelMessages[0]?.fields.channel).toBe(CHANNEL);
-    const cardTs = rig.slack.requests.find((r) => r.path === '/api/chat.postMessage')?.json;
+    const cardTs = rig().slack.requests.find((r) => r.path === '/api/chat.postMessage')?.json;
     expect(slack.replies.length).toBeGreaterThan(0);
     for (const reply of slack.replies) expect(reply.fields.channel).toBe(CHANNEL);
     expect(new Set(slack.replies.map((r) => r.fields.thread_ts)).size).toBe(1);
@@ -135,8 +56,8 @@ describe('a successful release in app mode', () => {
     const cards = new Set<string>();
 
     for (let seed = 1; seed <= 20; seed++) {
-      rig.slack.reset();
-      process.env.HERALD_STATE_TABLE = await rig.state.createTable();
+      rig().slack.reset();
+      process.env.HERALD_STATE_TABLE = await rig().state.createTable();
       resetForTests();
       const { slack } = await play(release, shuffled(release.events, seed));
       expect(slack.channelMessages).toHaveLength(1);
@@ -149,8 +70,8 @@ describe('a successful release in app mode', () => {
   it('gives one card, the same, when every event is handled at once', async () => {
     const release = happyRelease();
     const inOrder = (await play(release, release.events)).slack.cardText;
-    rig.slack.reset();
-    process.env.HERALD_STATE_TABLE = await rig.state.createTable();
+    rig().slack.reset();
+    process.env.HERALD_STATE_TABLE = await rig().state.createTable();
     resetForTests();
 
     const { slack, logs } = await play(release, release.events, true);

@@ -1,0 +1,85 @@
+/**
+ * App mode against a Slack that says no: each Web API error has a defined outcome and a log line
+ * with Slack's error code, and none loses the alert (it is posted after a wait or a retry, or the
+ * invocation fails so that Lambda retries it and then keeps the event in the failed-events queue).
+ */
+import { happyRelease } from '../../dev/releases';
+import { useReleaseRig } from '../helpers/release-rig';
+
+const { play, rig } = useReleaseRig();
+const release = happyRelease();
+const first = release.events.slice(0, 1);
+
+const refusal = (error: string) => ({
+  status: 200,
+  body: JSON.stringify({ ok: false, error }),
+  headers: { 'content-type': 'application/json' },
+});
+
+describe('app mode when Slack refuses', () => {
+  it.each(['channel_not_found', 'not_in_channel', 'invalid_auth'])(
+    '%s: fails the invocation (Lambda retries, then keeps the event), logging the code',
+    async (code) => {
+      rig().slack.script(refusal(code), refusal(code), refusal(code));
+
+      const { failures, logs, slack } = await play(release, first);
+
+      expect(failures).toEqual([expect.stringContaining(`HTTP 200 ${code}`)]);
+      expect(logs).toContainEqual(
+        expect.objectContaining({
+          message: 'Release card unavailable: posting the notice on its own',
+          slackError: code,
+        }),
+      );
+      expect(logs).toContainEqual(
+        expect.objectContaining({ message: 'Notice not delivered', slackError: code }),
+      );
+      // Each refusal was final: the card once, the notice on its own once, no retry storm.
+      expect(rig().slack.requests).toHaveLength(2);
+      expect(slack.calls).toEqual([]);
+    },
+  );
+
+  it('ratelimited: waits out Retry-After, then posts the card once', async () => {
+    rig().slack.script({ status: 429, headers: { 'retry-after': '1' } });
+
+    const { failures, logs, slack } = await play(release, first);
+
+    expect(failures).toEqual([]);
+    expect(slack.channelMessages).toHaveLength(1);
+    expect(logs).toContainEqual(
+      expect.objectContaining({ message: 'Slack rate limited the message', retryAfterMs: 1000 }),
+    );
+  });
+
+  it('a 5xx: retried, then the card is posted once', async () => {
+    rig().slack.script({ status: 503, body: 'service unavailable' });
+
+    const { failures, logs, slack } = await play(release, first);
+
+    expect(failures).toEqual([]);
+    expect(slack.channelMessages).toHaveLength(1);
+    expect(logs).toContainEqual(
+      expect.objectContaining({ message: 'Slack request failed', slackError: 'http_503' }),
+    );
+  });
+
+  it('a timeout: retried within the invocation, then the card is posted once', async () => {
+    rig().slack.script('hang');
+
+    const { failures, logs, slack } = await play(release, first);
+
+    expect(failures).toEqual([]);
+    expect(slack.channelMessages).toHaveLength(1);
+    expect(logs).toContainEqual(
+      expect.objectContaining({ message: 'Slack request failed', problem: expect.stringMatching(/Timeout/) }),
+    );
+  }, 30000);
+
+  it('never writes the bot token into a log line or a message', async () => {
+    const { raw } = await play(release, release.events);
+
+    expect(raw).not.toContain('xoxb-local-release-test-0000');
+    for (const request of rig().slack.requests) expect(request.body).not.toContain('xoxb-');
+  });
+});
