@@ -182,6 +182,7 @@ function commonResponses(
         ],
       },
     },
+    'CodePipeline_20150709.PutApprovalResult': { approvedAt: 1795190400 },
     'CodePipeline_20150709.GetPipelineState': {
       pipelineName: PIPELINE,
       stageStates: [

@@ -35,6 +35,8 @@ export interface Click {
   comment?: string;
   responseUrl: string;
   blocks?: unknown[];
+  /** The ts of the message the button is on (app mode updates it with chat.update). */
+  messageTs?: string;
 }
 
 export function clickPayload(click: Click): Record<string, unknown> {
@@ -56,7 +58,7 @@ export function clickPayload(click: Click): Record<string, unknown> {
     },
     trigger_id: '398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c',
     channel: { id: 'C0RELEASES', name: 'releases' },
-    message: { type: 'message', text: 'Approval needed', blocks: click.blocks ?? [] },
+    message: { type: 'message', text: 'Approval needed', blocks: click.blocks ?? [], ts: click.messageTs },
     state: {
       values: {
         [COMMENT_BLOCK]: { [COMMENT_ACTION]: { type: 'plain_text_input', value: click.comment ?? null } },

@@ -20,6 +20,8 @@ export interface ReceivedRequest {
   at: number;
   /** Whether the answer was a success (2xx, and `ok: true` from the Web API); false for a hang. */
   accepted: boolean;
+  /** What the server answered (a Web API answer holds the message's `ts`). */
+  answer?: string;
 }
 
 /** A Web API form body: fields as strings, JSON-encoded ones (blocks) decoded. */
@@ -98,6 +100,7 @@ export async function startSlackServer(): Promise<SlackServer> {
         hanging.add(res);
         return;
       }
+      request.answer = answer.body;
       request.accepted =
         answer.status >= 200 && answer.status < 300 && !(api && answer.body?.includes('"ok":false'));
       res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });

@@ -40,6 +40,8 @@ const buttonValueSchema = z.object({
   /** Identities of whoever made the change (commit author name and email, pusher). */
   au: z.array(z.string().check(z.maxLength(200))).check(z.maxLength(5)),
   x: z.optional(z.string().check(z.maxLength(40))),
+  /** The pipeline execution waiting (app mode: the release card shows the decision). */
+  r: z.optional(z.string().check(z.regex(/^[A-Za-z0-9-]{1,64}$/))),
 });
 
 export type ButtonValue = z.infer<typeof buttonValueSchema>;

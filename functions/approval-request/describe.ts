@@ -60,6 +60,7 @@ export function describeApprovalRequest(
     e: environment ?? '',
     au: [author?.name, author?.email].filter((x): x is string => Boolean(x)).slice(0, 5),
     x: expires?.toISOString(),
+    r: enrichment.executionId,
   });
   const target = environment ? `to ${environment}` : `past ${approval.stageName}`;
 

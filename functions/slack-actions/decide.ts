@@ -109,7 +109,17 @@ export function ephemeralReply(outcome: Outcome, environment: string): SlackMess
   return line ? { text: line, blocks: [], response_type: 'ephemeral', replace_original: false } : undefined;
 }
 
-/** The original message with its buttons and comment box replaced by what happened. */
+/** The header of a decided (or no longer open) request: what happened, to what. */
+function headlineOf(outcome: Outcome, value: ButtonValue): string {
+  const where = `${value.p} → ${value.e || value.s}`;
+  const text =
+    outcome.kind === 'recorded'
+      ? `${outcome.status === 'Approved' ? ':white_check_mark: Approved' : ':no_entry: Rejected'}: ${where}`
+      : `:information_source: Approval closed: ${where}`;
+  return truncate(text, 150);
+}
+
+/** The original message with its header, buttons and comment box replaced by what happened. */
 export function outcomeMessage(
   payload: BlockActions,
   value: ButtonValue,
@@ -149,7 +159,11 @@ export function outcomeMessage(
       return undefined;
   }
   const original = (payload.message?.blocks ?? []) as KnownBlock[];
+  const headline = headlineOf(outcome, value);
   const kept = original.flatMap((block): KnownBlock[] => {
+    // The header carries the outcome: no "Approval needed" is left behind.
+    if (block.type === 'header')
+      return [{ type: 'header', text: { type: 'plain_text', text: headline, emoji: true } }];
     if (block.type === 'input' && block.block_id === COMMENT_BLOCK) return [];
     if (block.type === 'actions') {
       const elements = block.elements.filter((e) => !('action_id' in e && isOurAction(e.action_id)));

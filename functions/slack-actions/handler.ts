@@ -1,19 +1,19 @@
 /**
  * Slack interactivity (Approve / Reject clicks) → CodePipeline PutApprovalResult.
  * Trigger: HTTP API `POST /slack/actions` (the Slack app's interactivity request URL).
- * verify (signature on the raw bytes) → read the click → authorise → record → answer through
- * `response_url`; the approval token is never logged. https://api.slack.com/interactivity/handling
+ * verify (signature on the raw bytes) → read the click → authorise → record → show (chat.update
+ * in app mode, else `response_url`); the approval token is never logged. https://api.slack.com/interactivity/handling
  */
 import type { Context } from 'aws-lambda';
 import { codePipelineDecisionClient } from '../../shared/aws/clients';
 import { logger as log } from '../../shared/logger';
 import { withHerald } from '../../shared/middleware';
 import { currentRouting } from '../../shared/runtime';
-import { answerClick } from './answer';
 import { authorise, commentOf, ephemeralReply, outcomeMessage } from './decide';
 import { readClick } from './read';
 import { recordDecision } from './record';
 import { type HttpRequest, type HttpResponse, whereOf } from './schema';
+import { showOptions, showOutcome } from './show';
 import { reply, verifyRequest } from './verify';
 
 interface SlackActionsDeps {
@@ -27,6 +27,7 @@ export function createSlackActionsHandler(deps: SlackActionsDeps = {}) {
     request: HttpRequest,
     context: Pick<Context, 'getRemainingTimeInMillis'>,
   ): Promise<HttpResponse> => {
+    const started = Date.now();
     const routing = currentRouting();
     const verified = await verifyRequest(request, { routing, nowSeconds: nowSeconds(), log });
     if (!verified.ok) return verified.response;
@@ -34,12 +35,11 @@ export function createSlackActionsHandler(deps: SlackActionsDeps = {}) {
     if (!read.ok) return read.response;
     const { click } = read;
     const { value, payload } = click;
-    const answer = { remainingMs: context.getRemainingTimeInMillis(), log };
-
+    const show = showOptions(started, context.getRemainingTimeInMillis(), routing, log);
     const allowed = authorise(click, routing);
     if (!allowed.ok) {
       log.warn('Refused an approval click', { ...whereOf(click), outcome: allowed.outcome.kind });
-      await answerClick(click, ephemeralReply(allowed.outcome, value.e), answer);
+      await showOutcome(click, ephemeralReply(allowed.outcome, value.e), undefined, show);
       return reply(200);
     }
     const comment = commentOf(payload);
@@ -51,7 +51,7 @@ export function createSlackActionsHandler(deps: SlackActionsDeps = {}) {
       outcome.kind === 'failed'
         ? ephemeralReply(outcome, value.e)
         : outcomeMessage(payload, value, outcome, allowed.decision, comment, new Date(nowSeconds() * 1000));
-    await answerClick(click, message, answer);
+    await showOutcome(click, message, { outcome, decision: allowed.decision, comment }, show);
     return reply(200);
   };
 }

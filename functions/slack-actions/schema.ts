@@ -17,7 +17,14 @@ export const blockActionsSchema = z.object({
   actions: z
     .array(z.object({ action_id: z.string(), value: z.optional(z.string()), type: z.optional(z.string()) }))
     .check(z.minLength(1)),
-  message: z.optional(z.object({ text: z.optional(z.string()), blocks: z.optional(z.array(z.unknown())) })),
+  message: z.optional(
+    z.object({
+      ts: z.optional(z.string()),
+      text: z.optional(z.string()),
+      blocks: z.optional(z.array(z.unknown())),
+    }),
+  ),
+  channel: z.optional(z.object({ id: z.string() })),
   state: z.optional(
     z.object({
       values: z.optional(

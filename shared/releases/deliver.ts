@@ -120,6 +120,24 @@ async function showCard(key: string, destination: Destination, deps: ReleaseDeps
 }
 
 /**
+ * A step that comes from Herald itself (a decision made in Slack) onto a release whose card is
+ * posted: merged, then shown. False when the release has no card to update.
+ */
+export async function updateRelease(
+  link: ReleaseLink,
+  step: ReleaseStep,
+  cardIn: (channel: string) => Destination,
+  deps: ReleaseDeps,
+): Promise<boolean> {
+  const key = releaseKey(link.pipeline, link.executionId);
+  const before = await readRelease(key, deps);
+  if (!before.ts || !before.channel) return false;
+  await mergeStep(key, link, step, step.region, deps);
+  await showCard(key, cardIn(before.channel), deps);
+  return true;
+}
+
+/**
  * The notice on its release's card (and thread, with `reply`). `standalone` means the caller posts
  * it as before: it belongs to no release Herald can find, or the release could not be used.
  */

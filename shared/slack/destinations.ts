@@ -92,11 +92,7 @@ export function createDestinationResolver(options: {
     address: `web-api:${channel}`,
     via: 'web-api',
     channelId: channel,
-    post: async (message, attempt, placement) => {
-      // Loaded on first use: webhook-only containers never evaluate @slack/web-api (`npm run bench`).
-      const { postToWebApi } = await import('./web-api');
-      return postToWebApi({ token, channel, apiUrl: config.slackApiUrl, ...placement }, message, attempt);
-    },
+    post: appPost(token, channel, config.slackApiUrl),
   });
 
   const secret = async (name: string, what: string, usable: (value: string) => boolean): Promise<string> => {
@@ -170,6 +166,26 @@ export function createDestinationResolver(options: {
         post: found.post,
       }));
     },
+  };
+}
+
+function appPost(token: string, channel: string, apiUrl: string | undefined): Destination['post'] {
+  return async (message, attempt, placement) => {
+    // Loaded on first use: webhook-only containers never evaluate @slack/web-api (`npm run bench`).
+    const { postToWebApi } = await import('./web-api');
+    return postToWebApi({ token, channel, apiUrl, ...placement }, message, attempt);
+  };
+}
+
+/** One app channel as a destination, for what Herald posts outside routing (the release card after a click). */
+export function appDestination(token: string, channel: string, apiUrl?: string): Destination {
+  return {
+    key: channel,
+    via: 'web-api',
+    channels: [channel],
+    mentions: [],
+    releaseChannel: channel,
+    post: appPost(token, channel, apiUrl),
   };
 }
 

@@ -97,6 +97,7 @@ describe('approvalRequest handler', () => {
       e: 'prod',
       au: ['Jane Doe', 'jane.doe@example.com'],
       x: '2026-11-27T15:48:00.000Z',
+      r: '3b1c7d9e-5f2a-4c8b-9d61-0e7a2b4c6d8f',
     });
     expect(message.blocks).toContainEqual(
       expect.objectContaining({ type: 'input', block_id: 'herald-comment', optional: true }),

@@ -174,7 +174,7 @@ describe('slackActions: who decides', () => {
     });
   });
 
-  it('replaces the buttons with the outcome through response_url', async () => {
+  it('replaces the header and the buttons with the outcome through response_url', async () => {
     const blocks = [
       { type: 'header', text: { type: 'plain_text', text: 'Approval needed' } },
       {
@@ -209,7 +209,14 @@ describe('slackActions: who decides', () => {
     expect(update?.replace_original).toBe(true);
     expect(update?.text).toBe('Approved by Li Wei');
     expect(update?.blocks).toEqual([
-      blocks[0],
+      {
+        type: 'header',
+        text: {
+          type: 'plain_text',
+          text: ':white_check_mark: Approved: herald-stage-pipeline → prod',
+          emoji: true,
+        },
+      },
       { type: 'actions', elements: [blocks[2] && (blocks[2] as { elements: unknown[] }).elements[1]] },
       {
         type: 'section',

@@ -1,0 +1,155 @@
+/**
+ * Step 5 of a click: show what happened, well inside Slack's 3 seconds. In app mode the bot
+ * replaces the request (chat.update) and the release card shows the decision; otherwise, for a
+ * message only the clicker sees, or should chat.update fail, through the click's `response_url`
+ * (which comes from a verified request; still, only Slack or a loopback stand-in is called).
+ */
+import { awsErrorName, dynamoClient, ssmClient } from '../../shared/aws/clients';
+import { ssmParameterReader } from '../../shared/aws/secrets';
+import { getConfig, type HeraldConfig } from '../../shared/config';
+import type { Log } from '../../shared/logger';
+import { updateRelease } from '../../shared/releases/deliver';
+import type { RoutingConfig } from '../../shared/routing/schema';
+import { appDestination } from '../../shared/slack/destinations';
+import type { SlackMessage } from '../../shared/slack/message';
+import { postToWebApi } from '../../shared/slack/web-api';
+import { postToWebhook } from '../../shared/slack/webhook';
+import { truncate } from '../../shared/text';
+import { formatUtcClock } from '../../shared/time';
+import type { Decision, Outcome } from './decide';
+import { type Click, whereOf } from './schema';
+
+export function isSlackResponseUrl(value: string | undefined): value is string {
+  if (!value) return false;
+  try {
+    const url = new URL(value);
+    if (url.protocol === 'https:') return url.hostname === 'slack.com' || url.hostname.endsWith('.slack.com');
+    return url.protocol === 'http:' && ['127.0.0.1', 'localhost'].includes(url.hostname);
+  } catch {
+    return false;
+  }
+}
+
+export interface ShowOptions {
+  config: HeraldConfig;
+  routing: RoutingConfig;
+  log: Log;
+  /** Epoch ms by which everything shown must be done (Slack waits 3 s for the answer). */
+  deadline: number;
+}
+
+/** Slack waits 3 s for the answer: everything shown is done by 2.6 s after the click arrived. */
+export function showOptions(
+  startedMs: number,
+  remainingMs: number,
+  routing: RoutingConfig,
+  log: Log,
+): ShowOptions {
+  return {
+    config: getConfig(),
+    routing,
+    log,
+    deadline: Math.min(startedMs + 2600, Date.now() + remainingMs - 300),
+  };
+}
+
+async function botToken(options: ShowOptions): Promise<string | undefined> {
+  if (options.config.appOverride) return options.config.appOverride.token;
+  const name = options.routing.slack?.botTokenParameter;
+  return name ? ssmParameterReader(ssmClient())(name) : undefined;
+}
+
+async function viaResponseUrl(click: Click, message: SlackMessage, options: ShowOptions): Promise<void> {
+  const { log } = options;
+  if (!isSlackResponseUrl(click.payload.response_url)) {
+    log.warn('No usable response_url; the message cannot be updated', whereOf(click));
+    return;
+  }
+  await postToWebhook(click.payload.response_url, message, {
+    deadline: options.deadline,
+    target: 'response_url',
+    log,
+    requestTimeoutMs: 1200,
+  }).catch((error: unknown) => {
+    log.error('Could not update the Slack message', { ...whereOf(click), error: awsErrorName(error) });
+  });
+}
+
+/** The release card after a decision: the Approval stage says who decided, when, and why. */
+async function showOnCard(
+  click: Click,
+  outcome: Outcome,
+  decision: Decision,
+  comment: string | undefined,
+  token: string,
+  options: ShowOptions,
+): Promise<void> {
+  const { value } = click;
+  const table = options.config.stateTable;
+  if (outcome.kind !== 'recorded' || !value.r || !table) return;
+  const now = new Date();
+  const verb = outcome.status === 'Approved' ? 'approved' : 'rejected';
+  const step = {
+    pipeline: value.p,
+    executionId: value.r,
+    level: 'stage' as const,
+    stage: value.s,
+    state: outcome.status === 'Approved' ? ('succeeded' as const) : ('failed' as const),
+    at: now.toISOString(),
+    region: options.config.region,
+    note: truncate(
+      `${verb} by ${decision.approverName} at ${formatUtcClock(now)}${comment ? `: ${comment}` : ''}`,
+      200,
+    ),
+    priority: 3,
+  };
+  const deps = { dynamo: dynamoClient(), table, pipelines: [], log: options.log, deadline: options.deadline };
+  await updateRelease(
+    step,
+    step,
+    (channel) => appDestination(token, channel, options.config.slackApiUrl),
+    deps,
+  ).catch((error: unknown) =>
+    options.log.warn('Release card not updated after the decision', {
+      ...whereOf(click),
+      error: awsErrorName(error),
+    }),
+  );
+}
+
+export async function showOutcome(
+  click: Click,
+  message: SlackMessage | undefined,
+  decided: { outcome: Outcome; decision?: Decision; comment?: string } | undefined,
+  options: ShowOptions,
+): Promise<void> {
+  if (!message) return;
+  const channel = click.payload.channel?.id;
+  const ts = click.payload.message?.ts;
+  const token =
+    message.replace_original && channel && ts ? await botToken(options).catch(() => undefined) : undefined;
+  if (!token || !channel || !ts) return viaResponseUrl(click, message, options);
+  const attempt = {
+    deadline: options.deadline,
+    target: 'approval request',
+    log: options.log,
+    requestTimeoutMs: 1200,
+  };
+  const replaced = await postToWebApi(
+    { token, channel, apiUrl: options.config.slackApiUrl, updateTs: ts },
+    message,
+    attempt,
+  ).then(
+    () => true,
+    (error: unknown) => {
+      options.log.warn('chat.update failed; answering through response_url', {
+        ...whereOf(click),
+        error: awsErrorName(error),
+      });
+      return false;
+    },
+  );
+  if (!replaced) await viaResponseUrl(click, message, options);
+  if (decided?.decision)
+    await showOnCard(click, decided.outcome, decided.decision, decided.comment, token, options);
+}
