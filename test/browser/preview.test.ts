@@ -102,7 +102,11 @@ const sampleCount = readdirSync(join(ROOT, 'events')).reduce(
 
     await card.locator('button[data-action-id="herald-approve"]').click();
 
-    await card.getByText('Approved').waitFor({ timeout: 15000 });
+    await card.getByText('Approved', { exact: true }).waitFor({ timeout: 15000 });
+    // The header carries the outcome: no "Approval needed" is left behind.
+    await expect(card.locator('.message .header').first().textContent()).resolves.toMatch(
+      /Approved: herald-stage-pipeline/,
+    );
     await expect(card.locator('.message').textContent()).resolves.toMatch(
       /✔ Approved by @U0APPROVER at \d\d:\d\d UTC — Checked on stage/,
     );

@@ -43,11 +43,10 @@ describe('an approval decided in Slack, in app mode', () => {
         String((r.json as { text?: string }).text).includes('Approval needed'),
     );
     const requestTs = (JSON.parse(request?.answer ?? '{}') as { ts?: string }).ts;
-    const blocks = (
-      request?.json as {
-        blocks: Array<{ type: string; elements?: Array<{ action_id?: string; value?: string }> }>;
-      }
-    ).blocks;
+    const posted = (request?.json ?? { blocks: [] }) as {
+      blocks: Array<{ type: string; elements?: Array<{ action_id?: string; value?: string }> }>;
+    };
+    const { blocks } = posted;
     const value = blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === APPROVE_ACTION)?.value;
     expect(requestTs).toBeDefined();
     expect(value).toContain(release.executionId);
@@ -77,17 +76,15 @@ describe('an approval decided in Slack, in app mode', () => {
     const updates = after.filter((r) => r.path === '/api/chat.update');
     const requestUpdate = updates.find((u) => (u.json as { ts?: string }).ts === requestTs);
     expect(requestUpdate?.json).toMatchObject({ channel: CHANNEL });
-    expect(visibleText({ text: '', blocks: (requestUpdate?.json as { blocks: never }).blocks })).toContain(
+    const fieldsOf = (request: { json: unknown } | undefined) =>
+      (request?.json ?? {}) as { blocks?: never; ts?: string };
+    expect(visibleText({ text: '', blocks: fieldsOf(requestUpdate).blocks ?? [] })).toContain(
       ':white_check_mark: Approved: herald-stage-pipeline → prod',
     );
     const card = updates.find((u) => (u.json as { ts?: string }).ts !== requestTs);
-    expect(
-      String(
-        (card?.json as { blocks: unknown }).blocks
-          ? JSON.stringify((card?.json as { blocks: unknown }).blocks)
-          : '',
-      ),
-    ).toMatch(/:white_check_mark: Approval — .*approved by Li Wei at \d\d:\d\d UTC: Stage looks good/);
+    expect(JSON.stringify(fieldsOf(card).blocks ?? [])).toMatch(
+      /:white_check_mark: Approval — .*approved by Li Wei at \d\d:\d\d UTC: Stage looks good/,
+    );
     expect(after.some((r) => r.path.startsWith('/actions/'))).toBe(false);
   });
 });
