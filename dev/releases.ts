@@ -10,11 +10,21 @@ export const PIPELINE = 'herald-stage-pipeline';
 const REGION = 'eu-west-1';
 const ACCOUNT = '123456789012';
 const COMMIT = '9f3c2a1b7e6d5c4b3a29180f7e6d5c4b3a291807';
+const PARENT = '41d7c0e9b8a7f6e5d4c3b2a1908f7e6d5c4b3a29';
 const PROJECT = 'herald-stage-app';
 const APPLICATION = 'herald-stage-app';
 
 /** Which function gets the event (the serverless.yml key's folder). */
-export type Target = 'codepipeline' | 'codebuild' | 'codedeploy' | 'approval-request' | 'ecs';
+export type Target = 'codecommit' | 'codepipeline' | 'codebuild' | 'codedeploy' | 'approval-request' | 'ecs';
+
+export const TARGETS: Target[] = [
+  'codecommit',
+  'codepipeline',
+  'codebuild',
+  'codedeploy',
+  'approval-request',
+  'ecs',
+];
 
 export interface ReleaseEvent {
   name: string;
@@ -45,6 +55,19 @@ function envelope(detailType: string, source: string, time: string, detail: Reco
     resources: [],
     detail,
   };
+}
+
+function pushEvent(time: string) {
+  return envelope('CodeCommit Repository State Change', 'aws.codecommit', time, {
+    event: 'referenceUpdated',
+    repositoryName: 'shop-api',
+    referenceType: 'branch',
+    referenceName: 'main',
+    referenceFullName: 'refs/heads/main',
+    commitId: COMMIT,
+    oldCommitId: PARENT,
+    callerUserArn: `arn:aws:iam::${ACCOUNT}:user/jane.doe`,
+  });
 }
 
 function pipelineEvent(executionId: string, time: string, state: string) {
@@ -166,6 +189,20 @@ function commonResponses(
   actions: Array<{ stage: string; action: string; externalId: string }>,
 ) {
   return {
+    'CodeCommit_20150413.GetCommit': {
+      commit: {
+        commitId: COMMIT,
+        message: 'Add VAT to checkout totals',
+        author: { name: 'Jane Doe', email: 'jane.doe@example.com' },
+        parents: [PARENT],
+      },
+    },
+    'CodeCommit_20150413.GetDifferences': {
+      differences: [
+        { changeType: 'M', afterBlob: { path: 'src/checkout/totals.ts' } },
+        { changeType: 'A', afterBlob: { path: 'src/checkout/vat.ts' } },
+      ],
+    },
     'CodePipeline_20150709.ListActionExecutions': actionExecutions(executionId, actions),
     'CodePipeline_20150709.GetPipelineExecution': {
       pipelineExecution: {
@@ -206,6 +243,7 @@ export function happyRelease(executionId = '3b1c7d9e-5f2a-4c8b-9d61-0e7a2b4c6d8f
     name: 'happy path',
     executionId,
     events: [
+      { name: 'push', target: 'codecommit', event: pushEvent(at(START, -1)) },
       { name: 'pipeline started', target: 'codepipeline', event: pipelineEvent(e, t(0), 'STARTED') },
       { name: 'Source started', target: 'codepipeline', event: stageEvent(e, t(0), 'Source', 'STARTED') },
       { name: 'Source succeeded', target: 'codepipeline', event: stageEvent(e, t(1), 'Source', 'SUCCEEDED') },
@@ -290,6 +328,7 @@ export function failedBuildRelease(executionId = '5d7e9f1a-2b3c-4d5e-8f60-718293
     name: 'failed build',
     executionId,
     events: [
+      { name: 'push', target: 'codecommit', event: pushEvent(at(START, -1)) },
       { name: 'pipeline started', target: 'codepipeline', event: pipelineEvent(e, t(0), 'STARTED') },
       { name: 'Source succeeded', target: 'codepipeline', event: stageEvent(e, t(1), 'Source', 'SUCCEEDED') },
       {

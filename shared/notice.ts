@@ -76,7 +76,7 @@ export interface ReleaseStep {
   pipeline?: string;
   executionId?: string;
   /** Ids by which the release is found when the event does not name it. */
-  via?: { buildId?: string; deploymentId?: string; taskDefinition?: string };
+  via?: { buildId?: string; deploymentId?: string; taskDefinition?: string; commitId?: string };
   /** `pipeline`: the run as a whole; `stage`: one of its stages; `detail`: news for the thread only. */
   level: 'pipeline' | 'stage' | 'detail';
   stage?: string;

@@ -168,6 +168,11 @@ function describePush(change: PushChange, enrichment: PushEnrichment = emptyPush
     context,
     correlation,
     occurredAt: occurredAt(change.time),
+    // A pushed branch head may start a release: its message can become that release's card.
+    release:
+      head && reference.kind === 'branch' && change.change !== 'deleted'
+        ? { via: { commitId: head }, level: 'detail', priority: 2, region }
+        : undefined,
   };
 }
 

@@ -10,20 +10,25 @@
  */
 import type { Log } from '../logger';
 import type { Notice, ReleaseStep } from '../notice';
-import type { AttemptOptions } from '../slack/attempts';
+import { type AttemptOptions, SlackPermanentError, SlackUnavailableError } from '../slack/attempts';
 import type { Destination } from '../slack/destinations';
+import type { SlackMessage } from '../slack/message';
 import { renderNotice } from '../slack/render';
 import { describeCard } from './card';
 import { type CorrelateDeps, findRelease } from './correlate';
 import { applyStep, emptyRelease } from './state';
 import {
   claimCardPost,
+  claimCommit,
+  claimSeed,
   type ReleaseLink,
   readRelease,
   recordCardPost,
+  recordSeed,
   recordShown,
   releaseCardPost,
   releaseKey,
+  releaseOfCommit,
   type StoredRelease,
   writeRelease,
 } from './store';
@@ -38,6 +43,8 @@ export interface ReleaseDeps extends CorrelateDeps {
 export type ReleaseOutcome =
   | { kind: 'thread'; ts: string }
   | { kind: 'card' }
+  /** A push posted before its release: the message the release will turn into its card. */
+  | { kind: 'seed'; ts: string }
   | { kind: 'standalone'; why: string };
 
 const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -104,8 +111,7 @@ async function showCard(key: string, destination: Destination, deps: ReleaseDeps
         continue;
       }
       try {
-        const posted = await destination.post(card, attempt);
-        await recordCardPost(key, posted.channel ?? destination.releaseChannel ?? '', posted.ts ?? '', deps);
+        await postCard(key, stored, card, destination, attempt, deps);
       } catch (error) {
         await releaseCardPost(key, deps);
         throw error;
@@ -117,6 +123,90 @@ async function showCard(key: string, destination: Destination, deps: ReleaseDeps
     await recordShown(key, pushed, deps);
   }
   return readRelease(key, deps);
+}
+
+/** A SlackMessage this module stored itself (the seed push's), or nothing. */
+function storedMessage(json: string | undefined): SlackMessage | undefined {
+  if (!json) return undefined;
+  const value: unknown = JSON.parse(json);
+  if (!value || typeof value !== 'object' || !('text' in value) || !('blocks' in value)) return undefined;
+  const { text, blocks } = value;
+  return typeof text === 'string' && Array.isArray(blocks) ? { text, blocks } : undefined;
+}
+
+/**
+ * The first post of the card. When the release's commit was pushed and announced before the
+ * release existed, that message becomes the card (one channel message per release) and the push's
+ * details its first reply; otherwise the card is a new message.
+ */
+async function postCard(
+  key: string,
+  stored: StoredRelease,
+  card: SlackMessage,
+  destination: Destination,
+  attempt: AttemptOptions,
+  deps: ReleaseDeps,
+): Promise<void> {
+  const commit = stored.state?.commit?.id;
+  const seed = commit ? await claimCommit(commit, key, { ...deps, sleep: deps.sleep ?? wait }) : undefined;
+  if (!seed || seed.channel !== destination.releaseChannel) {
+    const posted = await destination.post(card, attempt);
+    await recordCardPost(key, posted.channel ?? destination.releaseChannel ?? '', posted.ts ?? '', deps);
+    return;
+  }
+  await recordCardPost(key, seed.channel, seed.ts, deps);
+  await destination.post(card, attempt, { updateTs: seed.ts });
+  const push = storedMessage(seed.message);
+  if (push) await destination.post(push, attempt, { threadTs: seed.ts });
+}
+
+/**
+ * The release learnt its commit after its card was posted, and the push of that commit was posted
+ * on its own meanwhile: the push moves into the card's thread (so the release stays one message).
+ */
+async function adoptLateSeed(
+  commit: string,
+  key: string,
+  cardTs: string,
+  destination: Destination,
+  deps: ReleaseDeps,
+): Promise<void> {
+  const seed = await claimCommit(commit, key, { ...deps, sleep: deps.sleep ?? wait });
+  if (!seed || seed.ts === cardTs || seed.channel !== destination.releaseChannel) return;
+  const attempt = { deadline: deps.deadline, target: `${destination.key} (release thread)`, log: deps.log };
+  const push = storedMessage(seed.message);
+  if (push) await destination.post(push, attempt, { threadTs: cardTs });
+  await destination.post({ text: '', blocks: [] }, attempt, { deleteTs: seed.ts });
+}
+
+/**
+ * A push in app mode: into its release's thread when the release exists; else it is posted in the
+ * channel and kept as the seed a release of that commit turns into its card.
+ */
+async function deliverPush(
+  notice: Notice,
+  commit: string,
+  destination: Destination,
+  deps: ReleaseDeps,
+): Promise<ReleaseOutcome> {
+  const attempt = { deadline: deps.deadline, target: destination.key, log: deps.log };
+  let release = await releaseOfCommit(commit, deps);
+  if (!release && (await claimSeed(commit, deps))) {
+    const message = renderNotice(notice, { mentions: destination.mentions });
+    const posted = await destination.post(message, attempt);
+    const channel = posted.channel ?? destination.releaseChannel ?? '';
+    await recordSeed(commit, { channel, ts: posted.ts ?? '', message: JSON.stringify(message) }, deps);
+    return { kind: 'seed', ts: posted.ts ?? '' };
+  }
+  release ??= await releaseOfCommit(commit, deps);
+  if (!release) return { kind: 'standalone', why: 'the commit is being announced elsewhere' };
+  const card = await showCard(release, destination, deps);
+  const posted = await destination.post(
+    renderNotice(notice, { mentions: [] }),
+    { ...attempt, target: `${destination.key} (release thread)` },
+    { threadTs: card.ts, broadcast: false },
+  );
+  return { kind: 'thread', ts: posted.ts ?? '' };
 }
 
 /**
@@ -149,6 +239,20 @@ export async function deliverToRelease(
 ): Promise<ReleaseOutcome> {
   const step = notice.release;
   if (!step) return { kind: 'standalone', why: 'not part of a release' };
+  const commit = step.via?.commitId;
+  if (commit && !step.pipeline) {
+    if (!options.reply) return { kind: 'card' };
+    try {
+      return await deliverPush(notice, commit, destination, deps);
+    } catch (error) {
+      if (error instanceof SlackPermanentError || error instanceof SlackUnavailableError) throw error;
+      deps.log.warn('Release of the push unavailable: posting it on its own', {
+        kind: notice.kind,
+        error: errorName(error),
+      });
+      return { kind: 'standalone', why: 'the state table could not be used' };
+    }
+  }
   let link: ReleaseLink | undefined;
   try {
     link = await findRelease(step, deps);
@@ -167,6 +271,7 @@ export async function deliverToRelease(
     else if ((await readRelease(key, deps)).version === 0)
       return { kind: 'standalone', why: 'its release has no card' };
     card = await showCard(key, destination, deps);
+    if (step.commit && card.ts) await adoptLateSeed(step.commit.id, key, card.ts, destination, deps);
   } catch (error) {
     deps.log.warn('Release card unavailable: posting the notice on its own', {
       kind: notice.kind,

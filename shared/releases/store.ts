@@ -188,3 +188,104 @@ export async function writeLink(id: string, link: ReleaseLink, deps: StoreDeps):
     }),
   );
 }
+
+// `release` is one of DynamoDB's reserved words: expressions name it `#release`.
+
+/** A push posted before its release existed: the message that becomes the release's card. */
+export interface Seed {
+  channel: string;
+  ts: string;
+  message?: string;
+}
+
+const commitKey = (commitId: string) => ({ key: s(`commit#${commitId}`) });
+
+/** The release a pushed commit started, if one has claimed it. */
+export async function releaseOfCommit(commitId: string, deps: StoreDeps): Promise<string | undefined> {
+  const { Item } = await deps.dynamo.send(
+    new GetItemCommand({ TableName: deps.table, Key: commitKey(commitId), ConsistentRead: true }),
+  );
+  return Item?.release?.S;
+}
+
+/** The push side: the right to post the commit's message before any release claims it. */
+export async function claimSeed(commitId: string, deps: StoreDeps): Promise<boolean> {
+  try {
+    await deps.dynamo.send(
+      new UpdateItemCommand({
+        TableName: deps.table,
+        Key: commitKey(commitId),
+        UpdateExpression: 'SET pushing = :now, expiresAt = :ttl',
+        ConditionExpression: 'attribute_not_exists(#release) AND attribute_not_exists(pushing)',
+        ExpressionAttributeNames: { '#release': 'release' },
+        ExpressionAttributeValues: { ':now': n((deps.now ?? Date.now)()), ':ttl': ttl(deps) },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConflict(error)) return false;
+    throw error;
+  }
+}
+
+export async function recordSeed(commitId: string, seed: Seed, deps: StoreDeps): Promise<void> {
+  await deps.dynamo.send(
+    new UpdateItemCommand({
+      TableName: deps.table,
+      Key: commitKey(commitId),
+      UpdateExpression: 'SET seedChannel = :channel, seedTs = :ts, seedMessage = :message',
+      ExpressionAttributeValues: {
+        ':channel': s(seed.channel),
+        ':ts': s(seed.ts),
+        ':message': s(seed.message ?? ''),
+      },
+    }),
+  );
+}
+
+/**
+ * The release side: claims the commit for `release`. Undefined when no push came first; the push's
+ * message (once it is posted) when one did, for the release to turn into its card.
+ */
+export async function claimCommit(
+  commitId: string,
+  release: string,
+  deps: StoreDeps & { deadline: number; sleep: (ms: number) => Promise<void> },
+): Promise<Seed | undefined> {
+  try {
+    await deps.dynamo.send(
+      new UpdateItemCommand({
+        TableName: deps.table,
+        Key: commitKey(commitId),
+        UpdateExpression: 'SET #release = :release, expiresAt = :ttl',
+        ConditionExpression: 'attribute_not_exists(pushing) OR #release = :release',
+        ExpressionAttributeNames: { '#release': 'release' },
+        ExpressionAttributeValues: { ':release': s(release), ':ttl': ttl(deps) },
+      }),
+    );
+    return undefined;
+  } catch (error) {
+    if (!isConflict(error)) throw error;
+  }
+  // A push is being posted: its message becomes the card once its ts is known (a few seconds at most).
+  const until = Math.min(deps.deadline, Date.now() + 3000);
+  while (Date.now() + 100 < until) {
+    const { Item } = await deps.dynamo.send(
+      new GetItemCommand({ TableName: deps.table, Key: commitKey(commitId), ConsistentRead: true }),
+    );
+    if (Item?.seedTs?.S && Item.seedChannel?.S) {
+      await deps.dynamo.send(
+        new UpdateItemCommand({
+          TableName: deps.table,
+          Key: commitKey(commitId),
+          UpdateExpression: 'SET #release = :release',
+          ExpressionAttributeNames: { '#release': 'release' },
+          ExpressionAttributeValues: { ':release': s(release) },
+        }),
+      );
+      return { channel: Item.seedChannel.S, ts: Item.seedTs.S, message: Item.seedMessage?.S || undefined };
+    }
+    await deps.sleep(100);
+  }
+  return undefined;
+}

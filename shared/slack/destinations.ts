@@ -21,7 +21,7 @@ export interface Posted {
 }
 
 /** Where in an app channel a message goes: a reply in a thread, or over an earlier message. */
-export type Placement = Pick<WebApiTarget, 'threadTs' | 'broadcast' | 'updateTs'>;
+export type Placement = Pick<WebApiTarget, 'threadTs' | 'broadcast' | 'updateTs' | 'deleteTs'>;
 
 export interface Destination {
   /** What the delivery log knows this destination by: the channel names it serves. */

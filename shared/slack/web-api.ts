@@ -37,6 +37,8 @@ export interface WebApiTarget {
   broadcast?: boolean;
   /** Replace this message (`chat.update`) instead of posting a new one. */
   updateTs?: string;
+  /** Delete this message of the bot's own (`chat.delete`): a push message moved into a thread. */
+  deleteTs?: string;
 }
 
 interface WebApiResult {
@@ -101,6 +103,10 @@ export async function postToWebApi(
       });
       const content = { channel, text: message.text, blocks };
       const unfurl = { unfurl_links: false, unfurl_media: false };
+      if (target.deleteTs) {
+        await client.chat.delete({ channel, ts: target.deleteTs });
+        return { channel, ts: target.deleteTs };
+      }
       const answer = target.updateTs
         ? await client.chat.update({ ...content, ts: target.updateTs })
         : target.threadTs

@@ -4,7 +4,7 @@
  * events to their real handlers, one after the other or all at once, and sums up what Slack got.
  */
 import type { Context } from 'aws-lambda';
-import type { Release, ReleaseEvent, Target } from '../../dev/releases';
+import { type Release, type ReleaseEvent, TARGETS, type Target } from '../../dev/releases';
 import { type LocalRig, startLocalRig } from '../../dev/samples';
 import { resetForTests } from '../../shared/container';
 import { captureLogs, lambdaContext } from './lambda';
@@ -26,7 +26,7 @@ export function useReleaseRig() {
 
   beforeAll(async () => {
     local = await startLocalRig();
-    for (const target of ['codepipeline', 'codebuild', 'codedeploy', 'approval-request', 'ecs'] as const) {
+    for (const target of TARGETS) {
       const module = (await import(`../../functions/${target}/handler`)) as { handler: Handler };
       handlers.set(target, module.handler);
     }
@@ -77,19 +77,28 @@ export function useReleaseRig() {
 interface Posted {
   path: string;
   fields: Record<string, unknown>;
+  /** The ts Slack gave the message. */
+  ts?: string;
 }
 
 function slackOutcome(rig: LocalRig) {
   const calls: Posted[] = rig.slack.requests
     .filter((r) => r.path.startsWith('/api/') && r.accepted)
-    .map((r) => ({ path: r.path, fields: r.json as Record<string, unknown> }));
+    .map((r) => ({
+      path: r.path,
+      fields: r.json as Record<string, unknown>,
+      ts: (JSON.parse(r.answer ?? '{}') as { ts?: string }).ts,
+    }));
   const posts = calls.filter((c) => c.path === '/api/chat.postMessage');
-  const channelMessages = posts.filter((c) => c.fields.thread_ts === undefined);
+  // What the channel shows: messages posted outside a thread and not deleted since.
+  const deleted = new Set(calls.filter((c) => c.path === '/api/chat.delete').map((c) => String(c.fields.ts)));
+  const channelMessages = posts.filter((c) => c.fields.thread_ts === undefined && !deleted.has(c.ts ?? ''));
   const replies = posts.filter((c) => c.fields.thread_ts !== undefined);
   const updates = calls.filter((c) => c.path === '/api/chat.update');
   const card = updates.at(-1) ?? channelMessages[0];
   return {
     calls,
+    deleted: deleted.size,
     channelMessages,
     replies,
     updates,

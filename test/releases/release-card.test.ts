@@ -45,6 +45,8 @@ describe('a successful release in app mode', () => {
       expect(slack.cardText).toMatch(new RegExp(`:white_check_mark: ${stage}`));
     }
     expect(slack.cardText).toContain('Build #43');
+    // The push came first: its message became the card, its details the first reply.
+    expect(String(slack.replies[0]?.fields.text)).toContain('1 commit pushed to main');
     expect(slack.cardText).toContain('done in 2 h 18 min');
     expect(raw).not.toContain(TOKEN);
     expect(cardTs).toBeDefined();

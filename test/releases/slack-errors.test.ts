@@ -8,7 +8,7 @@ import { useReleaseRig } from '../helpers/release-rig';
 
 const { play, rig } = useReleaseRig();
 const release = happyRelease();
-const first = release.events.slice(0, 1);
+const first = release.events.filter((event) => event.name === 'pipeline started');
 
 const refusal = (error: string) => ({
   status: 200,
