@@ -26,6 +26,8 @@ const BENCH_SAMPLES: Record<string, string[]> = {
   ecs: ['task-crashed'],
   approval: ['request'],
 };
+/** Samples measured again in app mode (Web API, release card). */
+const APP_MODE_SAMPLES = ['codepipeline/pipeline-failed', 'codebuild/failed'];
 /** Zips are named after the function key, samples after the events folder. */
 const SAMPLE_FOLDER: Record<string, string> = { approvalRequest: 'approval' };
 
@@ -152,18 +154,30 @@ async function main(): Promise<void> {
     SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
   };
 
+  const appEnv = {
+    SLACK_BOT_TOKEN: 'xoxb-local-bench-0000',
+    SLACK_CHANNEL: 'C0BENCH01',
+    SLACK_API_URL: rig.slack.apiUrl,
+  };
   const emptyDir = join(OUT, 'empty');
   mkdirSync(emptyDir, { recursive: true });
   const emptyBundle = join(emptyDir, 'handler.js');
   writeFileSync(emptyBundle, 'exports.handler = async () => ({});\n');
 
   const rows: string[][] = [];
-  const row = async (name: string, sample: string, bundle: string, sizeKb: number, eventFile: string) => {
+  const row = async (
+    name: string,
+    sample: string,
+    bundle: string,
+    sizeKb: number,
+    eventFile: string,
+    extraEnv: NodeJS.ProcessEnv = {},
+  ) => {
     // The function, its earlier build (BENCH_AGAINST) and the empty handler, measured in turns.
     const earlier = AGAINST && name !== '(floor)' ? join(AGAINST, `${name}.zip`) : undefined;
     const before = earlier ? bundleOf(earlier, join(OUT, 'against', name)) : undefined;
     const bundles = before ? [bundle, emptyBundle, before.bundle] : [bundle, emptyBundle];
-    const [fn = [], empty = [], then = []] = await measure(bundles, eventFile, env, rig);
+    const [fn = [], empty = [], then = []] = await measure(bundles, eventFile, { ...env, ...extraEnv }, rig);
     const init = median(fn.map((t) => t.boot + t.load));
     const emptyInit = median(empty.map((t) => t.boot + t.load));
     const total = median(fn.map((t) => t.total));
@@ -209,6 +223,10 @@ async function main(): Promise<void> {
       for (const sample of samples) {
         rig.aws.use(sample.responses);
         rows.push(await row(name, sample.name, bundle, sizeKb, join(ROOT, sample.file)));
+        // App mode: the Web API client, the release item and its card (SSM not read for the token).
+        if (APP_MODE_SAMPLES.includes(`${folder}/${sample.name}`)) {
+          rows.push(await row(name, `${sample.name} (app)`, bundle, sizeKb, join(ROOT, sample.file), appEnv));
+        }
       }
     }
     const reference = await buildReference(join(OUT, 'reference'));

@@ -2,7 +2,6 @@
  * What every notifier needs per invocation, built from the container's configuration: routing,
  * Slack destinations, the time budget, the delivery log.
  */
-import type { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { dynamoClient, ssmClient } from './aws/clients';
@@ -11,6 +10,7 @@ import { getConfig, type HeraldConfig } from './config';
 import { once } from './container';
 import { type DeliveryLog, dynamoDeliveryLog } from './delivery-log';
 import { type Log, logger } from './logger';
+import type { CorrelateDeps } from './releases/correlate';
 import type { ReleaseDeps } from './releases/deliver';
 import { loadRouting } from './routing/load';
 import type { RoutingConfig } from './routing/schema';
@@ -31,9 +31,9 @@ export interface Runtime {
   releases?: ReleaseDeps;
 }
 
-/** What a function may add: the CodePipeline client that finds builds and deployments in their release. */
+/** What a function may add: how builds and deployments are found in their release. */
 export interface RuntimeExtras {
-  codePipeline?: () => Pick<CodePipelineClient, 'send'>;
+  findActionRun?: CorrelateDeps['findActionRun'];
 }
 
 /** Whether a channel of the routing config is an app channel (or every channel is, by override). */
@@ -58,7 +58,7 @@ export function assembleRuntime(parts: {
   log: Log;
   remainingMs: number;
   dynamo?: Pick<DynamoDBClient, 'send'>;
-  codePipeline?: Pick<CodePipelineClient, 'send'>;
+  findActionRun?: CorrelateDeps['findActionRun'];
   now?: () => number;
 }): Runtime {
   const { config, routing, readParameter, log, dynamo, now } = parts;
@@ -79,7 +79,7 @@ export function assembleRuntime(parts: {
       dynamo,
       table: config.stateTable,
       now,
-      codePipeline: parts.codePipeline,
+      findActionRun: parts.findActionRun,
       pipelines: routing.releases?.pipelines ?? [],
       log,
       deadline: runtime.deadline,
@@ -100,6 +100,6 @@ export function createRuntime(
     log: logger,
     remainingMs: context.getRemainingTimeInMillis(),
     dynamo: config.stateTable ? dynamoClient() : undefined,
-    codePipeline: extras.codePipeline?.(),
+    findActionRun: extras.findActionRun,
   });
 }

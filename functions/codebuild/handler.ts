@@ -3,7 +3,8 @@
  * Trigger: EventBridge `CodeBuild Build State Change` (direct, or EventBridge → SNS).
  * Event doc: https://docs.aws.amazon.com/codebuild/latest/userguide/sample-build-notifications-ref.html
  */
-import { codeBuildClient, codeCommitClient, codePipelineClient, logsClient } from '../../shared/aws/clients';
+import { findActionRun } from '../../shared/aws/action-executions';
+import { codeBuildClient, codeCommitClient, logsClient } from '../../shared/aws/clients';
 import { eventHandler } from '../../shared/handler';
 import { withHerald } from '../../shared/middleware';
 import { describeBuild } from './describe';
@@ -26,7 +27,7 @@ const handleBuildEvents = eventHandler(
       }),
   },
   // Finds the release a build or deployment of the pipeline belongs to (app mode).
-  { codePipeline: codePipelineClient },
+  { findActionRun },
 );
 
 export const handler = withHerald('codebuild', handleBuildEvents);

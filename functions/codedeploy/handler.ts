@@ -4,7 +4,8 @@
  * SNS trigger (its message is JSON with JSON strings inside).
  * Event docs: https://docs.aws.amazon.com/codedeploy/latest/userguide/monitoring-cloudwatch-events.html
  */
-import { codeDeployClient, codePipelineClient, ecsClient } from '../../shared/aws/clients';
+import { findActionRun } from '../../shared/aws/action-executions';
+import { codeDeployClient, ecsClient } from '../../shared/aws/clients';
 import { eventHandler } from '../../shared/handler';
 import { withHerald } from '../../shared/middleware';
 import { describeDeployment } from './describe';
@@ -22,7 +23,7 @@ const handleDeploymentEvents = eventHandler(
       enrichDeployment(change, { codeDeploy: codeDeployClient(), ecs: ecsClient(), log }),
   },
   // Finds the release a build or deployment of the pipeline belongs to (app mode).
-  { codePipeline: codePipelineClient },
+  { findActionRun },
 );
 
 export const handler = withHerald('codedeploy', handleDeploymentEvents);

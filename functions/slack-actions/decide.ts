@@ -76,10 +76,19 @@ export interface Decision {
 export function authorise(
   { payload, value }: Click,
   routing: RoutingConfig,
+  /** The rule's user groups the clicker belongs to (app mode). */
+  groups: Set<string> = new Set(),
 ): { ok: true; decision: Decision } | { ok: false; outcome: Outcome } {
   const rule = ruleFor({ pipeline: value.p, stage: value.s, action: value.a }, routing);
   if (!rule) return { ok: false, outcome: { kind: 'no-rule' } };
-  const approver = rule.approvers.find((a) => a.slackUserId === payload.user.id);
+  const listed = rule.approvers.find((a) => a.slackUserId === payload.user.id);
+  const group = rule.approverGroups?.find((g) => groups.has(g.slackGroupId));
+  // A group member is known by the Slack names of the click (for no-self-approval, stricter is safe).
+  const approver =
+    listed ??
+    (group
+      ? { name: payload.user.name ?? payload.user.id, identities: [payload.user.username ?? ''] }
+      : undefined);
   if (!approver) return { ok: false, outcome: { kind: 'not-approver' } };
   if (rule.noSelfApproval) {
     const mine = normalizedIdentities([approver.name, ...(approver.identities ?? [])]);

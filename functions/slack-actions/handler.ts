@@ -10,6 +10,7 @@ import { logger as log } from '../../shared/logger';
 import { withHerald } from '../../shared/middleware';
 import { currentRouting } from '../../shared/runtime';
 import { authorise, commentOf, ephemeralReply, outcomeMessage } from './decide';
+import { groupsOf } from './groups';
 import { readClick } from './read';
 import { recordDecision } from './record';
 import { type HttpRequest, type HttpResponse, whereOf } from './schema';
@@ -36,7 +37,7 @@ export function createSlackActionsHandler(deps: SlackActionsDeps = {}) {
     const { click } = read;
     const { value, payload } = click;
     const show = showOptions(started, context.getRemainingTimeInMillis(), routing, log);
-    const allowed = authorise(click, routing);
+    const allowed = authorise(click, routing, await groupsOf(click, routing, show));
     if (!allowed.ok) {
       log.warn('Refused an approval click', { ...whereOf(click), outcome: allowed.outcome.kind });
       await showOutcome(click, ephemeralReply(allowed.outcome, value.e), undefined, show);

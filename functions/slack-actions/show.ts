@@ -53,7 +53,7 @@ export function showOptions(
   };
 }
 
-async function botToken(options: ShowOptions): Promise<string | undefined> {
+export async function botToken(options: ShowOptions): Promise<string | undefined> {
   if (options.config.appOverride) return options.config.appOverride.token;
   const name = options.routing.slack?.botTokenParameter;
   return name ? ssmParameterReader(ssmClient())(name) : undefined;

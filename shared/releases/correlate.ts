@@ -5,31 +5,17 @@
  * task definition its release deployed (linked when that deployment was correlated).
  * https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ListActionExecutions.html
  */
-import { type CodePipelineClient, ListActionExecutionsCommand } from '@aws-sdk/client-codepipeline';
 import type { ReleaseStep } from '../notice';
 import { type ReleaseLink, readLink, type StoreDeps, writeLink } from './store';
 
 export interface CorrelateDeps extends StoreDeps {
-  /** Without it (functions that never meet a build or a deployment), only links are read. */
-  codePipeline?: Pick<CodePipelineClient, 'send'>;
+  /**
+   * Finds the execution that ran a build or deployment among the pipeline's action executions;
+   * without it (functions that never meet one), only links are read.
+   */
+  findActionRun?: (pipeline: string, externalId: string) => Promise<ReleaseLink | undefined>;
   /** Pipelines to search for a deployment (a build names its own pipeline). */
   pipelines: string[];
-}
-
-async function searchActions(
-  pipeline: string,
-  externalId: string,
-  deps: CorrelateDeps,
-): Promise<ReleaseLink | undefined> {
-  if (!deps.codePipeline) return undefined;
-  const { actionExecutionDetails = [] } = await deps.codePipeline.send(
-    new ListActionExecutionsCommand({ pipelineName: pipeline, maxResults: 100 }),
-  );
-  const found = actionExecutionDetails.find(
-    (detail) => detail.output?.executionResult?.externalExecutionId === externalId,
-  );
-  if (!found?.pipelineExecutionId) return undefined;
-  return { pipeline, executionId: found.pipelineExecutionId, stage: found.stageName };
 }
 
 export async function findRelease(step: ReleaseStep, deps: CorrelateDeps): Promise<ReleaseLink | undefined> {
@@ -44,7 +30,7 @@ export async function findRelease(step: ReleaseStep, deps: CorrelateDeps): Promi
   }
   if (!link && external) {
     for (const pipeline of step.pipeline ? [step.pipeline] : deps.pipelines) {
-      link ??= await searchActions(pipeline, external, deps);
+      link ??= await deps.findActionRun?.(pipeline, external);
     }
     if (link) await writeLink(external, link, deps);
   }

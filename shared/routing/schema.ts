@@ -60,6 +60,15 @@ const approvalRuleSchema = z.object({
   actions: z.optional(z.array(z.string())),
   environment: z.string().check(z.minLength(1)),
   approvers: z.array(approverSchema),
+  /** App mode: members of these Slack user groups may decide too (usergroups.users.list). */
+  approverGroups: z.optional(
+    z.array(
+      z.object({
+        slackGroupId: z.string().check(z.regex(/^S[A-Z0-9]{2,}$/, 'a Slack user group id such as S0123ABCD')),
+        name: z.string().check(z.minLength(1)),
+      }),
+    ),
+  ),
   /** The author of the change being shipped may not approve it. */
   noSelfApproval: z.optional(z.boolean()),
 });

@@ -124,3 +124,28 @@ export async function postToWebApi(
   );
   return { ...value, attempts };
 }
+
+/** The user ids of a Slack user group (`usergroups.users.list`, scope `usergroups:read`). */
+export async function listGroupMembers(
+  target: { token: string; group: string; apiUrl?: string },
+  options: AttemptOptions,
+): Promise<string[]> {
+  const { value } = await withinDeadline(
+    async (timeout) => {
+      const client = new WebClient(target.token, {
+        slackApiUrl: target.apiUrl ?? DEFAULT_SLACK_API_URL,
+        fetch: nodeFetch,
+        timeout,
+        retryConfig: { retries: 0 },
+        rejectRateLimitedCalls: true,
+        logger: quietLogger(options.log),
+        allowAbsoluteUrls: false,
+      });
+      const answer = await client.usergroups.users.list({ usergroup: target.group });
+      return answer.users ?? [];
+    },
+    classifyWebApiError,
+    options,
+  );
+  return value;
+}

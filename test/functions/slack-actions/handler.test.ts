@@ -346,3 +346,68 @@ describe('slackActions: what CodePipeline answers', () => {
     );
   });
 });
+
+describe('slackActions: approvers by Slack user group (app mode)', () => {
+  const GROUP_RULES = [
+    {
+      stages: ['Approval*'],
+      environment: 'prod',
+      approvers: [],
+      approverGroups: [{ slackGroupId: 'S0RELEASE', name: 'Release managers' }],
+    },
+  ];
+  const members = (users: string[]) => ({
+    status: 200,
+    body: JSON.stringify({ ok: true, users }),
+    headers: { 'content-type': 'application/json' },
+  });
+
+  beforeEach(() => {
+    stageRouting.approvals.rules = GROUP_RULES;
+    Object.assign(process.env, {
+      SLACK_BOT_TOKEN: 'xoxb-local-groups-test-0000',
+      SLACK_CHANNEL: 'C0RELEASES',
+      SLACK_API_URL: `${slack.url}/api/`,
+    });
+    resetForTests();
+  });
+
+  afterEach(() => {
+    for (const name of ['SLACK_BOT_TOKEN', 'SLACK_CHANNEL', 'SLACK_API_URL']) delete process.env[name];
+  });
+
+  it('lets a member of a listed group decide, asking Slack once a minute who is in it', async () => {
+    slack.script(members(['U0GROUPIE']));
+
+    await click({ userId: 'U0GROUPIE', userName: 'grace.hopper' });
+    await click({ userId: 'U0GROUPIE', userName: 'grace.hopper' });
+
+    expect(codePipeline).toHaveReceivedCommandTimes(PutApprovalResultCommand, 2);
+    expect(slack.requests.filter((r) => r.path === '/api/usergroups.users.list')).toHaveLength(1);
+    expect(slack.requests[0]?.json).toMatchObject({ usergroup: 'S0RELEASE' });
+  });
+
+  it('refuses someone who is not in the group, without calling CodePipeline', async () => {
+    slack.script(members(['U0SOMEONE']));
+
+    const { response } = await click({ userId: 'U0GROUPIE' });
+
+    expect(response.statusCode).toBe(200);
+    expect(codePipeline).not.toHaveReceivedCommand(PutApprovalResultCommand);
+    expect(slack.messages().at(-1)?.text).toBe('You are not an approver for prod. Nothing was changed.');
+  });
+
+  it('fails closed when Slack cannot say who is in the group', async () => {
+    slack.script({ status: 200, body: JSON.stringify({ ok: false, error: 'missing_scope' }) });
+
+    const { logs } = await click({ userId: 'U0GROUPIE' });
+
+    expect(codePipeline).not.toHaveReceivedCommand(PutApprovalResultCommand);
+    expect(logs).toContainEqual(
+      expect.objectContaining({
+        message: 'Could not read an approver group; its members cannot decide now',
+        slackError: 'missing_scope',
+      }),
+    );
+  });
+});
