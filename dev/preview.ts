@@ -13,6 +13,7 @@ import type { SlackMessage } from '../shared/slack/message';
 import { lambdaContext } from './lambda-context';
 import { html, renderMessage } from './preview/blockkit-html';
 import { renderPage } from './preview/page';
+import { playReleases } from './release-preview';
 import { type LocalRig, runAllSamples, type SampleResult, sendTarget, startLocalRig } from './samples';
 import { clickPayload, signedRequest } from './slack-interaction';
 
@@ -61,7 +62,7 @@ export async function startPreview(
     (async () => {
       if (req.method === 'GET' && (req.url === '/' || req.url?.startsWith('/?'))) {
         results = await runAllSamples(rig);
-        reply(200, 'text/html', renderPage(results));
+        reply(200, 'text/html', renderPage(results, await playReleases(rig)));
       } else if (req.method === 'GET' && req.url === '/results.json') {
         reply(
           200,

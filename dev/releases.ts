@@ -184,11 +184,51 @@ function actionExecutions(
   };
 }
 
+function deployment(id: string, group: string, revision: number, waitMinutes: number, created: number) {
+  const environment = group.endsWith('prod') ? 'prod' : 'stage';
+  const appSpec = [
+    'version: 0.0',
+    'Resources:',
+    '  - TargetService:',
+    '      Type: AWS::ECS::Service',
+    '      Properties:',
+    `        TaskDefinition: "arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/shop-api-${environment}:${revision}"`,
+    '        LoadBalancerInfo:',
+    '          ContainerName: "web"',
+    '          ContainerPort: 8080',
+  ].join('\n');
+  return {
+    deploymentInfo: {
+      applicationName: APPLICATION,
+      deploymentGroupName: group,
+      deploymentId: id,
+      status: 'InProgress',
+      creator: 'user',
+      deploymentConfigName: 'CodeDeployDefault.ECSAllAtOnce',
+      createTime: created / 1000,
+      blueGreenDeploymentConfiguration: {
+        terminateBlueInstancesOnDeploymentSuccess: {
+          action: 'TERMINATE',
+          terminationWaitTimeInMinutes: waitMinutes,
+        },
+      },
+      revision: { revisionType: 'AppSpecContent', appSpecContent: { content: appSpec } },
+    },
+  };
+}
+
 function commonResponses(
   executionId: string,
   actions: Array<{ stage: string; action: string; externalId: string }>,
 ) {
   return {
+    'CodeDeploy_20141006.GetDeployment': {
+      $byRequest: 'deploymentId',
+      answers: {
+        'd-STAGE0001': deployment('d-STAGE0001', `${APPLICATION}-stage`, 44, 0, START + 5 * 60_000),
+        'd-PROD00001': deployment('d-PROD00001', `${APPLICATION}-prod`, 44, 180, START + 41 * 60_000),
+      },
+    },
     'CodeCommit_20150413.GetCommit': {
       commit: {
         commitId: COMMIT,

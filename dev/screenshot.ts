@@ -16,7 +16,15 @@ async function main(): Promise<void> {
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(url);
+    mkdirSync(join(__dirname, '..', 'docs'), { recursive: true });
+    // A release in app mode: its card and its thread (the sticky top bar would cover its top).
+    await page.addStyleTag({ content: 'header.top { position: static; }' });
+    const release = join(__dirname, '..', 'docs', 'release-card.png');
+    await page.locator('section.release[data-release="happy path"]').screenshot({ path: release });
+    console.log(`Saved ${release}`);
     await page.evaluate(() => {
+      for (const section of document.querySelectorAll<HTMLElement>('section.release, #releases'))
+        section.remove();
       // Only the two cards the README talks about, one under the other.
       const keep = ['events/approval/request.json', 'events/codebuild/failed.json'];
       for (const card of document.querySelectorAll<HTMLElement>('.card')) {
@@ -26,7 +34,6 @@ async function main(): Promise<void> {
         if (!h.nextElementSibling?.classList.contains('card')) h.remove();
       }
     });
-    mkdirSync(join(__dirname, '..', 'docs'), { recursive: true });
     const file = join(__dirname, '..', 'docs', 'preview.png');
     await page.screenshot({ path: file, fullPage: true });
     console.log(`Saved ${file}`);

@@ -2,6 +2,7 @@
  * The preview page: every sample event next to the message Herald makes of it, grouped by source,
  * with the raw Block Kit and the event one click away and Slack's limits checked per message.
  */
+import type { ReleaseView } from '../release-preview';
 import type { SampleResult } from '../samples';
 import { html, renderMessage } from './blockkit-html';
 
@@ -32,6 +33,10 @@ details { margin: 4px 0; font-size: 13px; } details pre { max-height: 420px; ove
 .silent { color: #616061; font-style: italic; } .problems { color: #b3261e; font-size: 13px; }
 .ephemeral { margin-top: 8px; padding: 8px 10px; background: #f8f8f8; border: 1px dashed #aaa; border-radius: 4px; font-size: 13.5px; }
 .ephemeral:empty { display: none; } .warnings { color: #8a5a00; font-size: 12.5px; }
+.release { background: #fff; border: 1px solid #ddd; border-radius: 8px; padding: 14px 16px; margin: 10px 0; }
+.release h3 { margin: 0 0 8px; font: 600 13px/1.4 ui-monospace, Menlo, monospace; color: #616061; }
+.thread { margin: 10px 0 0 24px; border-left: 2px solid #e8e8e8; padding-left: 12px; } .thread-title { font-size: 12px; color: #616061; font-weight: 700; }
+.reply { margin: 8px 0; } .broadcast { font-size: 12px; color: #616061; } .versions li { margin: 8px 0; }
 `;
 
 const SCRIPT = `
@@ -85,7 +90,26 @@ function card(result: SampleResult): string {
 </section>`;
 }
 
-export function renderPage(results: SampleResult[]): string {
+function release(view: ReleaseView): string {
+  const versions = view.versions
+    .map((v, i) => `<li><b>v${i + 1}</b> after <i>${html(v.after)}</i>${renderMessage(v.card)}</li>`)
+    .join('');
+  const thread = view.thread
+    .map(
+      (reply) =>
+        `<div class="reply" data-broadcast="${reply.broadcast}">${reply.broadcast ? '<div class="broadcast">Also sent to the channel</div>' : ''}${renderMessage(reply.message)}</div>`,
+    )
+    .join('');
+  return `<section class="release" data-release="${html(view.name)}" data-channel-messages="${view.channelMessages}" data-replies="${view.thread.length}" data-failures="${view.failures.length}">
+  <h3>${html(view.name)} <span class="status ${view.channelMessages === 1 ? 'ok' : 'bad'}">${view.channelMessages} channel message${view.channelMessages === 1 ? '' : 's'}, ${view.thread.length} in its thread, ${view.versions.length} versions of the card</span></h3>
+  <div class="release-card">${view.card ? renderMessage(view.card) : '<div class="problems">no card</div>'}</div>
+  <div class="thread"><div class="thread-title">Thread</div>${thread}</div>
+  <details><summary>How the card evolved (${view.versions.length} versions)</summary><ol class="versions">${versions}</ol></details>
+  ${view.failures.length ? `<div class="problems">${view.failures.map(html).join('<br>')}</div>` : ''}
+</section>`;
+}
+
+export function renderPage(results: SampleResult[], releases: ReleaseView[] = []): string {
   const sources = [...new Set(results.map((r) => r.sample.source))];
   const messages = results.reduce((n, r) => n + r.messages.length, 0);
   const silent = results.filter((r) => r.messages.length === 0 && !r.error).length;
@@ -95,8 +119,10 @@ export function renderPage(results: SampleResult[]): string {
 <body>
 <header class="top"><h1>Herald preview</h1>
 <p>${results.length} sample events from <code>events/</code> through the real handlers: ${messages} messages, ${silent} silent on purpose, ${broken} with problems. Reload after editing a formatter.</p>
-<nav>${sources.map((s) => `<a href="#source-${html(s)}">${html(s)}</a>`).join('')}</nav></header>
+<nav><a href="#releases">releases (app mode)</a>${sources.map((s) => `<a href="#source-${html(s)}">${html(s)}</a>`).join('')}</nav></header>
 <main>
+<h2 id="releases">Releases in app mode: one card per pipeline run, its details in the thread</h2>
+${releases.map(release).join('\n')}
 ${sources
   .map(
     (source) =>

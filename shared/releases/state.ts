@@ -2,7 +2,8 @@
  * Pure: the state of one release (a pipeline execution) as its card shows it, and how a step
  * changes it. Merging is commutative and idempotent, so events arriving late, twice or out of
  * order give the same card: a stage's state only moves up (running < stopped < succeeded <
- * failed), times widen, and each text field keeps the value of the most specific step that gave one.
+ * failed), times widen, and each text field keeps the value of the step that gave one with the
+ * highest state (the more specific source first among equals): "approved" outlives "waiting".
  */
 import type { ReleaseStep, StepState } from '../notice';
 
@@ -16,7 +17,7 @@ export interface StageLine {
   note?: Ranked;
 }
 
-/** A value with what decides between two of them (higher priority, then higher state, then text). */
+/** A value with what decides between two of them (higher state, then more specific source, then text). */
 export interface Ranked {
   value: string;
   rank: [number, number];
@@ -80,7 +81,7 @@ function better(a: Ranked | undefined, b: Ranked | undefined): Ranked | undefine
 }
 
 function ranked(value: string | undefined, step: ReleaseStep): Ranked | undefined {
-  return value ? { value, rank: [step.priority, stateRank(step.state)] } : undefined;
+  return value ? { value, rank: [stateRank(step.state), step.priority] } : undefined;
 }
 
 /** Either value, the same one whichever came first. */

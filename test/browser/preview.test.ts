@@ -95,6 +95,27 @@ const sampleCount = readdirSync(join(ROOT, 'events')).reduce(
     }
   });
 
+  it('shows each release as one card, updated in place, with its details in the thread', async () => {
+    const releases = page.locator('section.release');
+
+    await expect(releases.count()).resolves.toBe(3);
+    for (const name of ['happy path', 'failed build', 'failed prod deployment']) {
+      const release = page.locator(`section.release[data-release="${name}"]`);
+      await expect(release.getAttribute('data-channel-messages')).resolves.toBe('1');
+      await expect(release.getAttribute('data-failures')).resolves.toBe('0');
+      await expect(release.locator('.thread .reply').count()).resolves.toBeGreaterThan(0);
+    }
+    const happy = page.locator('section.release[data-release="happy path"]');
+    await expect(happy.locator('.release-card .header').textContent()).resolves.toContain(
+      'Released: herald-stage-pipeline',
+    );
+    await expect(happy.locator('.thread .reply[data-broadcast="true"]').count()).resolves.toBe(1);
+    const failed = page.locator('section.release[data-release="failed build"]');
+    await expect(failed.locator('.release-card .header').textContent()).resolves.toContain(
+      'Release failed at Build',
+    );
+  });
+
   it('approves the approval request with a click and shows the outcome in place of the buttons', async () => {
     const card = page.locator('.card[data-sample="events/approval/request.json"]');
     page.once('dialog', (dialog) => dialog.accept());
