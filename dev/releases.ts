@@ -412,8 +412,55 @@ export function failedProdRelease(executionId = '7f8e9d0c-1b2a-4c3d-9e4f-5a6b7c8
         target: 'codepipeline',
         event: stageEvent(e, t(46), 'Deploy-prod', 'FAILED'),
       },
+      { name: 'new revision crashed', target: 'ecs', event: taskCrash(t(45), 'shop-api-prod:44') },
+      {
+        name: 'rollback started',
+        target: 'codedeploy',
+        event: deployEvent('d-ROLLBACK1', 'herald-stage-app-prod', t(46), 'START'),
+      },
+      {
+        name: 'rollback succeeded',
+        target: 'codedeploy',
+        event: deployEvent('d-ROLLBACK1', 'herald-stage-app-prod', t(49), 'SUCCESS'),
+      },
       { name: 'pipeline failed', target: 'codepipeline', event: pipelineEvent(e, t(46), 'FAILED') },
     ],
-    responses: happy.responses,
+    responses: withRollback(happy.responses),
+  };
+}
+
+/** A task of the new revision that crashed while prod's deployment was under way. */
+function taskCrash(time: string, revision: string) {
+  const task = `arn:aws:ecs:${REGION}:${ACCOUNT}:task/shop-cluster/9e8d7c6b5a4f4e3d2c1b0a9f8e7d6c5b`;
+  return envelope('ECS Task State Change', 'aws.ecs', time, {
+    clusterArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/shop-cluster`,
+    taskArn: task,
+    taskDefinitionArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/${revision}`,
+    group: 'service:shop-api-prod',
+    lastStatus: 'STOPPED',
+    desiredStatus: 'STOPPED',
+    stopCode: 'EssentialContainerExited',
+    stoppedReason: 'Essential container in task exited',
+    stoppedAt: time,
+    containers: [{ name: 'web', lastStatus: 'STOPPED', exitCode: 1, reason: 'Error: VAT table missing' }],
+  });
+}
+
+/** CodeDeploy's own rollback of the failed prod deployment: a deployment of its own. */
+function withRollback(responses: RecordedResponses): RecordedResponses {
+  const getDeployment = responses['CodeDeploy_20141006.GetDeployment'] as {
+    answers: Record<string, unknown>;
+  };
+  const rollback = deployment('d-ROLLBACK1', `${APPLICATION}-prod`, 43, 0, START + 46 * 60_000) as {
+    deploymentInfo: Record<string, unknown>;
+  };
+  rollback.deploymentInfo.creator = 'codeDeployRollback';
+  rollback.deploymentInfo.rollbackInfo = { rollbackTriggeringDeploymentId: 'd-PROD00001' };
+  return {
+    ...responses,
+    'CodeDeploy_20141006.GetDeployment': {
+      $byRequest: 'deploymentId',
+      answers: { ...getDeployment.answers, 'd-ROLLBACK1': rollback },
+    },
   };
 }

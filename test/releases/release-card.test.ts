@@ -106,5 +106,9 @@ describe('a failed release in app mode', () => {
     expect(slack.cardText).toContain('Release failed at Deploy-prod');
     expect(slack.cardText).toMatch(/:x: Deploy-prod/);
     expect(slack.cardText).toMatch(/:white_check_mark: Deploy-stage/);
+    // The crash of the new revision and CodeDeploy's rollback are told in the release's thread.
+    const thread = slack.replies.map((reply) => String(reply.fields.text));
+    expect(thread).toContainEqual(expect.stringContaining('Task crashed: shop-api-prod'));
+    expect(thread).toContainEqual(expect.stringMatching(/^Rollback succeeded/));
   });
 });
