@@ -10,15 +10,8 @@ import {
   logStreamUrl,
 } from '../../shared/aws/console-links';
 import { shortCommit } from '../../shared/aws/revisions';
-import {
-  type Detail,
-  type Fact,
-  footer,
-  type Link,
-  type Notice,
-  type Severity,
-  type StepState,
-} from '../../shared/notice';
+import { type Detail, type Fact, footer, type Link, type Notice, type Severity } from '../../shared/notice';
+import type { StepState } from '../../shared/releases/step';
 import { firstLine } from '../../shared/text';
 import { formatDuration, parseAwsDate } from '../../shared/time';
 import { type BuildEnrichment, type BuildPhase, commitIdOf, repositoryOf } from './model';

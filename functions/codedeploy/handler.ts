@@ -8,22 +8,21 @@ import { findActionRun } from '../../shared/aws/action-executions';
 import { codeDeployClient, ecsClient } from '../../shared/aws/clients';
 import { eventHandler } from '../../shared/handler';
 import { withHerald } from '../../shared/middleware';
+import type { Describer } from '../../shared/notify';
 import { describeDeployment } from './describe';
 import { enrichDeployment } from './enrich';
-import { modelsOf } from './model';
+import { type DeploymentChange, type DeploymentEnrichment, modelsOf } from './model';
 import { codeDeployInputSchema } from './schema';
 
-const handleDeploymentEvents = eventHandler(
-  'codedeploy',
-  codeDeployInputSchema,
-  modelsOf,
-  {
-    describe: describeDeployment,
-    enrich: (change, { log }) =>
-      enrichDeployment(change, { codeDeploy: codeDeployClient(), ecs: ecsClient(), log }),
-  },
-  // Finds the release a build or deployment of the pipeline belongs to (app mode).
-  { findActionRun },
-);
+/** A build's or deployment's own reads; `findActionRun` finds its release (app mode). */
+const reads: Describer<DeploymentChange, DeploymentEnrichment> = {
+  describe: describeDeployment,
+  enrich: (change, { log }) =>
+    enrichDeployment(change, { codeDeploy: codeDeployClient(), ecs: ecsClient(), log }),
+};
+
+const handleDeploymentEvents = eventHandler('codedeploy', codeDeployInputSchema, modelsOf, reads, {
+  findActionRun,
+});
 
 export const handler = withHerald('codedeploy', handleDeploymentEvents);

@@ -9,16 +9,8 @@ import {
   codePipelineUrl,
 } from '../../shared/aws/console-links';
 import { type Revision, revisionFact } from '../../shared/aws/revisions';
-import {
-  type Detail,
-  type Fact,
-  footer,
-  type Link,
-  type Notice,
-  type ReleaseStep,
-  type Severity,
-  type StepState,
-} from '../../shared/notice';
+import { type Detail, type Fact, footer, type Link, type Notice, type Severity } from '../../shared/notice';
+import type { ReleaseStep, StepState } from '../../shared/releases/step';
 import { firstLine } from '../../shared/text';
 import { formatDuration, parseAwsDate } from '../../shared/time';
 import {

@@ -7,7 +7,6 @@ import { ruleFor } from '../../shared/approvals';
 import { awsErrorName } from '../../shared/aws/clients';
 import { keep } from '../../shared/container';
 import type { RoutingConfig } from '../../shared/routing/schema';
-import { listGroupMembers } from '../../shared/slack/web-api';
 import type { Click } from './schema';
 import { botToken, type ShowOptions } from './show';
 
@@ -31,6 +30,7 @@ export async function groupsOf(
     });
     return found;
   }
+  const { listGroupMembers } = await import('../../shared/slack/web-api');
   for (const { slackGroupId: group } of groups) {
     let entry = members.get(group);
     if (!entry || entry.until < Date.now()) {

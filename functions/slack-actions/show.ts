@@ -12,7 +12,6 @@ import { updateRelease } from '../../shared/releases/deliver';
 import type { RoutingConfig } from '../../shared/routing/schema';
 import { appDestination } from '../../shared/slack/destinations';
 import type { SlackMessage } from '../../shared/slack/message';
-import { postToWebApi } from '../../shared/slack/web-api';
 import { postToWebhook } from '../../shared/slack/webhook';
 import { truncate } from '../../shared/text';
 import { formatUtcClock } from '../../shared/time';
@@ -135,6 +134,8 @@ export async function showOutcome(
     log: options.log,
     requestTimeoutMs: 1200,
   };
+  // Loaded on first use: a click Herald refuses never evaluates @slack/web-api.
+  const { postToWebApi } = await import('../../shared/slack/web-api');
   const replaced = await postToWebApi(
     { token, channel, apiUrl: options.config.slackApiUrl, updateTs: ts },
     message,

@@ -11,6 +11,7 @@ import {
   GetItemCommand,
   PutItemCommand,
   UpdateItemCommand,
+  type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { awsErrorName } from '../aws/clients';
 import type { ReleaseState } from './state';
@@ -53,6 +54,21 @@ function isConflict(error: unknown): boolean {
   return awsErrorName(error) === 'ConditionalCheckFailedException';
 }
 
+/** A conditional update of one item: true when written, false when its condition did not hold. */
+async function updateIf(
+  key: Record<string, AttributeValue>,
+  input: Omit<UpdateItemCommandInput, 'TableName' | 'Key'>,
+  deps: StoreDeps,
+): Promise<boolean> {
+  try {
+    await deps.dynamo.send(new UpdateItemCommand({ TableName: deps.table, Key: key, ...input }));
+    return true;
+  } catch (error) {
+    if (isConflict(error)) return false;
+    throw error;
+  }
+}
+
 export async function readRelease(key: string, deps: StoreDeps): Promise<StoredRelease> {
   const { Item } = await deps.dynamo.send(
     new GetItemCommand({ TableName: deps.table, Key: { key: s(key) }, ConsistentRead: true }),
@@ -75,47 +91,35 @@ export async function writeRelease(
   seen: number,
   deps: StoreDeps,
 ): Promise<boolean> {
-  try {
-    await deps.dynamo.send(
-      new UpdateItemCommand({
-        TableName: deps.table,
-        Key: { key: s(key) },
-        UpdateExpression: 'SET card = :card, version = :next, expiresAt = :ttl',
-        ConditionExpression: seen === 0 ? 'attribute_not_exists(version)' : 'version = :seen',
-        ExpressionAttributeValues: {
-          ':card': s(JSON.stringify(state)),
-          ':next': n(seen + 1),
-          ':ttl': ttl(deps),
-          ...(seen === 0 ? {} : { ':seen': n(seen) }),
-        },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConflict(error)) return false;
-    throw error;
-  }
+  return updateIf(
+    { key: s(key) },
+    {
+      UpdateExpression: 'SET card = :card, version = :next, expiresAt = :ttl',
+      ConditionExpression: seen === 0 ? 'attribute_not_exists(version)' : 'version = :seen',
+      ExpressionAttributeValues: {
+        ':card': s(JSON.stringify(state)),
+        ':next': n(seen + 1),
+        ':ttl': ttl(deps),
+        ...(seen === 0 ? {} : { ':seen': n(seen) }),
+      },
+    },
+    deps,
+  );
 }
 
 /** The right to post the card: one invocation at a time, for a short lease, while it has no `ts`. */
 export async function claimCardPost(key: string, deps: StoreDeps): Promise<boolean> {
   const now = (deps.now ?? Date.now)();
-  try {
-    await deps.dynamo.send(
-      new UpdateItemCommand({
-        TableName: deps.table,
-        Key: { key: s(key) },
-        UpdateExpression: 'SET postingUntil = :until',
-        ConditionExpression:
-          'attribute_exists(version) AND attribute_not_exists(ts) AND (attribute_not_exists(postingUntil) OR postingUntil < :now)',
-        ExpressionAttributeValues: { ':until': n(now + POST_LEASE_MS), ':now': n(now) },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConflict(error)) return false;
-    throw error;
-  }
+  return updateIf(
+    { key: s(key) },
+    {
+      UpdateExpression: 'SET postingUntil = :until',
+      ConditionExpression:
+        'attribute_exists(version) AND attribute_not_exists(ts) AND (attribute_not_exists(postingUntil) OR postingUntil < :now)',
+      ExpressionAttributeValues: { ':until': n(now + POST_LEASE_MS), ':now': n(now) },
+    },
+    deps,
+  );
 }
 
 export async function recordCardPost(
@@ -137,33 +141,21 @@ export async function recordCardPost(
 
 /** Gives the lease back after a failed post, so the next event may post the card. */
 export async function releaseCardPost(key: string, deps: StoreDeps): Promise<void> {
-  await deps.dynamo
-    .send(
-      new UpdateItemCommand({
-        TableName: deps.table,
-        Key: { key: s(key) },
-        UpdateExpression: 'REMOVE postingUntil',
-        ConditionExpression: 'attribute_not_exists(ts)',
-      }),
-    )
-    .catch(() => undefined);
+  const input = { UpdateExpression: 'REMOVE postingUntil', ConditionExpression: 'attribute_not_exists(ts)' };
+  await updateIf({ key: s(key) }, input, deps).catch(() => undefined);
 }
 
-/** Notes that `version` reached Slack (never lowers the mark). */
+/** Notes that `version` reached Slack (never lowers the mark: a lower one changes nothing). */
 export async function recordShown(key: string, version: number, deps: StoreDeps): Promise<void> {
-  await deps.dynamo
-    .send(
-      new UpdateItemCommand({
-        TableName: deps.table,
-        Key: { key: s(key) },
-        UpdateExpression: 'SET shown = :v',
-        ConditionExpression: 'attribute_not_exists(shown) OR shown < :v',
-        ExpressionAttributeValues: { ':v': n(version) },
-      }),
-    )
-    .catch((error: unknown) => {
-      if (!isConflict(error)) throw error;
-    });
+  await updateIf(
+    { key: s(key) },
+    {
+      UpdateExpression: 'SET shown = :v',
+      ConditionExpression: 'attribute_not_exists(shown) OR shown < :v',
+      ExpressionAttributeValues: { ':v': n(version) },
+    },
+    deps,
+  );
 }
 
 export async function readLink(id: string, deps: StoreDeps): Promise<ReleaseLink | undefined> {
@@ -210,22 +202,16 @@ export async function releaseOfCommit(commitId: string, deps: StoreDeps): Promis
 
 /** The push side: the right to post the commit's message before any release claims it. */
 export async function claimSeed(commitId: string, deps: StoreDeps): Promise<boolean> {
-  try {
-    await deps.dynamo.send(
-      new UpdateItemCommand({
-        TableName: deps.table,
-        Key: commitKey(commitId),
-        UpdateExpression: 'SET pushing = :now, expiresAt = :ttl',
-        ConditionExpression: 'attribute_not_exists(#release) AND attribute_not_exists(pushing)',
-        ExpressionAttributeNames: { '#release': 'release' },
-        ExpressionAttributeValues: { ':now': n((deps.now ?? Date.now)()), ':ttl': ttl(deps) },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConflict(error)) return false;
-    throw error;
-  }
+  return updateIf(
+    commitKey(commitId),
+    {
+      UpdateExpression: 'SET pushing = :now, expiresAt = :ttl',
+      ConditionExpression: 'attribute_not_exists(#release) AND attribute_not_exists(pushing)',
+      ExpressionAttributeNames: { '#release': 'release' },
+      ExpressionAttributeValues: { ':now': n((deps.now ?? Date.now)()), ':ttl': ttl(deps) },
+    },
+    deps,
+  );
 }
 
 export async function recordSeed(commitId: string, seed: Seed, deps: StoreDeps): Promise<void> {
@@ -252,21 +238,17 @@ export async function claimCommit(
   release: string,
   deps: StoreDeps & { deadline: number; sleep: (ms: number) => Promise<void> },
 ): Promise<Seed | undefined> {
-  try {
-    await deps.dynamo.send(
-      new UpdateItemCommand({
-        TableName: deps.table,
-        Key: commitKey(commitId),
-        UpdateExpression: 'SET #release = :release, expiresAt = :ttl',
-        ConditionExpression: 'attribute_not_exists(pushing) OR #release = :release',
-        ExpressionAttributeNames: { '#release': 'release' },
-        ExpressionAttributeValues: { ':release': s(release), ':ttl': ttl(deps) },
-      }),
-    );
-    return undefined;
-  } catch (error) {
-    if (!isConflict(error)) throw error;
-  }
+  const claimed = await updateIf(
+    commitKey(commitId),
+    {
+      UpdateExpression: 'SET #release = :release, expiresAt = :ttl',
+      ConditionExpression: 'attribute_not_exists(pushing) OR #release = :release',
+      ExpressionAttributeNames: { '#release': 'release' },
+      ExpressionAttributeValues: { ':release': s(release), ':ttl': ttl(deps) },
+    },
+    deps,
+  );
+  if (claimed) return undefined;
   // A push is being posted: its message becomes the card once its ts is known (a few seconds at most).
   const until = Math.min(deps.deadline, Date.now() + 3000);
   while (Date.now() + 100 < until) {

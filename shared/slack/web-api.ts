@@ -62,6 +62,22 @@ function quietLogger(log: Log): Logger {
   };
 }
 
+/**
+ * A client for one attempt: its timeout is what the deadline leaves, its own retries are off and a
+ * rate limit comes back to Herald's policy (attempts.ts) instead of being slept out.
+ */
+function clientFor(token: string, apiUrl: string, timeout: number, log: Log): WebClient {
+  return new WebClient(token, {
+    slackApiUrl: apiUrl,
+    fetch: nodeFetch,
+    timeout,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    logger: quietLogger(log),
+    allowAbsoluteUrls: false,
+  });
+}
+
 function classifyWebApiError(error: unknown): Failure {
   if (error instanceof WebAPIRateLimitedError)
     return { type: 'rate-limited', retryAfterMs: error.retryAfter * 1000, status: 429, code: 'ratelimited' };
@@ -92,15 +108,7 @@ export async function postToWebApi(
   const blocks = message.blocks as KnownBlock[];
   const { value, attempts } = await withinDeadline(
     async (timeout) => {
-      const client = new WebClient(token, {
-        slackApiUrl: apiUrl,
-        fetch: nodeFetch,
-        timeout,
-        retryConfig: { retries: 0 },
-        rejectRateLimitedCalls: true,
-        logger: quietLogger(options.log),
-        allowAbsoluteUrls: false,
-      });
+      const client = clientFor(token, apiUrl, timeout, options.log);
       const content = { channel, text: message.text, blocks };
       const unfurl = { unfurl_links: false, unfurl_media: false };
       if (target.deleteTs) {
@@ -132,15 +140,7 @@ export async function listGroupMembers(
 ): Promise<string[]> {
   const { value } = await withinDeadline(
     async (timeout) => {
-      const client = new WebClient(target.token, {
-        slackApiUrl: target.apiUrl ?? DEFAULT_SLACK_API_URL,
-        fetch: nodeFetch,
-        timeout,
-        retryConfig: { retries: 0 },
-        rejectRateLimitedCalls: true,
-        logger: quietLogger(options.log),
-        allowAbsoluteUrls: false,
-      });
+      const client = clientFor(target.token, target.apiUrl ?? DEFAULT_SLACK_API_URL, timeout, options.log);
       const answer = await client.usergroups.users.list({ usergroup: target.group });
       return answer.users ?? [];
     },
