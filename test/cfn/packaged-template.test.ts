@@ -85,4 +85,23 @@ describe.each(STAGES)('the packaged %s stack', (stage) => {
 
     expect(finders.sort()).toEqual(['CodebuildFunctionRole', 'CodedeployFunctionRole']);
   });
+
+  it('blocks public access to the deployment bucket, like every other bucket', () => {
+    const buckets = Object.entries(packagedTemplate(stage).Resources).filter(
+      ([, r]) => r.Type === 'AWS::S3::Bucket',
+    );
+
+    expect(buckets.map(([name]) => name)).toContain('ServerlessDeploymentBucket');
+    for (const [name, bucket] of buckets) {
+      expect([name, bucket.Properties?.PublicAccessBlockConfiguration]).toEqual([
+        name,
+        {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+      ]);
+    }
+  });
 });
