@@ -8,14 +8,20 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { handler as slackActions } from '../functions/slack-actions/handler';
+import { createSlackActionsHandler } from '../functions/slack-actions/handler';
 import type { SlackMessage } from '../shared/slack/message';
 import { lambdaContext } from './lambda-context';
 import { html, renderMessage } from './preview/blockkit-html';
 import { renderPage } from './preview/page';
 import { playReleases } from './release-preview';
 import { type LocalRig, runAllSamples, type SampleResult, sendTarget, startLocalRig } from './samples';
-import { clickPayload, signedRequest } from './slack-interaction';
+import { CLICK_TIME, clickPayload, signedRequest } from './slack-interaction';
+
+/**
+ * The samples happened on one day of November 2026: clicks on them are made then too (signed at that
+ * time, judged by a handler whose clock says so), or their approval would have expired.
+ */
+const slackActions = createSlackActionsHandler({ nowSeconds: () => CLICK_TIME });
 
 const DEFAULT_PORT = 4400;
 
@@ -39,7 +45,7 @@ async function click(rig: LocalRig, last: SampleResult | undefined, body: Record
       comment: typeof body.comment === 'string' && body.comment ? body.comment : undefined,
       blocks: message.blocks,
     }),
-    { timestamp: Math.floor(Date.now() / 1000) },
+    { timestamp: CLICK_TIME },
   );
   const response = await slackActions(request, lambdaContext(6000, 'herald-local-slackActions'));
   const answer = rig.slack.requests.find((r) => r.path === responsePath)?.json as SlackMessage | undefined;

@@ -43,15 +43,13 @@ export function createSlackActionsHandler(deps: SlackActionsDeps = {}) {
       await showOutcome(click, ephemeralReply(allowed.outcome, value.e), undefined, show);
       return reply(200);
     }
-    const comment = commentOf(payload);
-    const outcome = await recordDecision(click, allowed.decision, comment, {
-      codePipeline: codePipelineDecisionClient(),
-      log,
-    });
+    const [comment, now] = [commentOf(payload), new Date(nowSeconds() * 1000)];
+    const deps = { codePipeline: codePipelineDecisionClient(), log, nowMs: now.getTime() };
+    const outcome = await recordDecision(click, allowed.decision, comment, deps);
     const message =
       outcome.kind === 'failed'
         ? ephemeralReply(outcome, value.e)
-        : outcomeMessage(payload, value, outcome, allowed.decision, comment, new Date(nowSeconds() * 1000));
+        : outcomeMessage(payload, value, outcome, allowed.decision, comment, now);
     await showOutcome(click, message, { outcome, decision: allowed.decision, comment }, show);
     return reply(200);
   };

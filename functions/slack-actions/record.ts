@@ -1,6 +1,6 @@
 /**
  * Step 4 of a click: the decision goes to CodePipeline (PutApprovalResult, one try inside Slack's
- * 3-second window). CodePipeline's known refusals (already decided, expired, gone) are outcomes,
+ * 3-second window), unless the request has expired. CodePipeline's known refusals (already decided, expired, gone) are outcomes,
  * not faults. The approval token is never logged.
  */
 import { type CodePipelineClient, PutApprovalResultCommand } from '@aws-sdk/client-codepipeline';
@@ -13,10 +13,16 @@ export async function recordDecision(
   click: Click,
   decision: Decision,
   comment: string | undefined,
-  deps: { codePipeline: Pick<CodePipelineClient, 'send'>; log: Log },
+  deps: { codePipeline: Pick<CodePipelineClient, 'send'>; log: Log; nowMs: number },
 ): Promise<Outcome> {
   const { payload, value } = click;
   const where = whereOf(click);
+  // A request past its expiry cannot be decided: say so without asking CodePipeline.
+  const expires = value.x ? Date.parse(value.x) : Number.NaN;
+  if (expires <= deps.nowMs) {
+    deps.log.info('Refused a click on an expired approval request', where);
+    return { kind: 'expired' };
+  }
   try {
     await deps.codePipeline.send(
       new PutApprovalResultCommand({

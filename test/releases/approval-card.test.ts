@@ -53,7 +53,8 @@ describe('an approval decided in Slack, in app mode', () => {
     const before = rig().slack.requests.length;
 
     const logs = captureLogs();
-    const now = Math.floor(Date.now() / 1000);
+    // Decided 30 minutes after the request, well before it expires.
+    const now = Math.floor(Date.parse('2026-11-20T14:42:00Z') / 1000);
     const response = await createSlackActionsHandler({ nowSeconds: () => now })(
       signedRequest(
         clickPayload({

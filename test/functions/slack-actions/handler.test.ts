@@ -11,7 +11,7 @@ import {
 } from '../../../dev/slack-interaction';
 import { type SlackServer, startSlackServer } from '../../../dev/slack-receiver';
 import { createSlackActionsHandler } from '../../../functions/slack-actions/handler';
-import { REJECT_ACTION } from '../../../shared/approvals';
+import { encodeButtonValue, REJECT_ACTION } from '../../../shared/approvals';
 import { resetForTests } from '../../../shared/container';
 import { ROUTING_FILES } from '../../../shared/routing/load';
 import { captureLogs, lambdaContext } from '../../helpers/lambda';
@@ -316,6 +316,19 @@ describe('slackActions: what CodePipeline answers', () => {
     expect(update?.replace_original).toBe(true);
     expect(JSON.stringify(update?.blocks)).toContain(text);
     expect(logs.filter((line) => line.level === 'ERROR')).toEqual([]);
+  });
+
+  it('answers a click on an expired request so, without calling CodePipeline', async () => {
+    const expired = encodeButtonValue({ ...APPROVAL, x: new Date((CLICK_TIME - 60) * 1000).toISOString() });
+
+    const { response, logs } = await click({ value: expired });
+
+    expect(response.statusCode).toBe(200);
+    expect(codePipeline).not.toHaveReceivedCommand(PutApprovalResultCommand);
+    expect(slack.messages()[0]?.text).toBe('This approval request has expired.');
+    expect(logs).toContainEqual(
+      expect.objectContaining({ message: 'Refused a click on an expired approval request' }),
+    );
   });
 
   it('answers a second click after the approval with "already decided", without error', async () => {
