@@ -64,7 +64,7 @@ describe('release cards in app mode (send)', () => {
     await send(runtime, STARTED);
 
     expect(slack.requests.map((r) => r.path)).toEqual(['/api/chat.postMessage']);
-    expect(String((slack.requests[0]?.json as { text?: string }).text)).toMatch(/^Releasing: shop/);
+    expect(String(((slack.requests[0]?.json ?? {}) as { text?: string }).text)).toMatch(/^Releasing: shop/);
   });
 
   it('posts a notice on its own where its route says "thread": false', async () => {
@@ -76,7 +76,7 @@ describe('release cards in app mode (send)', () => {
     await send(runtime, STARTED);
 
     expect(slack.requests).toHaveLength(1);
-    expect((slack.requests[0]?.json as { text?: string }).text).toBe('Pipeline started: shop');
+    expect(((slack.requests[0]?.json ?? {}) as { text?: string }).text).toBe('Pipeline started: shop');
   });
 
   it('posts a notice of no release found on its own, saying why', async () => {
