@@ -47,7 +47,7 @@ export function isAppChannel(channel: string, runtime: Pick<Runtime, 'config' | 
 /** The routing file of this container's stage, read and checked once. */
 export const currentRouting = once(() => {
   const config = getConfig();
-  return loadRouting(config.stage, undefined, config.inLambda);
+  return loadRouting(config.stage, config.inLambda);
 });
 
 /** A runtime from its parts: the seam tests build theirs through. */

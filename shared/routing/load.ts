@@ -1,35 +1,54 @@
 /**
- * The routing config of each stage, bundled into the function (it holds no secret: channels name
- * SSM parameters). Add a stage by adding `config/routing/<stage>.json` and a line here.
+ * The routing config of each stage: `config/routing/<stage>.json`, bundled into the function (it
+ * holds no secret: channels name SSM parameters). A new stage is a new file, nothing else: esbuild
+ * bundles every file the template path can match. Invalid files fail with each problem's path.
  */
-import local from '../../config/routing/local.json';
-import prod from '../../config/routing/prod.json';
-import stage from '../../config/routing/stage.json';
 import { ConfigError } from '../config';
-import { describeIssues } from '../parse';
+import { describeRoutingIssues } from './issues';
 import { type RoutingConfig, routingSchema } from './schema';
 
-export const ROUTING_FILES: Record<string, unknown> = { stage, prod, local };
+/** The raw routing files read so far, by stage (tests change them, then reset the container). */
+export const ROUTING_FILES: Record<string, unknown> = {};
 
-export function loadRouting(
-  stageName: string,
-  files: Record<string, unknown> = ROUTING_FILES,
-  inLambda = false,
-): RoutingConfig {
-  const raw = files[stageName];
+const STAGE_NAME = /^[a-z0-9-]+$/;
+
+/** The raw routing file of a stage, or undefined when there is none. */
+export function routingFile(stage: string): unknown {
+  if (!STAGE_NAME.test(stage)) return undefined;
+  if (!(stage in ROUTING_FILES)) {
+    try {
+      ROUTING_FILES[stage] = require(`../../config/routing/${stage}.json`);
+    } catch {
+      return undefined;
+    }
+  }
+  return ROUTING_FILES[stage];
+}
+
+/** Checks a routing file's content; the problems, one line each, or the config. */
+export function checkRouting(
+  raw: unknown,
+): { ok: true; config: RoutingConfig } | { ok: false; problems: string[] } {
+  const result = routingSchema.safeParse(raw);
+  if (result.success) return { ok: true, config: result.data };
+  return { ok: false, problems: describeRoutingIssues(result.error.issues, raw, routingSchema) };
+}
+
+export function loadRouting(stageName: string, inLambda = false): RoutingConfig {
+  const raw = routingFile(stageName);
   if (raw === undefined) {
     throw new ConfigError(
-      `No routing config for stage "${stageName}": add config/routing/${stageName}.json (known: ${Object.keys(files).join(', ')})`,
+      `No routing config for stage "${stageName}": add config/routing/${stageName}.json (copy stage.json to start)`,
     );
   }
-  const result = routingSchema.safeParse(raw);
-  if (!result.success) {
-    throw new ConfigError(`config/routing/${stageName}.json is invalid: ${describeIssues(result.error)}`);
+  const checked = checkRouting(raw);
+  if (!checked.ok) {
+    throw new ConfigError(`config/routing/${stageName}.json is invalid: ${checked.problems.join('; ')}`);
   }
-  if (result.data.localOnly && inLambda) {
+  if (checked.config.localOnly && inLambda) {
     throw new ConfigError(
       `config/routing/${stageName}.json is for local runs only; deploy a stage of its own`,
     );
   }
-  return result.data;
+  return checked.config;
 }

@@ -13,19 +13,19 @@ const KIND_PATTERN = /^[a-z]+:[a-z0-9.*-]+$/;
 
 /** A webhook channel (its URL in SSM), or a channel of the Slack app by id (app mode: the bot token). */
 const channelSchema = z.union([
-  z.object({
+  z.strictObject({
     webhookParameter: z
       .string()
       .check(
         z.regex(/^\/[A-Za-z0-9_.\-/]+$/, 'an SSM parameter name starting with "/" (the name, never the URL)'),
       ),
   }),
-  z.object({
+  z.strictObject({
     channelId: z.string().check(z.regex(/^[CG][A-Z0-9]{2,}$/, 'a Slack channel id such as C0123ABCD')),
   }),
 ]);
 
-const routeSchema = z.object({
+const routeSchema = z.strictObject({
   sources: z.optional(z.array(z.enum(SOURCES))),
   kinds: z.optional(z.array(z.string().check(z.regex(KIND_PATTERN)))),
   severities: z.optional(z.array(z.enum(SEVERITIES))),
@@ -39,7 +39,7 @@ const routeSchema = z.object({
 });
 
 /** Which repositories and branches (`*` as a wildcard) notify at all; absent means all. */
-const codeCommitFilterSchema = z.object({
+const codeCommitFilterSchema = z.strictObject({
   repositories: z.optional(z.array(z.string().check(z.minLength(1)))),
   branches: z.optional(z.array(z.string().check(z.minLength(1)))),
 });
@@ -47,14 +47,14 @@ const codeCommitFilterSchema = z.object({
 const ssmName = z.string().check(z.regex(/^\/[A-Za-z0-9_.\-/]+$/, 'an SSM parameter name starting with "/"'));
 
 /** Who may decide an approval, by Slack user id (never by name: names can be changed by anyone). */
-const approverSchema = z.object({
+const approverSchema = z.strictObject({
   slackUserId: z.string().check(z.regex(/^[UW][A-Z0-9]{2,}$/, 'a Slack user id such as U0123ABCD')),
   name: z.string().check(z.minLength(1)),
   /** How this person appears as a commit author or AWS principal, for the no-self-approval rule. */
   identities: z.optional(z.array(z.string().check(z.minLength(1)))),
 });
 
-const approvalRuleSchema = z.object({
+const approvalRuleSchema = z.strictObject({
   pipelines: z.optional(z.array(z.string())),
   stages: z.optional(z.array(z.string())),
   actions: z.optional(z.array(z.string())),
@@ -63,7 +63,7 @@ const approvalRuleSchema = z.object({
   /** App mode: members of these Slack user groups may decide too (usergroups.users.list). */
   approverGroups: z.optional(
     z.array(
-      z.object({
+      z.strictObject({
         slackGroupId: z.string().check(z.regex(/^S[A-Z0-9]{2,}$/, 'a Slack user group id such as S0123ABCD')),
         name: z.string().check(z.minLength(1)),
       }),
@@ -74,7 +74,7 @@ const approvalRuleSchema = z.object({
 });
 
 /** ECS noise controls, per cluster and service (`*` as a wildcard); the first match wins. */
-const ecsServiceSchema = z.object({
+const ecsServiceSchema = z.strictObject({
   cluster: z.optional(z.string()),
   service: z.optional(z.string()),
   /** At most one message per service per window; what else comes is counted and folded in. */
@@ -84,22 +84,24 @@ const ecsServiceSchema = z.object({
 });
 
 export const routingSchema = z
-  .object({
+  .strictObject({
     /** For `npm start` and tests only: refused inside Lambda (it names demo approvers). */
     localOnly: z.optional(z.boolean()),
     channels: z.record(z.string().check(z.regex(/^[a-z0-9-]+$/)), channelSchema),
     routes: z.array(routeSchema),
     mute: z.optional(z.array(z.string().check(z.regex(KIND_PATTERN)))),
-    filters: z.optional(z.object({ codecommit: z.optional(codeCommitFilterSchema) })),
+    filters: z.optional(z.strictObject({ codecommit: z.optional(codeCommitFilterSchema) })),
     /** Environment name → patterns of the deployment groups (and ECS services) that belong to it. */
     environments: z.optional(z.record(z.string().check(z.regex(/^[a-z0-9-]+$/)), z.array(z.string()))),
-    ecs: z.optional(z.object({ services: z.optional(z.array(ecsServiceSchema)) })),
+    ecs: z.optional(z.strictObject({ services: z.optional(z.array(ecsServiceSchema)) })),
     /** The Slack app (app mode): where its bot token is kept. */
-    slack: z.optional(z.object({ botTokenParameter: ssmName })),
+    slack: z.optional(z.strictObject({ botTokenParameter: ssmName })),
     /** App mode: the pipelines whose runs become release cards (found by deployment ids). */
-    releases: z.optional(z.object({ pipelines: z.array(z.string().check(z.minLength(1))) })),
+    releases: z.optional(z.strictObject({ pipelines: z.array(z.string().check(z.minLength(1))) })),
     /** Approvals from Slack: the signing secret's SSM name and who may approve what. */
-    approvals: z.optional(z.object({ signingSecretParameter: ssmName, rules: z.array(approvalRuleSchema) })),
+    approvals: z.optional(
+      z.strictObject({ signingSecretParameter: ssmName, rules: z.array(approvalRuleSchema) }),
+    ),
   })
   .check(
     z.refine(

@@ -8,13 +8,13 @@ import { clickPayload, signedRequest } from '../../dev/slack-interaction';
 import { createSlackActionsHandler } from '../../functions/slack-actions/handler';
 import { APPROVE_ACTION } from '../../shared/approvals';
 import { resetForTests } from '../../shared/container';
-import { ROUTING_FILES } from '../../shared/routing/load';
+import { routingFile } from '../../shared/routing/load';
 import { captureLogs, lambdaContext } from '../helpers/lambda';
 import { CHANNEL, useReleaseRig } from '../helpers/release-rig';
 import { visibleText } from '../helpers/slack-limits';
 
 const { play, rig } = useReleaseRig();
-const stageRouting = ROUTING_FILES.stage as { approvals: { rules: unknown[] } };
+const stageRouting = routingFile('stage') as { approvals: { rules: unknown[] } };
 const shipped = stageRouting.approvals.rules;
 
 beforeEach(() => {

@@ -8,7 +8,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../functions/approval-request/handler';
 import { APPROVE_ACTION, decodeButtonValue, REJECT_ACTION } from '../../../shared/approvals';
 import { resetForTests } from '../../../shared/container';
-import { ROUTING_FILES } from '../../../shared/routing/load';
+import { routingFile } from '../../../shared/routing/load';
 import type { SlackMessage } from '../../../shared/slack/message';
 import { useHandlerRig } from '../../helpers/handler-rig';
 import { sampleEvent } from '../../helpers/lambda';
@@ -19,7 +19,7 @@ const codePipeline = mockClient(CodePipelineClient);
 const codeCommit = mockClient(CodeCommitClient);
 const rig = useHandlerRig(handler);
 const TOKEN = '0f6ad3e2-7c41-4b9e-9a5d-2c8e1b7f4a60';
-const stageRouting = ROUTING_FILES.stage as { approvals: { rules: unknown[] } };
+const stageRouting = routingFile('stage') as { approvals: { rules: unknown[] } };
 const shippedRules = stageRouting.approvals.rules;
 
 function buttons(message: SlackMessage) {

@@ -9,7 +9,7 @@ import { handler } from '../../../functions/codecommit/handler';
 import { changesOf, isWatched, MAX_COMMITS, TRIGGER_COMMITS } from '../../../functions/codecommit/model';
 import { codeCommitInputSchema } from '../../../functions/codecommit/schema';
 import { resetForTests } from '../../../shared/container';
-import { ROUTING_FILES } from '../../../shared/routing/load';
+import { routingFile } from '../../../shared/routing/load';
 import { useHandlerRig } from '../../helpers/handler-rig';
 import { sampleEvent } from '../../helpers/lambda';
 import { assertSlackLimits, buttonUrls, visibleText } from '../../helpers/slack-limits';
@@ -259,7 +259,7 @@ describe('the branch filter', () => {
   });
 
   it('makes no AWS read for a branch it does not watch', async () => {
-    const stage = ROUTING_FILES.stage as Record<string, unknown>;
+    const stage = routingFile('stage') as Record<string, unknown>;
     stage.filters = { codecommit: { branches: ['release/*'] } };
     resetForTests();
     try {

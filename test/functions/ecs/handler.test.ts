@@ -134,8 +134,8 @@ describe('ecs handler: what an alert says', () => {
   });
 
   it('alerts on a Spot interruption where the routing config asks for it', async () => {
-    const { ROUTING_FILES } = await import('../../../shared/routing/load');
-    const stage = ROUTING_FILES.stage as Record<string, unknown>;
+    const { routingFile } = await import('../../../shared/routing/load');
+    const stage = routingFile('stage') as Record<string, unknown>;
     stage.ecs = { services: [{ service: 'shop-api-stage', spotInterruptions: true }] };
     resetForTests();
     try {

@@ -13,7 +13,7 @@ import { type SlackServer, startSlackServer } from '../../../dev/slack-receiver'
 import { createSlackActionsHandler } from '../../../functions/slack-actions/handler';
 import { encodeButtonValue, REJECT_ACTION } from '../../../shared/approvals';
 import { resetForTests } from '../../../shared/container';
-import { ROUTING_FILES } from '../../../shared/routing/load';
+import { routingFile } from '../../../shared/routing/load';
 import { captureLogs, lambdaContext } from '../../helpers/lambda';
 import { assertSlackLimits } from '../../helpers/slack-limits';
 
@@ -34,7 +34,7 @@ const RULES = [
 ];
 
 let slack: SlackServer;
-const stageRouting = ROUTING_FILES.stage as { approvals: { rules: unknown[] } };
+const stageRouting = routingFile('stage') as { approvals: { rules: unknown[] } };
 const shippedRules = stageRouting.approvals.rules;
 
 beforeAll(async () => {

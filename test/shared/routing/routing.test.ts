@@ -1,5 +1,7 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Notice } from '../../../shared/notice';
-import { loadRouting, ROUTING_FILES } from '../../../shared/routing/load';
+import { checkRouting, loadRouting, ROUTING_FILES } from '../../../shared/routing/load';
 import { routeNotice } from '../../../shared/routing/route';
 import { type RoutingConfig, routingSchema } from '../../../shared/routing/schema';
 
@@ -121,8 +123,16 @@ describe('routingSchema: app channels', () => {
   });
 });
 
+const STAGE_FILES = readdirSync(join(__dirname, '..', '..', '..', 'config', 'routing'))
+  .filter((file) => file.endsWith('.json'))
+  .map((file) => file.replace(/\.json$/, ''));
+
 describe('the shipped routing files', () => {
-  it.each(Object.keys(ROUTING_FILES))('%s is valid and names only its own stage parameters', (stage) => {
+  it('are there', () => {
+    expect(STAGE_FILES).toEqual(expect.arrayContaining(['local', 'prod', 'stage']));
+  });
+
+  it.each(STAGE_FILES)('%s is valid and names only its own stage parameters', (stage) => {
     const routing = loadRouting(stage);
 
     const parameters = [
@@ -135,13 +145,51 @@ describe('the shipped routing files', () => {
     for (const name of parameters) expect(name.startsWith(`/herald/${stage}/`)).toBe(true);
   });
 
-  it('fails clearly for a stage without a file', () => {
+  it('fails clearly for a stage without a file, saying which file to add', () => {
     expect(() => loadRouting('qa')).toThrow('No routing config for stage "qa": add config/routing/qa.json');
   });
 
   it('names the file and the field of an invalid config', () => {
-    expect(() => loadRouting('broken', { broken: { channels: {}, routes: 'all' } })).toThrow(
-      'config/routing/broken.json is invalid: routes:',
+    ROUTING_FILES.broken = { channels: {}, routes: 'all' };
+    try {
+      expect(() => loadRouting('broken')).toThrow(
+        'config/routing/broken.json is invalid: routes: expected a list of routes, found a string',
+      );
+    } finally {
+      delete ROUTING_FILES.broken;
+    }
+  });
+});
+
+describe('routing-file mistakes, in words', () => {
+  const problems = (raw: unknown) => {
+    const checked = checkRouting(raw);
+    return checked.ok ? [] : checked.problems;
+  };
+  const base = {
+    channels: { releases: { webhookParameter: '/herald/x/releases' } },
+    routes: [{ channels: ['releases'] }],
+  };
+
+  it('names an unknown key and the known one it resembles', () => {
+    expect(problems({ ...base, mutes: ['codebuild:build.started'] })).toEqual([
+      'mutes: unknown key, did you mean "mute"?',
+    ]);
+  });
+
+  it('finds a misspelled key deep inside, too', () => {
+    expect(problems({ ...base, routes: [{ channels: ['releases'], mention: ['<!here>'] }] })).toEqual([
+      'routes.0.mention: unknown key, did you mean "mentions"?',
+    ]);
+  });
+
+  it('says what a missing value should have been', () => {
+    expect(problems({ channels: base.channels })).toEqual(['routes: missing, expected a list of routes']);
+  });
+
+  it('says which form a channel takes when it has neither', () => {
+    expect(problems({ ...base, channels: { releases: { webhook: '/herald/x/releases' } } })[0]).toMatch(
+      /^channels\.releases\.webhook: unknown key, did you mean "webhookParameter"\?$/,
     );
   });
 });
@@ -152,8 +200,6 @@ describe('the local routing file', () => {
   });
 
   it('is refused inside Lambda, where its demo approver must never count', () => {
-    expect(() => loadRouting('local', ROUTING_FILES, true)).toThrow(
-      'config/routing/local.json is for local runs only',
-    );
+    expect(() => loadRouting('local', true)).toThrow('config/routing/local.json is for local runs only');
   });
 });

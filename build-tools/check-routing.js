@@ -1,0 +1,75 @@
+/**
+ * `sls package` (and so `sls deploy`) checks the routing file of the stage it packages, before
+ * anything is bundled: a missing file, a JSON syntax error (with line and column) or a schema
+ * mistake fails in seconds with the reason, instead of an esbuild error that leaves sls hanging.
+ * serverless.yml reads it as `${file(./build-tools/check-routing.js):check}`; the schema and its
+ * messages are Herald's own (shared/routing/), compiled here in memory.
+ */
+const { readFileSync, existsSync } = require('node:fs');
+const { join } = require('node:path');
+const Module = require('node:module');
+const esbuild = require('esbuild');
+
+const ROOT = join(__dirname, '..');
+
+/** The routing schema and its wording, from the TypeScript sources. */
+function routingChecker() {
+  const { outputFiles } = esbuild.buildSync({
+    stdin: {
+      contents:
+        "export { routingSchema } from './shared/routing/schema';\nexport { describeRoutingIssues } from './shared/routing/issues';\n",
+      resolveDir: ROOT,
+      loader: 'ts',
+    },
+    bundle: true,
+    write: false,
+    platform: 'node',
+    format: 'cjs',
+    logLevel: 'silent',
+  });
+  const compiled = new Module(join(ROOT, 'routing-check.js'));
+  compiled.paths = Module._nodeModulePaths(ROOT);
+  compiled._compile(outputFiles[0].text, join(ROOT, 'routing-check.js'));
+  return compiled.exports;
+}
+
+/** The problems of one routing file, in words; empty when it is valid. `root`: where config/ is. */
+function checkRoutingFile(stage, root = ROOT) {
+  const relative = `config/routing/${stage}.json`;
+  const file = join(root, relative);
+  if (!/^[a-z0-9-]+$/.test(stage))
+    return [`"${stage}" is not a stage name (lower-case letters, digits and "-")`];
+  if (!existsSync(file))
+    return [`No routing config for stage "${stage}": add ${relative} (copy stage.json to start)`];
+  const text = readFileSync(file, 'utf8');
+  try {
+    esbuild.transformSync(text, { loader: 'json', sourcefile: relative, logLevel: 'silent' });
+  } catch (error) {
+    const first = error.errors?.[0];
+    const where = first?.location
+      ? `${relative}:${first.location.line}:${first.location.column + 1}`
+      : relative;
+    return [`${where}: ${first?.text ?? 'not valid JSON'}`];
+  }
+  const raw = JSON.parse(text);
+  const { routingSchema, describeRoutingIssues } = routingChecker();
+  const result = routingSchema.safeParse(raw);
+  return result.success
+    ? []
+    : describeRoutingIssues(result.error.issues, raw, routingSchema).map((line) => `${relative}: ${line}`);
+}
+
+module.exports = {
+  checkRoutingFile,
+  check: async ({ options }) => {
+    const stage = options.stage ?? 'stage';
+    const problems = checkRoutingFile(stage);
+    if (problems.length > 0) {
+      const error = new Error(`Invalid routing config:\n  ${problems.join('\n  ')}`);
+      // The reason is the message: no stack trace after it.
+      error.stack = error.message;
+      throw error;
+    }
+    return `config/routing/${stage}.json`;
+  },
+};

@@ -1,0 +1,140 @@
+/**
+ * Routing-file mistakes in words a person can act on: the path of each problem, what was expected
+ * ("routes: missing, expected a list of routes"), and for an unknown key the closest known one
+ * ("mutes: unknown key, did you mean "mute"?"), taken from the schema itself.
+ */
+import type * as z from 'zod/mini';
+
+type Issue = z.core.$ZodIssue;
+type Path = PropertyKey[];
+
+/** Every key the schema knows, at any depth, read from its definition. */
+export function knownKeys(
+  schema: unknown,
+  found = new Set<string>(),
+  seen = new Set<unknown>(),
+): Set<string> {
+  if (!schema || typeof schema !== 'object' || seen.has(schema)) return found;
+  seen.add(schema);
+  const def = (schema as { _zod?: { def?: Record<string, unknown> } })._zod?.def;
+  if (!def) return found;
+  const shape = def.shape as Record<string, unknown> | undefined;
+  if (shape)
+    for (const [key, value] of Object.entries(shape)) found.add(key) && knownKeys(value, found, seen);
+  for (const inner of [
+    def.innerType,
+    def.element,
+    def.valueType,
+    def.in,
+    def.out,
+    ...((def.options as unknown[]) ?? []),
+  ])
+    knownKeys(inner, found, seen);
+  return found;
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0] ?? 0;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j] ?? 0;
+      row[j] = Math.min(current + 1, (row[j - 1] ?? 0) + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length] ?? 0;
+}
+
+/** The closest known key, when it is close enough to be what was meant. */
+export function closest(key: string, known: Iterable<string>): string | undefined {
+  let best: { key: string; d: number } | undefined;
+  const lower = key.toLowerCase();
+  // `webhook` for `webhookParameter`: a key cut short is what was meant.
+  const prefixed = [...known].filter((c) => lower.length >= 4 && c.toLowerCase().startsWith(lower));
+  if (prefixed.length === 1) return prefixed[0];
+  for (const candidate of known) {
+    const d = distance(key.toLowerCase(), candidate.toLowerCase());
+    if (d <= Math.max(1, Math.floor(candidate.length / 3)) && (!best || d < best.d))
+      best = { key: candidate, d };
+  }
+  return best?.key;
+}
+
+function valueAt(input: unknown, path: Path): unknown {
+  let value = input;
+  for (const key of path) {
+    if (!value || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+const show = (path: Path) => (path.length > 0 ? path.map(String).join('.') : '(the file)');
+
+function expectedOf(expected: string, path: Path): string {
+  const last = path.at(-1);
+  switch (expected) {
+    case 'array':
+      return typeof last === 'string' ? `a list of ${last}` : 'a list';
+    case 'object':
+      return typeof last === 'string' ? `an object (${last})` : 'an object';
+    case 'string':
+      return 'a text';
+    case 'boolean':
+      return 'true or false';
+    case 'number':
+      return 'a number';
+    default:
+      return expected;
+  }
+}
+
+function kindOf(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (value === null) return 'null';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+export function describeRoutingIssues(issues: readonly Issue[], input: unknown, schema: unknown): string[] {
+  const known = knownKeys(schema);
+  const lines: string[] = [];
+  const describe = (issue: Issue, base: Path) => {
+    const path = [...base, ...issue.path];
+    switch (issue.code) {
+      case 'unrecognized_keys':
+        for (const key of issue.keys) {
+          const near = closest(key, known);
+          lines.push(`${show([...path, key])}: unknown key${near ? `, did you mean "${near}"?` : ''}`);
+        }
+        return;
+      case 'invalid_type': {
+        const value = valueAt(input, path);
+        lines.push(
+          value === undefined
+            ? `${show(path)}: missing, expected ${expectedOf(issue.expected, path)}`
+            : `${show(path)}: expected ${expectedOf(issue.expected, path)}, found ${kindOf(value)}`,
+        );
+        return;
+      }
+      case 'invalid_union': {
+        // The branch that came closest says what is wrong.
+        const branches = [...issue.errors].sort((a, b) => a.length - b.length);
+        // A misspelt key says more than the value it left missing.
+        const first = [...(branches[0] ?? [])].sort(
+          (a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'),
+        );
+        for (const inner of first) describe(inner, path);
+        return;
+      }
+      case 'too_small':
+        lines.push(`${show(path)}: must not be empty`);
+        return;
+      default:
+        lines.push(`${show(path)}: ${issue.message === 'Invalid input' ? 'not valid here' : issue.message}`);
+    }
+  };
+  for (const issue of issues) describe(issue, []);
+  return lines;
+}
