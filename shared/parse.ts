@@ -78,11 +78,25 @@ export function describeIssues(error: z.core.$ZodError): string {
     .join('; ');
 }
 
+/**
+ * Every string of a payload made well-formed once, here: a lone UTF-16 surrogate (`\uD83D` from
+ * a JSON escape) becomes U+FFFD, so nothing downstream (encodeURIComponent in console links,
+ * Slack's JSON) can throw on it.
+ */
+export function wellFormed(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return value.toWellFormed();
+  if (depth > 64 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => wellFormed(item, depth + 1));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [key.toWellFormed(), wellFormed(item, depth + 1)]),
+  );
+}
+
 export function parseEvents<T>(input: unknown, schema: z.ZodMiniType<T>): Parsed<T> {
-  const { payloads, rejected } = unwrapSns(input);
+  const { payloads, rejected } = unwrapSns(wellFormed(input));
   const events: T[] = [];
   for (const raw of payloads) {
-    const payload = normalizeCodeStar(raw);
+    const payload = normalizeCodeStar(wellFormed(raw));
     const result = schema.safeParse(payload);
     if (result.success) events.push(result.data);
     else rejected.push({ reason: describeIssues(result.error), label: labelOf(payload) });

@@ -58,7 +58,11 @@ export function describeApprovalRequest(
     a: approval.actionName,
     t: approval.token,
     e: environment ?? '',
-    au: [author?.name, author?.email].filter((x): x is string => Boolean(x)).slice(0, 5),
+    // Bounded like the click reads it back: the button value stays far under Slack's 2000 characters.
+    au: [author?.name, author?.email]
+      .filter((x): x is string => Boolean(x))
+      .map((identity) => identity.slice(0, 200))
+      .slice(0, 5),
     x: expires?.toISOString(),
     r: enrichment.executionId,
   });

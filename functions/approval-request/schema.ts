@@ -11,9 +11,10 @@ export const approvalNotificationSchema = z.object({
   region: z.string(),
   consoleLink: maybeString,
   approval: z.object({
-    pipelineName: z.string().check(z.minLength(1)),
-    stageName: z.string().check(z.minLength(1)),
-    actionName: z.string().check(z.minLength(1)),
+    // CodePipeline's own limits: longer is not a real approval, and would not fit a button.
+    pipelineName: z.string().check(z.minLength(1), z.maxLength(100)),
+    stageName: z.string().check(z.minLength(1), z.maxLength(100)),
+    actionName: z.string().check(z.minLength(1), z.maxLength(100)),
     token: z.string().check(z.regex(/^[A-Za-z0-9-]{1,128}$/)),
     expires: maybeString,
     externalEntityLink: maybeString,
