@@ -10,7 +10,14 @@ import { codeDeployDeploymentUrl, codeDeployGroupUrl } from '../../shared/aws/co
 import { type Detail, type Fact, footer, type Link, type Notice, type Severity } from '../../shared/notice';
 import type { StepState } from '../../shared/releases/step';
 import { formatDuration, formatUtcClock, formatUtcMinute, parseAwsDate } from '../../shared/time';
-import type { DeploymentChange, DeploymentEnrichment, DeploymentState } from './model';
+import {
+  type CodeDeployModel,
+  type DeploymentChange,
+  type DeploymentEnrichment,
+  type DeploymentState,
+  type InstanceChange,
+  isInstance,
+} from './model';
 
 interface Look {
   verb: string;
@@ -214,4 +221,43 @@ export function describeDeployment(
   };
   if (environment) notice.environment = environment;
   return notice;
+}
+
+/** Deployments as above; instance events (EC2/on-premises) briefly, under kinds muted by default. */
+export function describeCodeDeploy(model: CodeDeployModel, enrichment?: DeploymentEnrichment): Notice {
+  return isInstance(model) ? describeInstance(model) : describeDeployment(model, enrichment);
+}
+
+/** EventBridge says `SUCCESS`, the SNS trigger `Succeeded`: one kind for both. */
+const INSTANCE_STATES: Record<string, string> = {
+  SUCCESS: 'succeeded',
+  SUCCEEDED: 'succeeded',
+  FAILURE: 'failed',
+  FAILED: 'failed',
+  START: 'started',
+  INPROGRESS: 'started',
+  IN_PROGRESS: 'started',
+};
+
+function describeInstance(change: InstanceChange): Notice {
+  const raw = change.rawState.toUpperCase();
+  const state = INSTANCE_STATES[raw] ?? raw.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+  const instance = change.instanceId.split('/').pop() ?? change.instanceId;
+  const url = codeDeployDeploymentUrl(change.region, change.deploymentId);
+  return {
+    source: 'codedeploy',
+    kind: `instance.${state}`,
+    severity: state === 'failed' || state === 'failure' ? 'failure' : 'info',
+    title: `Instance ${instance} ${state.replace(/-/g, ' ')}: ${change.application ?? change.deploymentId}`,
+    facts: [
+      { label: 'Instance', value: instance, code: true },
+      { label: 'Deployment', value: change.deploymentId, url, code: true },
+      ...(change.deploymentGroup ? [{ label: 'Deployment group', value: change.deploymentGroup }] : []),
+    ],
+    details: [],
+    links: [{ text: 'Open deployment', url }],
+    context: footer(['CodeDeploy', change.region, change.account]),
+    correlation: { deploymentId: change.deploymentId, instanceId: change.instanceId },
+    occurredAt: parseAwsDate(change.time)?.toISOString(),
+  };
 }

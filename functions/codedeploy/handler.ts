@@ -9,16 +9,19 @@ import { codeDeployClient, ecsClient } from '../../shared/aws/clients';
 import { eventHandler } from '../../shared/handler';
 import { withHerald } from '../../shared/middleware';
 import type { Describer } from '../../shared/notify';
-import { describeDeployment } from './describe';
+import { describeCodeDeploy } from './describe';
 import { enrichDeployment } from './enrich';
-import { type DeploymentChange, type DeploymentEnrichment, modelsOf } from './model';
+import { type CodeDeployModel, type DeploymentEnrichment, isInstance, modelsOf } from './model';
 import { codeDeployInputSchema } from './schema';
 
 /** A build's or deployment's own reads; `findActionRun` finds its release (app mode). */
-const reads: Describer<DeploymentChange, DeploymentEnrichment> = {
-  describe: describeDeployment,
-  enrich: (change, { log }) =>
-    enrichDeployment(change, { codeDeploy: codeDeployClient(), ecs: ecsClient(), log }),
+const reads: Describer<CodeDeployModel, DeploymentEnrichment> = {
+  describe: describeCodeDeploy,
+  // An instance event says all there is: no read.
+  enrich: async (change, { log }) =>
+    isInstance(change)
+      ? { taskSets: [], problems: [] }
+      : enrichDeployment(change, { codeDeploy: codeDeployClient(), ecs: ecsClient(), log }),
 };
 
 const handleDeploymentEvents = eventHandler('codedeploy', codeDeployInputSchema, modelsOf, reads, {

@@ -52,7 +52,63 @@ const STATES: Record<string, DeploymentState> = {
 
 const text = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value : undefined);
 
-function changeOf(input: CodeDeployInput): DeploymentChange {
+/** One instance of an EC2/on-premises deployment: known, muted by default (`codedeploy:instance.*`). */
+export interface InstanceChange {
+  type: 'instance';
+  deploymentId: string;
+  instanceId: string;
+  /** As AWS wrote it (`SUCCESS`, `Failed`, …). */
+  rawState: string;
+  region: string;
+  account: string;
+  application?: string;
+  deploymentGroup?: string;
+  time?: string;
+}
+
+export type CodeDeployModel = DeploymentChange | InstanceChange;
+
+export function isInstance(model: CodeDeployModel): model is InstanceChange {
+  return 'type' in model && model.type === 'instance';
+}
+
+/** A count that may arrive as a string (`"10"` in the User Guide's format). */
+function count(value: unknown): number | undefined {
+  const n =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && value.trim() !== ''
+        ? Number(value)
+        : Number.NaN;
+  return Number.isFinite(n) ? n : undefined;
+}
+
+function changeOf(input: CodeDeployInput): CodeDeployModel {
+  if ('instanceId' in input) {
+    return {
+      type: 'instance',
+      deploymentId: input.deploymentId,
+      instanceId: input.instanceId,
+      rawState: input.instanceStatus,
+      region: input.region,
+      account: input.accountId,
+      time: input.lastUpdatedAt,
+    };
+  }
+  if ('detail-type' in input && input['detail-type'] === 'CodeDeploy Instance State-change Notification') {
+    const d = input.detail;
+    return {
+      type: 'instance',
+      deploymentId: d.deploymentId,
+      instanceId: d.instanceId,
+      rawState: d.state,
+      region: input.region,
+      account: input.account,
+      application: d.application,
+      deploymentGroup: d.deploymentGroup,
+      time: input.time,
+    };
+  }
   if ('detail' in input) {
     const d = input.detail;
     return {
@@ -71,9 +127,10 @@ function changeOf(input: CodeDeployInput): DeploymentChange {
   const rollback = input.rollbackInformation;
   const overview = input.deploymentOverview
     ? Object.fromEntries(
-        Object.entries(input.deploymentOverview).filter(
-          (e): e is [string, number] => typeof e[1] === 'number',
-        ),
+        Object.entries(input.deploymentOverview).flatMap(([key, value]) => {
+          const n = count(value);
+          return n === undefined ? [] : [[key, n]];
+        }),
       )
     : undefined;
   return {
@@ -82,7 +139,8 @@ function changeOf(input: CodeDeployInput): DeploymentChange {
     deploymentId: input.deploymentId,
     region: input.region,
     account: input.accountId,
-    state: STATES[input.status] ?? 'other',
+    // `FAILED` in captured triggers, `Failed` in the User Guide's format.
+    state: STATES[input.status.toUpperCase()] ?? 'other',
     rawState: input.status,
     time: input.completeTime ?? input.createTime,
     createTime: input.createTime,
@@ -104,8 +162,9 @@ function changeOf(input: CodeDeployInput): DeploymentChange {
   };
 }
 
-export function modelsOf(input: CodeDeployInput, routing: RoutingConfig): DeploymentChange[] {
+export function modelsOf(input: CodeDeployInput, routing: RoutingConfig): CodeDeployModel[] {
   const change = changeOf(input);
+  if (isInstance(change)) return [change];
   return [{ ...change, environment: environmentOf(change.deploymentGroup, routing) }];
 }
 

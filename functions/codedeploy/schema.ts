@@ -24,16 +24,20 @@ const eventBridgeSchema = z.object({
   }),
 });
 
-/** A JSON document carried as a string; unreadable text becomes undefined, not an error. */
-const jsonString = z.optional(
+/**
+ * A JSON document: carried as a string in captured triggers, as an object in the format the
+ * CodeDeploy User Guide documents. Unreadable text becomes undefined, not an error.
+ */
+const jsonDocument = z.optional(
   z.pipe(
-    z.nullable(z.string()),
-    z.transform((text): Record<string, unknown> | undefined => {
-      if (!text) return undefined;
+    z.nullable(z.union([z.string(), z.record(z.string(), z.unknown())])),
+    z.transform((value): Record<string, unknown> | undefined => {
+      if (!value) return undefined;
+      if (typeof value !== 'string') return value;
       try {
-        const value: unknown = JSON.parse(text);
-        return value && typeof value === 'object' && !Array.isArray(value)
-          ? (value as Record<string, unknown>)
+        const parsed: unknown = JSON.parse(value);
+        return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+          ? (parsed as Record<string, unknown>)
           : undefined;
       } catch {
         return undefined;
@@ -52,10 +56,41 @@ const triggerSchema = z.object({
   createTime: maybeString,
   completeTime: maybeString,
   status: z.string(),
-  deploymentOverview: jsonString,
-  errorInformation: jsonString,
-  rollbackInformation: jsonString,
+  deploymentOverview: jsonDocument,
+  errorInformation: jsonDocument,
+  rollbackInformation: jsonDocument,
 });
 
-export const codeDeployInputSchema = z.union([eventBridgeSchema, triggerSchema]);
+/** CodeDeploy events about one instance (EC2/on-premises): known, not announced by default. */
+const instanceEventSchema = z.object({
+  'detail-type': z.literal('CodeDeploy Instance State-change Notification'),
+  source: z.literal('aws.codedeploy'),
+  account: z.string(),
+  region: z.string(),
+  time: maybeString,
+  detail: z.object({
+    application: maybeString,
+    deploymentGroup: maybeString,
+    deploymentId: z.string(),
+    instanceId: z.string(),
+    state: z.string(),
+  }),
+});
+
+/** The instance-based SNS trigger: `instanceId`, `instanceStatus`, no application or group. */
+const instanceTriggerSchema = z.object({
+  region: z.string(),
+  accountId: z.string(),
+  deploymentId: z.string(),
+  instanceId: z.string(),
+  instanceStatus: z.string(),
+  lastUpdatedAt: maybeString,
+});
+
+export const codeDeployInputSchema = z.union([
+  eventBridgeSchema,
+  triggerSchema,
+  instanceEventSchema,
+  instanceTriggerSchema,
+]);
 export type CodeDeployInput = z.infer<typeof codeDeployInputSchema>;

@@ -164,3 +164,34 @@ describe('codedeploy handler', () => {
     );
   });
 });
+
+describe('codedeploy handler: events in the other documented shapes', () => {
+  it('reads the User Guide trigger format (objects, counts as strings, epoch-second times) as a full failure', async () => {
+    const { messages } = await rig.run(sampleEvent('codedeploy/sns-failed-user-guide.json'));
+
+    const [message] = messages;
+    assertSlackLimits(message);
+    const text = visibleText(message);
+    expect(message?.text).toMatch(/^Deployment failed in prod: herald-stage-app/);
+    expect(text).toContain('*Error*\n`IAM_ROLE_MISSING`');
+    expect(text).toContain('IAM Role is missing for deployment group: herald-stage-app-prod');
+    expect(text).toContain('*Duration*\n7 min 13 s');
+  });
+
+  it.each(['instance-succeeded', 'sns-instance-trigger'])(
+    'gives %s a kind of its own, muted by default, with no AWS read and no fallback',
+    async (sample) => {
+      const { messages, logs } = await rig.run(sampleEvent(`codedeploy/${sample}.json`));
+
+      expect(messages).toEqual([]);
+      expect(logs).toContainEqual(
+        expect.objectContaining({
+          message: 'Notice not sent',
+          kind: 'instance.succeeded',
+          reason: 'muted by "codedeploy:instance.*"',
+        }),
+      );
+      expect(logs.some((line) => line.message === 'Event could not be read')).toBe(false);
+    },
+  );
+});
