@@ -71,10 +71,27 @@ function labelOf(payload: unknown): string {
   return typeof payload;
 }
 
+/** The issues worth telling: of a union, the branch that came closest (fewest issues). */
+function telling(
+  issues: readonly z.core.$ZodIssue[],
+  base: PropertyKey[] = [],
+): Array<{ path: PropertyKey[]; message: string }> {
+  return issues.flatMap((issue) => {
+    const path = [...base, ...issue.path];
+    if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+      const closest = [...issue.errors].sort((a, b) => a.length - b.length)[0] ?? [];
+      return telling(closest, path);
+    }
+    return [{ path, message: issue.message }];
+  });
+}
+
 export function describeIssues(error: z.core.$ZodError): string {
-  return error.issues
+  return telling(error.issues)
     .slice(0, 5)
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+    .map(
+      (issue) => `${issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)'}: ${issue.message}`,
+    )
     .join('; ');
 }
 

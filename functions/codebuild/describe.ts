@@ -14,8 +14,15 @@ import { type Detail, type Fact, footer, type Link, type Notice, type Severity }
 import type { StepState } from '../../shared/releases/step';
 import { firstLine } from '../../shared/text';
 import { formatDuration, parseAwsDate } from '../../shared/time';
-import { type BuildEnrichment, type BuildPhase, commitIdOf, repositoryOf } from './model';
-import type { BuildEvent } from './schema';
+import {
+  type BuildEnrichment,
+  type BuildModel,
+  type BuildPhase,
+  commitIdOf,
+  isPhase,
+  repositoryOf,
+} from './model';
+import type { BuildEvent, PhaseEvent } from './schema';
 
 interface StatusLook {
   kind: string;
@@ -195,5 +202,37 @@ export function describeBuild(event: BuildEvent, enrichment: BuildEnrichment = {
           priority: 2,
         }
       : undefined,
+  };
+}
+
+/** Build state changes as above; phase changes briefly, under kinds muted by default. */
+export function describeCodeBuild(model: BuildModel, enrichment?: BuildEnrichment): Notice {
+  return isPhase(model) ? describePhase(model) : describeBuild(model, enrichment);
+}
+
+function describePhase(event: PhaseEvent): Notice {
+  const { detail, region, account } = event;
+  const phase = detail['completed-phase'];
+  const status = (detail['completed-phase-status'] ?? 'unknown').toLowerCase().replace(/_/g, '-');
+  const arn = parseArn(detail['build-id']);
+  const buildId = arn?.resource.replace(/^build\//, '') ?? detail['build-id'];
+  const project = detail['project-name'];
+  const url = codeBuildBuildUrl(region, arn?.account || account, project, buildId);
+  const seconds = detail['completed-phase-duration-seconds'];
+  return {
+    source: 'codebuild',
+    kind: `phase.${phase.toLowerCase().replace(/_/g, '-')}.${status}`,
+    severity: status === 'failed' || status === 'fault' || status === 'timed-out' ? 'failure' : 'info',
+    title: `Build phase ${phase} ${status.replace(/-/g, ' ')}: ${project}`,
+    facts: [
+      { label: 'Project', value: project },
+      { label: 'Phase', value: phase, code: true },
+      ...(typeof seconds === 'number' ? [{ label: 'Took', value: formatDuration(seconds * 1000) }] : []),
+    ],
+    details: [],
+    links: [{ text: 'Open build', url }],
+    context: footer(['CodeBuild', region, arn?.account || account]),
+    correlation: { buildId, phase },
+    occurredAt: parseAwsDate(event.time)?.toISOString(),
   };
 }

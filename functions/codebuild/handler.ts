@@ -8,24 +8,26 @@ import { codeBuildClient, codeCommitClient, logsClient } from '../../shared/aws/
 import { eventHandler } from '../../shared/handler';
 import { withHerald } from '../../shared/middleware';
 import type { Describer } from '../../shared/notify';
-import { describeBuild } from './describe';
+import { describeCodeBuild } from './describe';
 import { enrichBuild } from './enrich';
-import type { BuildEnrichment } from './model';
-import { modelsOf } from './model';
-import { type BuildEvent, buildEventSchema } from './schema';
+import { type BuildEnrichment, type BuildModel, isPhase, modelsOf } from './model';
+import { codeBuildInputSchema } from './schema';
 
 /** A build's or deployment's own reads; `findActionRun` finds its release (app mode). */
-const reads: Describer<BuildEvent, BuildEnrichment> = {
-  describe: describeBuild,
-  enrich: (event, { log }) =>
-    enrichBuild(event, {
-      codeBuild: codeBuildClient(),
-      logs: logsClient(),
-      codeCommit: codeCommitClient(),
-      log,
-    }),
+const reads: Describer<BuildModel, BuildEnrichment> = {
+  describe: describeCodeBuild,
+  // A phase change says all there is: no read.
+  enrich: async (event, { log }) =>
+    isPhase(event)
+      ? { problems: [] }
+      : enrichBuild(event, {
+          codeBuild: codeBuildClient(),
+          logs: logsClient(),
+          codeCommit: codeCommitClient(),
+          log,
+        }),
 };
 
-const handleBuildEvents = eventHandler('codebuild', buildEventSchema, modelsOf, reads, { findActionRun });
+const handleBuildEvents = eventHandler('codebuild', codeBuildInputSchema, modelsOf, reads, { findActionRun });
 
 export const handler = withHerald('codebuild', handleBuildEvents);

@@ -2,11 +2,15 @@
  * What the codebuild describer reads: the build state change as parsed (its model: one per
  * event), what enrichment found, and the pure readings of both (repository, commit).
  */
-import type { BuildEvent } from './schema';
+import type { BuildEvent, PhaseEvent } from './schema';
 
-type BuildModel = BuildEvent;
+export type BuildModel = BuildEvent | PhaseEvent;
 
-export function modelsOf(event: BuildEvent): BuildModel[] {
+export function isPhase(model: BuildModel): model is PhaseEvent {
+  return model['detail-type'] === 'CodeBuild Build Phase Change';
+}
+
+export function modelsOf(event: BuildModel): BuildModel[] {
   return [event];
 }
 

@@ -54,3 +54,22 @@ export const buildEventSchema = z.object({
 });
 
 export type BuildEvent = z.infer<typeof buildEventSchema>;
+
+/** `CodeBuild Build Phase Change`: known, not announced by default (`codebuild:phase.*`). */
+export const phaseEventSchema = z.object({
+  'detail-type': z.literal('CodeBuild Build Phase Change'),
+  source: z.literal('aws.codebuild'),
+  account: z.string(),
+  region: z.string(),
+  time: maybeString,
+  detail: z.object({
+    'completed-phase': z.string().check(z.minLength(1)),
+    'completed-phase-status': maybeString,
+    'completed-phase-duration-seconds': z.optional(z.nullable(numberish)),
+    'project-name': z.string().check(z.minLength(1)),
+    'build-id': z.string().check(z.minLength(1)),
+  }),
+});
+
+export const codeBuildInputSchema = z.union([buildEventSchema, phaseEventSchema]);
+export type PhaseEvent = z.infer<typeof phaseEventSchema>;

@@ -41,7 +41,12 @@ const START_FAILURES =
 
 export function classifyTask(event: TaskEvent, settings: ServiceSettings): Verdict {
   const d = event.detail;
-  if (d.lastStatus !== 'STOPPED') return { alert: false, reason: `task is ${d.lastStatus}, not stopped` };
+  if (d.lastStatus !== 'STOPPED') {
+    // Spot's two-minute warning: still running, to be stopped. A kind of its own, muted by default.
+    if (d.desiredStatus === 'STOPPED' && d.stopCode === 'SpotInterruption')
+      return { alert: true, kind: 'task.spot-termination-notice' };
+    return { alert: false, reason: `task is ${d.lastStatus}, not stopped` };
+  }
   const reason = d.stoppedReason ?? '';
   const containers = d.containers ?? [];
   if (containers.some((c) => /OutOfMemory/i.test(c.reason ?? '')) || /OutOfMemory/i.test(reason)) {

@@ -23,6 +23,7 @@ const TITLES: Record<string, string> = {
   'task.health-check-failed': 'Task failed its health checks',
   'task.failed-to-start': 'Task failed to start',
   'task.spot-interrupted': 'Spot task interrupted',
+  'task.spot-termination-notice': 'Spot task to be stopped in two minutes',
   'task.stopped-by-user': 'Task stopped by a user',
   'task.stopped': 'Task stopped',
   'deployment.failed': 'ECS deployment failed',

@@ -10,6 +10,8 @@ import { assertSlackLimits } from '../../helpers/slack-limits';
 
 const SAMPLES = readdirSync(join(__dirname, '..', '..', '..', 'events', 'codebuild'))
   .filter((file) => file.endsWith('.json') && !file.endsWith('.aws.json'))
+  // Build state changes only: phase changes have a describer of their own.
+  .filter((file) => !file.startsWith('phase-'))
   .sort();
 
 const ENRICHED: BuildEnrichment = {

@@ -390,3 +390,38 @@ describe('codebuild handler with the delivery log on (dynalite)', () => {
     expect(await run(sampleEvent('codebuild/failed.json'))).toEqual([]);
   });
 });
+
+describe('codebuild handler: Build Phase Change', () => {
+  it('gives it a kind of its own, muted by default, with no AWS read and no fallback', async () => {
+    const { messages, logs } = await rig.run(sampleEvent('codebuild/phase-change.json'));
+
+    expect(messages).toEqual([]);
+    expect(logs).toContainEqual(
+      expect.objectContaining({
+        message: 'Notice not sent',
+        kind: 'phase.pre-build.succeeded',
+        reason: 'muted by "codebuild:phase.*"',
+      }),
+    );
+    expect(codeBuild).not.toHaveReceivedCommand(BatchGetBuildsCommand);
+  });
+
+  it('says which phase ended, and how, once a team unmutes it', async () => {
+    const { routingFile } = await import('../../../shared/routing/load');
+    const stage = routingFile('stage') as { mute: string[] };
+    const shipped = stage.mute;
+    stage.mute = shipped.filter((pattern) => pattern !== 'codebuild:phase.*');
+    resetForTests();
+    try {
+      const [message] = await run(sampleEvent('codebuild/phase-change.json'));
+
+      assertSlackLimits(message);
+      expect(message?.text).toBe('Build phase PRE_BUILD succeeded: herald-stage-app');
+      expect(buttonUrls(message)[0]).toContain(
+        '/projects/herald-stage-app/build/herald-stage-app%3A0b5e8f7c',
+      );
+    } finally {
+      stage.mute = shipped;
+    }
+  });
+});

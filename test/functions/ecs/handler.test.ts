@@ -80,6 +80,8 @@ describe('ecs handler: what alerts and what does not', () => {
       'expected churn: Scaling activity initiated by (deployment ecs-svc/4478293746271923419)',
     ],
     ['task-spot-interruption', 'Spot interruption (spotInterruptions is off)'],
+    // Spot's two-minute warning has a kind of its own, muted by default (never the fallback).
+    ['task-spot-termination-notice', 'muted by "ecs:task.spot-termination-notice"'],
     ['deployment-completed', 'deployment completed'],
     ['container-instance', 'ECS Container Instance State Change is never an alert'],
   ])('stays silent on %s, saying why, without any AWS read', async (sample, reason) => {
