@@ -15,6 +15,7 @@ import { parseAwsDate } from '../../shared/time';
 import {
   emptyPush,
   type FileChangeType,
+  type OtherChange,
   type PullRequestChange,
   type PushChange,
   type PushEnrichment,
@@ -42,6 +43,8 @@ export function describeChange(change: RepositoryChange, enrichment?: PushEnrich
       return describePullRequest(change);
     case 'test':
       return describeTest(change);
+    case 'other':
+      return describeOther(change);
     default: {
       const unknown: never = change;
       throw new Error(`unknown change ${JSON.stringify(unknown)}`);
@@ -268,6 +271,38 @@ function describeTest(change: TestChange): Notice {
     links: [],
     context: ['CodeCommit', change.region, change.account].filter(Boolean),
     correlation: { repository: change.repository },
+    occurredAt: occurredAt(change.time),
+  };
+}
+
+const OTHER_TITLES: Record<OtherChange['kind'], string> = {
+  'comment.pull-request': 'comment on a pull request',
+  'comment.commit': 'comment on a commit',
+  'merge-commit.created': 'merge commit made without a branch',
+};
+
+/** Comments and unreferenced merge commits: briefly, under kinds muted by default. */
+function describeOther(change: OtherChange): Notice {
+  const { repository, region } = change;
+  const url = change.pullRequestId
+    ? codeCommitPullRequestUrl(region, repository, change.pullRequestId)
+    : change.commitId
+      ? codeCommitCommitUrl(region, repository, change.commitId)
+      : codeCommitRepositoryUrl(region, repository);
+  return {
+    source: 'codecommit',
+    kind: change.kind,
+    severity: 'info',
+    title: `${repository}: ${OTHER_TITLES[change.kind]}${change.actor ? ` by ${change.actor}` : ''}`,
+    facts: [
+      { label: 'Repository', value: repository, url: codeCommitRepositoryUrl(region, repository) },
+      ...(change.pullRequestId ? [{ label: 'Pull request', value: `#${change.pullRequestId}`, url }] : []),
+      ...(change.commitId ? [{ label: 'Commit', value: shortCommit(change.commitId), code: true }] : []),
+    ],
+    details: [],
+    links: [{ text: 'Open', url }],
+    context: footer(['CodeCommit', region, change.account]),
+    correlation: { repository, ...(change.commitId ? { commitId: change.commitId } : {}) },
     occurredAt: occurredAt(change.time),
   };
 }

@@ -61,7 +61,20 @@ export interface PullRequestChange {
   time?: string;
 }
 
-export type RepositoryChange = PushChange | TestChange | PullRequestChange;
+/** Known, not announced by default: comments, merge commits made without a reference. */
+export interface OtherChange {
+  type: 'other';
+  kind: 'comment.pull-request' | 'comment.commit' | 'merge-commit.created';
+  repository: string;
+  account: string;
+  region: string;
+  pullRequestId?: string;
+  commitId?: string;
+  actor?: string;
+  time?: string;
+}
+
+export type RepositoryChange = PushChange | TestChange | PullRequestChange | OtherChange;
 
 function referenceOf(full: string): Reference {
   if (full.startsWith('refs/heads/')) return { full, name: full.slice('refs/heads/'.length), kind: 'branch' };
@@ -70,6 +83,20 @@ function referenceOf(full: string): Reference {
 }
 
 /** One change per pushed reference, per pull request event, or the trigger's test event. */
+/** What every EventBridge change of a repository says: where, who, when. */
+function common(
+  input: { account: string; region: string; time?: string },
+  detail: { repositoryName: string; callerUserArn?: string },
+) {
+  return {
+    repository: detail.repositoryName,
+    account: input.account,
+    region: input.region,
+    actor: principalName(detail.callerUserArn),
+    time: input.time,
+  };
+}
+
 export function changesOf(input: CodeCommitInput): RepositoryChange[] {
   if ('Records' in input) {
     return input.Records.flatMap((record): RepositoryChange[] => {
@@ -98,8 +125,27 @@ export function changesOf(input: CodeCommitInput): RepositoryChange[] {
       );
     });
   }
+  if (
+    input['detail-type'] === 'CodeCommit Comment on Pull Request' ||
+    input['detail-type'] === 'CodeCommit Comment on Commit'
+  ) {
+    const d = input.detail;
+    const on = input['detail-type'] === 'CodeCommit Comment on Pull Request' ? 'pull-request' : 'commit';
+    return [
+      {
+        type: 'other',
+        kind: `comment.${on}`,
+        ...common(input, d),
+        pullRequestId: d.pullRequestId,
+        commitId: d.afterCommitId,
+      },
+    ];
+  }
   if (input['detail-type'] === 'CodeCommit Repository State Change') {
     const d = input.detail;
+    if (d.event === 'unreferencedMergeCommitCreated') {
+      return [{ type: 'other', kind: 'merge-commit.created', ...common(input, d), commitId: d.commitId }];
+    }
     const full =
       d.referenceFullName ??
       (d.referenceType === 'tag' ? `refs/tags/${d.referenceName}` : `refs/heads/${d.referenceName}`);
@@ -121,6 +167,7 @@ export function changesOf(input: CodeCommitInput): RepositoryChange[] {
       },
     ];
   }
+  if (input['detail-type'] !== 'CodeCommit Pull Request State Change') return [];
   const d = input.detail;
   return [
     {

@@ -74,5 +74,39 @@ const pullRequestEventSchema = z.object({
   }),
 });
 
-export const codeCommitInputSchema = z.union([triggerSchema, referenceEventSchema, pullRequestEventSchema]);
+/** Comments on a pull request or a commit: known, not announced by default (`codecommit:comment.*`). */
+const commentEventSchema = z.object({
+  ...eventBridgeEnvelope,
+  source: z.literal('aws.codecommit'),
+  'detail-type': z.enum(['CodeCommit Comment on Pull Request', 'CodeCommit Comment on Commit']),
+  detail: z.object({
+    event: z.string(),
+    repositoryName: z.string(),
+    commentId: maybeString,
+    pullRequestId: z.optional(z.pipe(z.union([z.string(), z.number()]), z.transform(String))),
+    afterCommitId: maybeString,
+    callerUserArn: maybeString,
+  }),
+});
+
+/** A merge commit made without a reference (the console's merge preview): known, muted by default. */
+const unreferencedMergeSchema = z.object({
+  ...eventBridgeEnvelope,
+  source: z.literal('aws.codecommit'),
+  'detail-type': z.literal('CodeCommit Repository State Change'),
+  detail: z.object({
+    event: z.literal('unreferencedMergeCommitCreated'),
+    repositoryName: z.string(),
+    commitId: maybeString,
+    callerUserArn: maybeString,
+  }),
+});
+
+export const codeCommitInputSchema = z.union([
+  triggerSchema,
+  referenceEventSchema,
+  pullRequestEventSchema,
+  commentEventSchema,
+  unreferencedMergeSchema,
+]);
 export type CodeCommitInput = z.infer<typeof codeCommitInputSchema>;

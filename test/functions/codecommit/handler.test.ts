@@ -275,3 +275,20 @@ describe('the branch filter', () => {
     }
   });
 });
+
+describe('codecommit handler: known events it does not announce by default', () => {
+  it.each([
+    ['comment-on-pull-request', 'comment.pull-request', 'muted by "codecommit:comment.*"'],
+    ['unreferenced-merge-commit', 'merge-commit.created', 'muted by "codecommit:merge-commit.*"'],
+  ])(
+    'gives %s a kind of its own (%s), muted by default, with no AWS read and no fallback',
+    async (sample, kind, reason) => {
+      const { messages, logs } = await rig.run(sampleEvent(`codecommit/${sample}.json`));
+
+      expect(messages).toEqual([]);
+      expect(logs).toContainEqual(expect.objectContaining({ message: 'Notice not sent', kind, reason }));
+      expect(logs.some((line) => line.message === 'Event could not be read')).toBe(false);
+      expect(codeCommit).not.toHaveReceivedCommand(GetCommitCommand);
+    },
+  );
+});
