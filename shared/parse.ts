@@ -9,6 +9,8 @@ export interface Rejected {
   reason: string;
   /** What the payload said it was, for the log line and the "unreadable event" notice. */
   label: string;
+  /** What could still be read of it: its region, and the names that say which resource. */
+  clues?: { region?: string; names: Array<{ label: string; value: string }> };
 }
 
 interface Parsed<T> {
@@ -55,6 +57,39 @@ export function unwrapSns(input: unknown): { payloads: unknown[]; rejected: Reje
     }
   }
   return { payloads, rejected };
+}
+
+/** Keys whose values name the resource an event is about, wherever they stand in it. */
+const NAMING_KEYS: Record<string, string> = {
+  'project-name': 'Project',
+  pipeline: 'Pipeline',
+  pipelineName: 'Pipeline',
+  deploymentId: 'Deployment',
+  application: 'Application',
+  applicationName: 'Application',
+  repositoryName: 'Repository',
+  clusterArn: 'Cluster',
+  group: 'Service',
+};
+
+/** What an unreadable payload still says: its region and the names of what it is about. */
+export function cluesOf(payload: unknown): NonNullable<Rejected['clues']> {
+  const names: Array<{ label: string; value: string }> = [];
+  let region: string | undefined;
+  const visit = (value: unknown, depth: number) => {
+    if (!value || typeof value !== 'object' || depth > 4) return;
+    for (const [key, item] of Object.entries(value)) {
+      if (key === 'region' && typeof item === 'string' && /^[a-z]{2}(-[a-z]+)+-\d$/.test(item))
+        region ??= item;
+      const label = NAMING_KEYS[key];
+      if (label && typeof item === 'string' && item.length > 0 && !names.some((n) => n.label === label)) {
+        names.push({ label, value: item.slice(0, 200) });
+      }
+      visit(item, depth + 1);
+    }
+  };
+  visit(payload, 0);
+  return { region, names: names.slice(0, 4) };
 }
 
 /** A short readable label of what an unknown payload claims to be. */
@@ -116,7 +151,12 @@ export function parseEvents<T>(input: unknown, schema: z.ZodMiniType<T>): Parsed
     const payload = normalizeCodeStar(wellFormed(raw));
     const result = schema.safeParse(payload);
     if (result.success) events.push(result.data);
-    else rejected.push({ reason: describeIssues(result.error), label: labelOf(payload) });
+    else
+      rejected.push({
+        reason: describeIssues(result.error),
+        label: labelOf(payload),
+        clues: cluesOf(payload),
+      });
   }
   return { events, rejected };
 }

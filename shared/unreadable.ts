@@ -5,16 +5,29 @@
 import type { Notice, Source } from './notice';
 import type { Rejected } from './parse';
 
+/** How the unreadable notice names each source. */
+const WHAT: Record<Source, string> = {
+  codebuild: 'a CodeBuild event',
+  codecommit: 'a CodeCommit event',
+  codedeploy: 'a CodeDeploy event',
+  codepipeline: 'a CodePipeline event',
+  ecs: 'an ECS event',
+  approval: 'an approval request',
+  herald: 'an event',
+};
+
+/** `region`: the function's, used only when the event does not say its own. */
 export function describeUnreadable(source: Source, rejected: Rejected, region: string): Notice {
   return {
     source: 'herald',
     kind: 'event.unreadable',
     severity: 'warning',
-    title: `Herald could not read a ${source} event`,
+    title: `Herald could not read ${WHAT[source]}`,
     summary: `It was logged; the message below is all Herald knows.`,
     facts: [
       { label: 'Event', value: rejected.label || 'unknown' },
-      { label: 'Region', value: region },
+      ...(rejected.clues?.names ?? []),
+      { label: 'Region', value: rejected.clues?.region ?? region },
     ],
     details: [{ type: 'text', label: 'Why', text: rejected.reason }],
     links: [],

@@ -243,10 +243,25 @@ describe('codebuild handler', () => {
 
     assertSlackLimits(message);
     expect(message.blocks[0]).toMatchObject({
-      text: { text: ':warning: Herald could not read a codebuild event' },
+      text: { text: ':warning: Herald could not read a CodeBuild event' },
     });
     expect(visibleText(message)).toContain('detail.project-name');
     expect(codeBuild).not.toHaveReceivedCommand(BatchGetBuildsCommand);
+  });
+
+  it("names in the fallback what it could still read, and the event's own region", async () => {
+    const broken = sampleEvent('codebuild/failed.json') as {
+      region: string;
+      detail: Record<string, unknown>;
+    };
+    broken.region = 'ap-southeast-2';
+    broken.detail['build-status'] = 42;
+
+    const [message] = await run(broken);
+
+    const text = visibleText(message ?? { text: '', blocks: [] });
+    expect(text).toContain('*Project*\nherald-stage-app');
+    expect(text).toContain('*Region*\nap-southeast-2');
   });
 
   it('reads the webhook from SSM, decrypted, and never logs it', async () => {
