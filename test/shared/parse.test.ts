@@ -27,7 +27,11 @@ describe('parseEvents', () => {
     expect(events).toEqual([{ source: 'aws.codebuild', detail: { id: 'a' } }]);
     expect(rejected).toEqual([
       { reason: 'SNS message is not JSON', label: 'not json' },
-      { reason: expect.stringMatching(/^detail\.id: /), label: 'aws.codebuild / Something' },
+      {
+        reason: expect.stringMatching(/^detail\.id: /),
+        label: 'aws.codebuild / Something',
+        clues: { names: [], region: undefined },
+      },
     ]);
   });
 
