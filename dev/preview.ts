@@ -55,6 +55,29 @@ async function click(rig: LocalRig, last: SampleResult | undefined, body: Record
   return { outcome: answer.text, html: renderMessage(answer) };
 }
 
+/**
+ * The port asked for, waiting a moment while a restarting predecessor lets go of it; any free port
+ * only when it stays taken (said so), or when 0 is asked for.
+ */
+async function listen(server: Server, port: number): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const outcome = await new Promise<'ok' | 'busy'>((resolve, reject) => {
+      const onError = (error: NodeJS.ErrnoException) =>
+        error.code === 'EADDRINUSE' ? resolve('busy') : reject(error);
+      server.once('error', onError);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', onError);
+        resolve('ok');
+      });
+    });
+    if (outcome === 'ok') return;
+    if (attempt >= 30) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  console.log(`Port ${port} stays busy; the preview uses a free one instead.`);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+}
+
 export async function startPreview(
   port = DEFAULT_PORT,
 ): Promise<{ url: string; server: Server; rig: LocalRig }> {
@@ -98,14 +121,7 @@ export async function startPreview(
       );
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      // Taken: any free port will do.
-      if (error.code === 'EADDRINUSE' && port !== 0) server.listen(0, '127.0.0.1', resolve);
-      else reject(error);
-    });
-    server.listen(port, '127.0.0.1', resolve);
-  });
+  await listen(server, port);
   const { port: actual } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${actual}/`, server, rig };
 }
@@ -125,8 +141,16 @@ async function main(): Promise<void> {
   }
   const portArg = argv.indexOf('--port');
   const port = portArg >= 0 ? Number(argv[portArg + 1]) : Number(process.env.PORT ?? DEFAULT_PORT);
-  const { url } = await startPreview(port);
+  const { url, server, rig } = await startPreview(port);
   console.log(`Herald preview: ${url}`);
+  // Stopped (Ctrl-C, or tsx watch restarting it): let go of the port and the stand-ins at once.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      server.closeAllConnections();
+      server.close();
+      rig.close().finally(() => process.exit(0));
+    });
+  }
 }
 
 if (require.main === module) {
