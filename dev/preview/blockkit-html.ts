@@ -35,6 +35,62 @@ function inline(text: string): string {
     .replace(/(^|[\s(>])~([^~\n]+)~(?=[\s).,:;!?<]|$)/g, '$1<s>$2</s>');
 }
 
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+function ordinal(n: number): string {
+  const suffix =
+    n % 10 === 1 && n !== 11
+      ? 'st'
+      : n % 10 === 2 && n !== 12
+        ? 'nd'
+        : n % 10 === 3 && n !== 13
+          ? 'rd'
+          : 'th';
+  return `${n}${suffix}`;
+}
+
+/**
+ * `<!date^1795183661^{date_short_pretty} at {time}|…>` as Slack shows it (here in UTC: the preview
+ * has no reader's time zone), the fallback only when the date cannot be read.
+ */
+export function slackDate(target: string, fallback: string | undefined): string {
+  const [, seconds = '', format = ''] = target.split('^');
+  const date = new Date(Number(seconds) * 1000);
+  if (!seconds || Number.isNaN(date.getTime())) return fallback ?? target;
+  const month = MONTHS[date.getUTCMonth()] ?? '';
+  const day = date.getUTCDate();
+  const year = date.getUTCFullYear();
+  const hours = date.getUTCHours() % 12 || 12;
+  const minutes = String(date.getUTCMinutes()).padStart(2, '0');
+  const ampm = date.getUTCHours() < 12 ? 'AM' : 'PM';
+  const tokens: Record<string, string> = {
+    date_num: date.toISOString().slice(0, 10),
+    date: `${month} ${ordinal(day)}, ${year}`,
+    date_short: `${month.slice(0, 3)} ${day}, ${year}`,
+    date_long: `${DAYS[date.getUTCDay()]}, ${month} ${ordinal(day)}, ${year}`,
+    date_pretty: `${month} ${ordinal(day)}, ${year}`,
+    date_short_pretty: `${month.slice(0, 3)} ${day}, ${year}`,
+    date_long_pretty: `${DAYS[date.getUTCDay()]}, ${month} ${ordinal(day)}, ${year}`,
+    time: `${hours}:${minutes} ${ampm}`,
+    time_secs: `${hours}:${minutes}:${String(date.getUTCSeconds()).padStart(2, '0')} ${ampm}`,
+  };
+  return format.replace(/\{(\w+)\}/g, (whole, token: string) => tokens[token] ?? whole);
+}
+
 /** Slack's angle-bracket forms: links, mentions, dates. */
 function special(inner: string): string {
   const [target = '', label] = inner.split(/\|(.*)/s);
@@ -43,7 +99,8 @@ function special(inner: string): string {
   }
   if (target.startsWith('@')) return `<span class="mention">@${target.slice(1)}</span>`;
   if (target.startsWith('!subteam^')) return `<span class="mention">@group</span>`;
-  if (target.startsWith('!date^')) return `<span class="date">${label ?? target}</span>`;
+  if (target.startsWith('!date^'))
+    return `<span class="date" title="${label ?? ''}">${slackDate(target, label)} UTC</span>`;
   const url = target.replace(/"/g, '%22');
   return `<a href="${url}" target="_blank" rel="noopener">${label === undefined ? url : inline(label)}</a>`;
 }

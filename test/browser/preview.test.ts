@@ -116,6 +116,12 @@ const sampleCount = readdirSync(join(ROOT, 'events')).reduce(
     );
   });
 
+  it('shows Slack dates as Slack does, not their fallback text', async () => {
+    const card = page.locator('.card[data-sample="events/codebuild/failed.json"]');
+
+    await expect(card.locator('.date').first().textContent()).resolves.toBe('Nov 20, 2026 at 2:07 PM UTC');
+  });
+
   it('approves the approval request with a click and shows the outcome in place of the buttons', async () => {
     const card = page.locator('.card[data-sample="events/approval/request.json"]');
     page.once('dialog', (dialog) => dialog.accept());
