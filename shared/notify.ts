@@ -5,14 +5,15 @@
  * notice is routed once into destinations. Each destination goes claim → render → post → record
  * in `deliverOnce`, the one place of the delivery log's life-cycle.
  */
+import { awsErrorName } from './aws/clients';
 import { type DeliveryLog, fingerprint } from './delivery-log';
 import type { Log } from './logger';
 import type { Notice } from './notice';
 import { deliverToRelease } from './releases/deliver';
 import { type RouteTo, routeNotice } from './routing/route';
-import { isAppChannel, type Runtime } from './runtime';
+import type { Runtime } from './runtime';
 import { SlackPermanentError } from './slack/attempts';
-import type { Destination } from './slack/destinations';
+import { type Destination, isAppChannel } from './slack/destinations';
 import type { SlackMessage } from './slack/message';
 import { renderNotice } from './slack/render';
 
@@ -105,7 +106,8 @@ async function updateCards(runtime: Runtime, notice: Notice, routed: Map<string,
   const unmuted = routeNotice(notice, { ...runtime.routing, mute: [] }).channels;
   const cards = new Map(
     [...unmuted].filter(
-      ([channel, to]) => to.thread && !routed.has(channel) && isAppChannel(channel, runtime),
+      ([channel, to]) =>
+        to.thread && !routed.has(channel) && isAppChannel(channel, runtime.routing, runtime.config),
     ),
   );
   if (cards.size === 0) return;
@@ -114,7 +116,7 @@ async function updateCards(runtime: Runtime, notice: Notice, routed: Map<string,
       if (destination.releaseChannel) await deliverToRelease(notice, destination, { reply: false }, releases);
     }
   } catch (error) {
-    runtime.log.warn('Release card not updated', { kind: notice.kind, error: errorName(error) });
+    runtime.log.warn('Release card not updated', { kind: notice.kind, error: awsErrorName(error) });
   }
 }
 
@@ -131,18 +133,20 @@ async function deliverOnce(
     log.info('Notice already delivered', { kind: notice.kind, target });
     return undefined;
   }
-  const message = renderNotice(notice, { mentions: destination.mentions });
   let placed = 'channel';
   try {
     placed = await postToRelease(runtime, notice, destination);
-    if (placed === 'channel') await postWithFallback(runtime, notice, destination, message);
+    if (placed === 'channel') {
+      const message = renderNotice(notice, { mentions: destination.mentions });
+      await postWithFallback(runtime, notice, destination, message);
+    }
   } catch (error) {
     await deliveryLog?.release(id, target);
     log.error('Notice not delivered', {
       kind: notice.kind,
       target,
       via: destination.via,
-      error: error instanceof Error ? error.name : 'UnknownError',
+      error: awsErrorName(error),
       slackError: error instanceof SlackPermanentError ? error.code : undefined,
       problem: error instanceof Error ? error.message : String(error),
     });
@@ -160,10 +164,6 @@ async function postToRelease(runtime: Runtime, notice: Notice, destination: Dest
   if (outcome.kind !== 'standalone') return outcome.kind;
   runtime.log.info('Notice posted on its own', { kind: notice.kind, why: outcome.why });
   return 'channel';
-}
-
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : 'UnknownError';
 }
 
 async function claim(deliveryLog: DeliveryLog | undefined, id: string, target: string): Promise<boolean> {

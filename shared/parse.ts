@@ -52,7 +52,7 @@ export function unwrapSns(input: unknown): { payloads: unknown[]; rejected: Reje
     } catch {
       rejected.push({
         reason: 'SNS message is not JSON',
-        label: record.Sns.Subject ?? record.Sns.Message.slice(0, 80),
+        label: (record.Sns.Subject ?? record.Sns.Message.slice(0, 80)).toWellFormed(),
       });
     }
   }
@@ -145,7 +145,7 @@ export function wellFormed(value: unknown, depth = 0): unknown {
 }
 
 export function parseEvents<T>(input: unknown, schema: z.ZodMiniType<T>): Parsed<T> {
-  const { payloads, rejected } = unwrapSns(wellFormed(input));
+  const { payloads, rejected } = unwrapSns(input);
   const events: T[] = [];
   for (const raw of payloads) {
     const payload = normalizeCodeStar(wellFormed(raw));

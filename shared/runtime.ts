@@ -14,7 +14,7 @@ import type { CorrelateDeps } from './releases/correlate';
 import type { ReleaseDeps } from './releases/deliver';
 import { loadRouting } from './routing/load';
 import type { RoutingConfig } from './routing/schema';
-import { createDestinationResolver, type DestinationResolver } from './slack/destinations';
+import { createDestinationResolver, type DestinationResolver, isAppChannel } from './slack/destinations';
 
 /** Time kept back from the Lambda's budget so that a failure is logged before the timeout. */
 const SAFETY_MARGIN_MS = 1500;
@@ -34,14 +34,6 @@ export interface Runtime {
 /** What a function may add: how builds and deployments are found in their release. */
 export interface RuntimeExtras {
   findActionRun?: CorrelateDeps['findActionRun'];
-}
-
-/** Whether a channel of the routing config is an app channel (or every channel is, by override). */
-export function isAppChannel(channel: string, runtime: Pick<Runtime, 'config' | 'routing'>): boolean {
-  if (runtime.config.appOverride) return true;
-  if (runtime.config.webhookOverride) return false;
-  const definition = runtime.routing.channels[channel];
-  return definition !== undefined && 'channelId' in definition;
 }
 
 /** The routing file of this container's stage, read and checked once. */
@@ -73,7 +65,8 @@ export function assembleRuntime(parts: {
     runtime.deliveryLog = dynamoDeliveryLog({ dynamo, table: config.stateTable, log, now });
   }
   const appMode =
-    Boolean(config.appOverride) || Object.keys(routing.channels).some((c) => isAppChannel(c, runtime));
+    Boolean(config.appOverride) ||
+    Object.keys(routing.channels).some((c) => isAppChannel(c, routing, config));
   if (dynamo && config.stateTable && appMode) {
     runtime.releases = {
       dynamo,

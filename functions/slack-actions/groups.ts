@@ -8,7 +8,7 @@ import { awsErrorName } from '../../shared/aws/clients';
 import { keep } from '../../shared/container';
 import type { RoutingConfig } from '../../shared/routing/schema';
 import type { Click } from './schema';
-import { botToken, type ShowOptions } from './show';
+import { botToken, noToken, type ShowOptions } from './show';
 
 const MEMBERS_SECONDS = 60;
 const members = keep<string, { users: Set<string>; until: number }>();
@@ -23,7 +23,7 @@ export async function groupsOf(
     ruleFor({ pipeline: value.p, stage: value.s, action: value.a }, routing)?.approverGroups ?? [];
   const found = new Set<string>();
   if (groups.length === 0) return found;
-  const token = await botToken(options).catch(() => undefined);
+  const token = await botToken(options).catch(noToken(options));
   if (!token) {
     options.log.warn('Approver groups need the Slack app (a bot token); nobody is in them', {
       user: payload.user.id,

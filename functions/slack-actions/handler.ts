@@ -50,7 +50,7 @@ export function createSlackActionsHandler(deps: SlackActionsDeps = {}) {
       outcome.kind === 'failed'
         ? ephemeralReply(outcome, value.e)
         : outcomeMessage(payload, value, outcome, allowed.decision, comment, now);
-    await showOutcome(click, message, { outcome, decision: allowed.decision, comment }, show);
+    await showOutcome(click, message, { outcome, decision: allowed.decision, comment, now }, show);
     return reply(200);
   };
 }

@@ -29,6 +29,14 @@ export function isSlackResponseUrl(value: string | undefined): value is string {
   }
 }
 
+/** A decision CodePipeline was asked to record, and when (the handler's clock). */
+export interface Decided {
+  outcome: Outcome;
+  decision?: Decision;
+  comment?: string;
+  now: Date;
+}
+
 export interface ShowOptions {
   config: HeraldConfig;
   routing: RoutingConfig;
@@ -49,6 +57,14 @@ export function showOptions(
     routing,
     log,
     deadline: Math.min(startedMs + 2600, Date.now() + remainingMs - 300),
+  };
+}
+
+/** A bot token that cannot be read: said once, and the click is answered without it. */
+export function noToken(options: ShowOptions) {
+  return (error: unknown): undefined => {
+    options.log.warn('Cannot read the Slack bot token; answering without it', { error: awsErrorName(error) });
+    return undefined;
   };
 }
 
@@ -77,20 +93,18 @@ async function viaResponseUrl(click: Click, message: SlackMessage, options: Show
 /** The release card after a decision: the Approval stage says who decided, when, and why. */
 async function showOnCard(
   click: Click,
-  outcome: Outcome,
-  decision: Decision,
-  comment: string | undefined,
+  decided: Decided,
   token: string,
   options: ShowOptions,
 ): Promise<void> {
   const { value } = click;
+  const { outcome, decision, comment, now } = decided;
   const table = options.config.stateTable;
-  if (outcome.kind !== 'recorded' || !value.r || !table) return;
-  const now = new Date();
+  if (outcome.kind !== 'recorded' || !decision || !value.r || !table) return;
+  const link = { pipeline: value.p, executionId: value.r, stage: value.s };
   const verb = outcome.status === 'Approved' ? 'approved' : 'rejected';
   const step = {
-    pipeline: value.p,
-    executionId: value.r,
+    ...link,
     level: 'stage' as const,
     stage: value.s,
     state: outcome.status === 'Approved' ? ('succeeded' as const) : ('failed' as const),
@@ -104,7 +118,7 @@ async function showOnCard(
   };
   const deps = { dynamo: dynamoClient(), table, pipelines: [], log: options.log, deadline: options.deadline };
   await updateRelease(
-    step,
+    link,
     step,
     (channel) => appDestination(token, channel, options.config.slackApiUrl),
     deps,
@@ -119,14 +133,14 @@ async function showOnCard(
 export async function showOutcome(
   click: Click,
   message: SlackMessage | undefined,
-  decided: { outcome: Outcome; decision?: Decision; comment?: string } | undefined,
+  decided: Decided | undefined,
   options: ShowOptions,
 ): Promise<void> {
   if (!message) return;
   const channel = click.payload.channel?.id;
   const ts = click.payload.message?.ts;
   const token =
-    message.replace_original && channel && ts ? await botToken(options).catch(() => undefined) : undefined;
+    message.replace_original && channel && ts ? await botToken(options).catch(noToken(options)) : undefined;
   if (!token || !channel || !ts) return viaResponseUrl(click, message, options);
   const attempt = {
     deadline: options.deadline,
@@ -151,6 +165,5 @@ export async function showOutcome(
     },
   );
   if (!replaced) await viaResponseUrl(click, message, options);
-  if (decided?.decision)
-    await showOnCard(click, decided.outcome, decided.decision, decided.comment, token, options);
+  if (decided) await showOnCard(click, decided, token, options);
 }

@@ -8,6 +8,7 @@
  * broadcast to the channel with the routing's mentions; successes stay in the thread.
  * Anything that cannot be used (the table, the card) makes the caller post a standalone message.
  */
+import { awsErrorName } from '../aws/clients';
 import type { Log } from '../logger';
 import type { Notice, ReleaseStep } from '../notice';
 import { type AttemptOptions, SlackPermanentError, SlackUnavailableError } from '../slack/attempts';
@@ -49,6 +50,13 @@ export type ReleaseOutcome =
 
 const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** The delivery policy's options for one post of this release, named for the logs. */
+function attemptFor(destination: Destination, what: string, deps: ReleaseDeps): AttemptOptions {
+  return { deadline: deps.deadline, target: `${destination.key} (${what})`, log: deps.log };
+}
+
+const sleepOf = (deps: ReleaseDeps) => deps.sleep ?? wait;
+
 /** Which notices the card says enough about by itself. */
 function needsReply(notice: Notice): boolean {
   const step = notice.release;
@@ -56,23 +64,17 @@ function needsReply(notice: Notice): boolean {
   return notice.severity === 'failure';
 }
 
-export function isBroadcast(notice: Notice): boolean {
+function isBroadcast(notice: Notice): boolean {
   return notice.severity === 'failure' || notice.kind === 'approval.requested';
 }
 
 /** Read, merge, write on the version read; a lost race (someone wrote in between) reads again. */
-async function mergeStep(
-  key: string,
-  link: ReleaseLink,
-  step: ReleaseStep,
-  region: string | undefined,
-  deps: ReleaseDeps,
-) {
+async function mergeStep(key: string, link: ReleaseLink, step: ReleaseStep, deps: ReleaseDeps) {
   const staged: ReleaseStep = { ...step, stage: step.stage ?? link.stage };
-  const sleep = deps.sleep ?? wait;
+  const sleep = sleepOf(deps);
   for (let attempt = 0; attempt < 40 && Date.now() < deps.deadline - 500; attempt++) {
     const stored = await readRelease(key, deps);
-    const before = stored.state ?? emptyRelease(link.pipeline, link.executionId, region);
+    const before = stored.state ?? emptyRelease(link.pipeline, link.executionId, step.region);
     const next = applyStep(before, staged);
     if (stored.version > 0 && JSON.stringify(next) === JSON.stringify(stored.state)) return;
     if (await writeRelease(key, next, stored.version, deps)) return;
@@ -90,12 +92,8 @@ async function mergeStep(
  * after pushing, the state is read again, because a slower push of an older state may land after.
  */
 async function showCard(key: string, destination: Destination, deps: ReleaseDeps): Promise<StoredRelease> {
-  const sleep = deps.sleep ?? wait;
-  const attempt: AttemptOptions = {
-    deadline: deps.deadline,
-    target: `${destination.key} (release card)`,
-    log: deps.log,
-  };
+  const sleep = sleepOf(deps);
+  const attempt = attemptFor(destination, 'release card', deps);
   let pushed = 0;
   for (let round = 0; round < 20; round++) {
     const stored = await readRelease(key, deps);
@@ -148,7 +146,7 @@ async function postCard(
   deps: ReleaseDeps,
 ): Promise<void> {
   const commit = stored.state?.commit?.id;
-  const seed = commit ? await claimCommit(commit, key, { ...deps, sleep: deps.sleep ?? wait }) : undefined;
+  const seed = commit ? await claimCommit(commit, key, { ...deps, sleep: sleepOf(deps) }) : undefined;
   if (!seed || seed.channel !== destination.releaseChannel) {
     const posted = await destination.post(card, attempt);
     await recordCardPost(key, posted.channel ?? destination.releaseChannel ?? '', posted.ts ?? '', deps);
@@ -171,9 +169,9 @@ async function adoptLateSeed(
   destination: Destination,
   deps: ReleaseDeps,
 ): Promise<void> {
-  const seed = await claimCommit(commit, key, { ...deps, sleep: deps.sleep ?? wait });
+  const seed = await claimCommit(commit, key, { ...deps, sleep: sleepOf(deps) });
   if (!seed || seed.ts === cardTs || seed.channel !== destination.releaseChannel) return;
-  const attempt = { deadline: deps.deadline, target: `${destination.key} (release thread)`, log: deps.log };
+  const attempt = attemptFor(destination, 'release thread', deps);
   const push = storedMessage(seed.message);
   if (push) await destination.post(push, attempt, { threadTs: cardTs });
   await destination.post({ text: '', blocks: [] }, attempt, { deleteTs: seed.ts });
@@ -189,11 +187,10 @@ async function deliverPush(
   destination: Destination,
   deps: ReleaseDeps,
 ): Promise<ReleaseOutcome> {
-  const attempt = { deadline: deps.deadline, target: destination.key, log: deps.log };
   let release = await releaseOfCommit(commit, deps);
   if (!release && (await claimSeed(commit, deps))) {
     const message = renderNotice(notice, { mentions: destination.mentions });
-    const posted = await destination.post(message, attempt);
+    const posted = await destination.post(message, attemptFor(destination, 'push', deps));
     const channel = posted.channel ?? destination.releaseChannel ?? '';
     await recordSeed(commit, { channel, ts: posted.ts ?? '', message: JSON.stringify(message) }, deps);
     return { kind: 'seed', ts: posted.ts ?? '' };
@@ -203,7 +200,7 @@ async function deliverPush(
   const card = await showCard(release, destination, deps);
   const posted = await destination.post(
     renderNotice(notice, { mentions: [] }),
-    { ...attempt, target: `${destination.key} (release thread)` },
+    attemptFor(destination, 'release thread', deps),
     { threadTs: card.ts, broadcast: false },
   );
   return { kind: 'thread', ts: posted.ts ?? '' };
@@ -222,7 +219,7 @@ export async function updateRelease(
   const key = releaseKey(link.pipeline, link.executionId);
   const before = await readRelease(key, deps);
   if (!before.ts || !before.channel) return false;
-  await mergeStep(key, link, step, step.region, deps);
+  await mergeStep(key, link, step, deps);
   await showCard(key, cardIn(before.channel), deps);
   return true;
 }
@@ -248,7 +245,7 @@ export async function deliverToRelease(
       if (error instanceof SlackPermanentError || error instanceof SlackUnavailableError) throw error;
       deps.log.warn('Release of the push unavailable: posting it on its own', {
         kind: notice.kind,
-        error: errorName(error),
+        error: awsErrorName(error),
       });
       return { kind: 'standalone', why: 'the state table could not be used' };
     }
@@ -259,7 +256,7 @@ export async function deliverToRelease(
   } catch (error) {
     deps.log.warn('Release not found: posting the notice on its own', {
       kind: notice.kind,
-      error: errorName(error),
+      error: awsErrorName(error),
     });
     return { kind: 'standalone', why: 'correlation failed' };
   }
@@ -267,7 +264,7 @@ export async function deliverToRelease(
   const key = releaseKey(link.pipeline, link.executionId);
   let card: StoredRelease;
   try {
-    if (step.level !== 'detail') await mergeStep(key, link, step, step.region, deps);
+    if (step.level !== 'detail') await mergeStep(key, link, step, deps);
     else if ((await readRelease(key, deps)).version === 0)
       return { kind: 'standalone', why: 'its release has no card' };
     card = await showCard(key, destination, deps);
@@ -276,7 +273,7 @@ export async function deliverToRelease(
     deps.log.warn('Release card unavailable: posting the notice on its own', {
       kind: notice.kind,
       release: key,
-      error: errorName(error),
+      error: awsErrorName(error),
       slackError: (error as { code?: unknown }).code,
     });
     return { kind: 'standalone', why: 'the release card could not be used' };
@@ -284,14 +281,9 @@ export async function deliverToRelease(
   if (!options.reply || !needsReply(notice)) return { kind: 'card' };
   const broadcast = isBroadcast(notice);
   const message = renderNotice(notice, { mentions: broadcast ? destination.mentions : [] });
-  const posted = await destination.post(
-    message,
-    { deadline: deps.deadline, target: `${destination.key} (release thread)`, log: deps.log },
-    { threadTs: card.ts, broadcast },
-  );
+  const posted = await destination.post(message, attemptFor(destination, 'release thread', deps), {
+    threadTs: card.ts,
+    broadcast,
+  });
   return { kind: 'thread', ts: posted.ts ?? '' };
-}
-
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : 'UnknownError';
 }

@@ -57,6 +57,16 @@ function isUsableWebhook(value: string): boolean {
 
 const BOT_TOKEN = /^xox[bp]-[A-Za-z0-9-]{6,}$/;
 
+type Overrides = Pick<HeraldConfig, 'webhookOverride' | 'appOverride' | 'slackApiUrl'>;
+
+/** Whether a channel is reached through the Slack app (Web API), as `placeOf` below decides it. */
+export function isAppChannel(channel: string, routing: RoutingConfig, config: Overrides): boolean {
+  if (config.appOverride) return true;
+  if (config.webhookOverride) return false;
+  const definition = routing.channels[channel];
+  return definition !== undefined && 'channelId' in definition;
+}
+
 export interface DestinationResolver {
   /** Starts reading the secrets of these channels (while enrichment runs); never fails. */
   warm(channels: string[]): void;
@@ -73,7 +83,7 @@ interface Place {
 
 export function createDestinationResolver(options: {
   routing: RoutingConfig;
-  config: Pick<HeraldConfig, 'webhookOverride' | 'appOverride' | 'slackApiUrl'>;
+  config: Overrides;
   readParameter: SecretReader;
 }): DestinationResolver {
   const { routing, config, readParameter } = options;
@@ -95,7 +105,13 @@ export function createDestinationResolver(options: {
     post: appPost(token, channel, config.slackApiUrl),
   });
 
-  const secret = async (name: string, what: string, usable: (value: string) => boolean): Promise<string> => {
+  /** A secret from SSM: `what` it is, what it must `hold`, and the check that it does. */
+  const secret = async (
+    name: string,
+    what: string,
+    hold: string,
+    usable: (value: string) => boolean,
+  ): Promise<string> => {
     let value: string | undefined;
     try {
       value = await readParameter(name);
@@ -105,7 +121,7 @@ export function createDestinationResolver(options: {
     }
     // The value is a secret: say what is wrong with it, never what it is.
     if (!value || !usable(value.trim())) {
-      throw new WebhookConfigError(`SSM parameter ${name} (${what}) does not hold ${describe(what)}`);
+      throw new WebhookConfigError(`SSM parameter ${name} (${what}) does not hold ${hold}`);
     }
     return value.trim();
   };
@@ -118,10 +134,17 @@ export function createDestinationResolver(options: {
       throw new WebhookConfigError(`Channel "${channel}" is not defined in the routing config`);
     if ('channelId' in definition) {
       const name = routing.slack?.botTokenParameter ?? '';
-      const token = await secret(name, 'Slack bot token', (value) => BOT_TOKEN.test(value));
+      const token = await secret(name, 'Slack bot token', 'a bot token (xoxb-…)', (value) =>
+        BOT_TOKEN.test(value),
+      );
       return appPlace(token, definition.channelId);
     }
-    const url = await secret(definition.webhookParameter, `webhook of channel "${channel}"`, isUsableWebhook);
+    const url = await secret(
+      definition.webhookParameter,
+      `webhook of channel "${channel}"`,
+      'an https webhook URL',
+      isUsableWebhook,
+    );
     return webhookPlace(url);
   };
 
@@ -187,8 +210,4 @@ export function appDestination(token: string, channel: string, apiUrl?: string):
     releaseChannel: channel,
     post: appPost(token, channel, apiUrl),
   };
-}
-
-function describe(what: string): string {
-  return what === 'Slack bot token' ? 'a bot token (xoxb-…)' : 'an https webhook URL';
 }
