@@ -4,7 +4,8 @@
  * delivery log on a dynalite table.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { SlackServer } from '../../dev/slack-receiver';
+import { type SlackServer, startSlackServer } from '../../dev/slack-receiver';
+import { type StateTableServer, startStateTable } from '../../dev/state-table';
 import { readConfig } from '../../shared/config';
 import type { RoutingConfig } from '../../shared/routing/schema';
 import { assembleRuntime, type Runtime } from '../../shared/runtime';
@@ -64,4 +65,30 @@ export function testRuntime(
     now: options.state?.now,
   });
   return { runtime, lines, read };
+}
+
+/**
+ * A local Slack receiver per test and one dynalite server per file, for tests of the one pass
+ * that build their runtimes with `testRuntime`.
+ */
+export function useSlackAndState(): { slack(): SlackServer; state(): StateTableServer } {
+  let slack: SlackServer | undefined;
+  let state: StateTableServer | undefined;
+  beforeAll(async () => {
+    state = await startStateTable();
+  });
+  afterAll(async () => {
+    await state?.close();
+  });
+  beforeEach(async () => {
+    slack = await startSlackServer();
+  });
+  afterEach(async () => {
+    await slack?.close();
+  });
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (!value) throw new Error(`the ${what} did not start`);
+    return value;
+  };
+  return { slack: () => started(slack, 'Slack receiver'), state: () => started(state, 'state table') };
 }

@@ -1,9 +1,9 @@
-import { type SlackServer, startSlackServer } from '../../dev/slack-receiver';
-import { type StateTableServer, startStateTable } from '../../dev/state-table';
+import type { SlackServer } from '../../dev/slack-receiver';
+import type { StateTableServer } from '../../dev/state-table';
 import { fingerprint } from '../../shared/delivery-log';
 import type { Notice } from '../../shared/notice';
 import { type Describer, notify, PublishError, send } from '../../shared/notify';
-import { testRuntime } from '../helpers/runtime';
+import { testRuntime, useSlackAndState } from '../helpers/runtime';
 
 const NOTICE: Notice = {
   source: 'codebuild',
@@ -18,25 +18,15 @@ const NOTICE: Notice = {
   occurredAt: '2026-11-20T14:07:41.000Z',
 };
 
+const local = useSlackAndState();
 let slack: SlackServer;
 let state: StateTableServer;
 let table: string;
 
-beforeAll(async () => {
-  state = await startStateTable();
-});
-
-afterAll(async () => {
-  await state.close();
-});
-
 beforeEach(async () => {
-  slack = await startSlackServer();
+  slack = local.slack();
+  state = local.state();
   table = await state.createTable();
-});
-
-afterEach(async () => {
-  await slack.close();
 });
 
 function logged(now?: () => number) {

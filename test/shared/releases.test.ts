@@ -1,12 +1,12 @@
-import { type SlackServer, startSlackServer } from '../../dev/slack-receiver';
-import { type StateTableServer, startStateTable } from '../../dev/state-table';
+import type { SlackServer } from '../../dev/slack-receiver';
+import type { StateTableServer } from '../../dev/state-table';
 import type { Notice } from '../../shared/notice';
 import { send } from '../../shared/notify';
 import { describeCard } from '../../shared/releases/card';
 import { applyStep, emptyRelease } from '../../shared/releases/state';
 import type { ReleaseStep } from '../../shared/releases/step';
 import type { RoutingConfig } from '../../shared/routing/schema';
-import { testRuntime } from '../helpers/runtime';
+import { testRuntime, useSlackAndState } from '../helpers/runtime';
 
 const STARTED: Notice = {
   source: 'codepipeline',
@@ -28,23 +28,13 @@ const STARTED: Notice = {
   },
 };
 
+const local = useSlackAndState();
 let slack: SlackServer;
 let state: StateTableServer;
 
-beforeAll(async () => {
-  state = await startStateTable();
-});
-
-afterAll(async () => {
-  await state.close();
-});
-
-beforeEach(async () => {
-  slack = await startSlackServer();
-});
-
-afterEach(async () => {
-  await slack.close();
+beforeEach(() => {
+  slack = local.slack();
+  state = local.state();
 });
 
 const APP = { SLACK_BOT_TOKEN: 'xoxb-local-unit-0000', SLACK_CHANNEL: 'C0RELEASES' };
