@@ -11,7 +11,7 @@ import type { SlackMessage } from '../shared/slack/message';
 import { type AwsStandIn, type RecordedResponses, startAwsStandIn } from './aws-stand-in';
 import { captureLogs } from './capture-logs';
 import { lambdaContext } from './lambda-context';
-import { TEST_SIGNING_SECRET } from './slack-interaction';
+import { CLICK_TIME, TEST_SIGNING_SECRET } from './slack-interaction';
 import { type SlackServer, startSlackServer } from './slack-receiver';
 import { type StateTableServer, startStateTable } from './state-table';
 
@@ -103,6 +103,8 @@ export async function startLocalRig(options: { sendTo?: string } = {}): Promise<
     // The local routing file: demo approver, local secret names; refused inside Lambda.
     HERALD_STAGE: process.env.HERALD_STAGE ?? 'local',
     SLACK_SIGNING_SECRET: process.env.SLACK_SIGNING_SECRET || TEST_SIGNING_SECRET,
+    // The samples happened on one day of November 2026: Herald reads them as on that day.
+    HERALD_CLOCK: process.env.HERALD_CLOCK || new Date(CLICK_TIME * 1000).toISOString(),
     AWS_ENDPOINT_URL: aws.url,
     AWS_ENDPOINT_URL_DYNAMODB: state.endpoint,
     AWS_ACCESS_KEY_ID: 'AKIDLOCALONLY',

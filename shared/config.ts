@@ -17,6 +17,7 @@ const envSchema = z.object({
   SLACK_BOT_TOKEN: z.optional(z.string().check(z.regex(/^xox[bp]-[A-Za-z0-9-]{6,}$/))),
   SLACK_CHANNEL: z.optional(z.string().check(z.regex(/^[CGD][A-Z0-9]{2,}$/))),
   SLACK_API_URL: z.optional(z.url({ protocol: /^https?$/ })),
+  HERALD_CLOCK: z.optional(z.iso.datetime()),
 });
 
 export interface HeraldConfig {
@@ -35,6 +36,8 @@ export interface HeraldConfig {
   appOverride?: { token: string; channel: string };
   /** Base URL of Slack's Web API, with its trailing slash. */
   slackApiUrl?: string;
+  /** Local runs only (HERALD_CLOCK): the moment the samples happened, for what depends on "now". */
+  clock?: number;
 }
 
 export class ConfigError extends Error {
@@ -54,6 +57,9 @@ export function readConfig(env: NodeJS.ProcessEnv): HeraldConfig {
   if (Boolean(env_.SLACK_BOT_TOKEN) !== Boolean(env_.SLACK_CHANNEL)) {
     throw new ConfigError('SLACK_BOT_TOKEN and SLACK_CHANNEL go together: set both, or neither');
   }
+  if (env_.HERALD_CLOCK && env_.AWS_LAMBDA_FUNCTION_NAME !== undefined) {
+    throw new ConfigError('HERALD_CLOCK is for local runs only: remove it from the function');
+  }
   const apiUrl = env_.SLACK_API_URL;
   return {
     region: env_.AWS_REGION,
@@ -68,6 +74,7 @@ export function readConfig(env: NodeJS.ProcessEnv): HeraldConfig {
         ? { token: env_.SLACK_BOT_TOKEN, channel: env_.SLACK_CHANNEL }
         : undefined,
     slackApiUrl: apiUrl ? (apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`) : undefined,
+    clock: env_.HERALD_CLOCK ? Date.parse(env_.HERALD_CLOCK) : undefined,
   };
 }
 

@@ -13,8 +13,11 @@ import type { RoutingConfig } from './routing/schema';
 import { createRuntime, type RuntimeExtras } from './runtime';
 import { describeUnreadable } from './unreadable';
 
-/** How a source's parsed events become models: what its describer needs, or why it stays quiet. */
-type ModelsOf<I, M> = (input: I, routing: RoutingConfig) => Array<M | Quiet>;
+/**
+ * How a source's parsed events become models: what its describer needs, or why it stays quiet.
+ * `now` (epoch ms) is the handler's clock, so that describers stay pure.
+ */
+type ModelsOf<I, M> = (input: I, routing: RoutingConfig, now: number) => Array<M | Quiet>;
 
 export function eventHandler<I, M, X>(
   source: Source,
@@ -35,7 +38,7 @@ export function eventHandler<I, M, X>(
       await send(runtime, describeUnreadable(source, reject, runtime.config.region));
     }
     for (const event of events) {
-      for (const model of modelsOf(event, runtime.routing)) {
+      for (const model of modelsOf(event, runtime.routing, runtime.now())) {
         if (isQuiet(model)) {
           runtime.log.info('Notice not sent', { source: source, reason: model.quiet, ...model.about });
           continue;

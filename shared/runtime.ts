@@ -26,6 +26,8 @@ export interface Runtime {
   log: Log;
   /** Epoch ms by which Slack must have been reached or given up. */
   deadline: number;
+  /** Epoch ms now, by which events are judged (an approval request past its expiry). */
+  now: () => number;
   deliveryLog?: DeliveryLog;
   /** App mode with a state table: release cards and threads. */
   releases?: ReleaseDeps;
@@ -60,6 +62,7 @@ export function assembleRuntime(parts: {
     destinations: createDestinationResolver({ routing, config, readParameter }),
     log,
     deadline: Date.now() + parts.remainingMs - SAFETY_MARGIN_MS,
+    now: now ?? (config.clock === undefined ? Date.now : () => config.clock as number),
   };
   if (dynamo && config.stateTable && !config.deliveryLogDisabled) {
     runtime.deliveryLog = dynamoDeliveryLog({ dynamo, table: config.stateTable, log, now });

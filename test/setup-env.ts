@@ -15,3 +15,4 @@ delete process.env.SLACK_BOT_TOKEN;
 delete process.env.SLACK_CHANNEL;
 delete process.env.SLACK_API_URL;
 delete process.env.AWS_PROFILE;
+delete process.env.HERALD_CLOCK;

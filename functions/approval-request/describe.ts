@@ -18,7 +18,7 @@ import { formatUtcMinute, parseAwsDate } from '../../shared/time';
 import type { ApprovalEnrichment, ApprovalRequest } from './model';
 
 export function describeApprovalRequest(
-  { notification, rule }: ApprovalRequest,
+  { notification, rule, expired }: ApprovalRequest,
   enrichment: ApprovalEnrichment = { revisions: [], problems: [] },
 ): Notice {
   const { region, approval } = notification;
@@ -34,8 +34,8 @@ export function describeApprovalRequest(
   if (author?.name || author?.email)
     facts.push({ label: 'Change by', value: author.name ?? author.email ?? '' });
   const expires = parseAwsDate(approval.expires);
-  if (expires) facts.push({ label: 'Expires', value: formatUtcMinute(expires) });
-  if (rule) {
+  if (expires) facts.push({ label: expired ? 'Expired' : 'Expires', value: formatUtcMinute(expires) });
+  if (rule && !expired) {
     facts.push({
       label: 'Approvers',
       value: `${rule.approvers.map((a) => a.name).join(', ') || 'nobody yet'}${rule.noSelfApproval ? ' (not the change author)' : ''}`,
@@ -72,21 +72,35 @@ export function describeApprovalRequest(
     [
       'CodePipeline',
       region,
-      rule ? undefined : 'No approval rule matches this action: nobody can approve it from Slack',
+      rule || expired ? undefined : 'No approval rule matches this action: nobody can approve it from Slack',
     ],
     enrichment.problems,
   );
 
   const notice: Notice = {
     source: 'approval',
-    kind: 'approval.requested',
+    kind: expired ? 'approval.expired' : 'approval.requested',
     severity: 'warning',
-    title: `Approval needed: ${approval.pipelineName} → ${where}`,
-    summary: approval.customData,
+    title: expired
+      ? `Approval expired: ${approval.pipelineName} → ${where}`
+      : `Approval needed: ${approval.pipelineName} → ${where}`,
+    summary: expired
+      ? `This request expired before Herald could show it, so it has no buttons: CodePipeline has failed the action. Re-run the ${approval.stageName} stage to ask again.`
+      : approval.customData,
     facts,
     details: [],
     links,
-    choices: [
+    context,
+    correlation: {
+      pipeline: approval.pipelineName,
+      // Tells approval requests apart (delivery log) without carrying the token itself.
+      approval: createHash('sha256').update(approval.token).digest('hex').slice(0, 16),
+      ...(enrichment.executionId ? { pipelineExecutionId: enrichment.executionId } : {}),
+    },
+  };
+  if (environment) notice.environment = environment;
+  if (!expired) {
+    notice.choices = [
       {
         text: 'Approve',
         actionId: APPROVE_ACTION,
@@ -111,22 +125,14 @@ export function describeApprovalRequest(
           deny: 'Cancel',
         },
       },
-    ],
-    comment: {
+    ];
+    notice.comment = {
       blockId: COMMENT_BLOCK,
       actionId: COMMENT_ACTION,
       label: 'Comment (optional, recorded with your decision)',
       placeholder: 'Checked the stage URL, looks good',
-    },
-    context,
-    correlation: {
-      pipeline: approval.pipelineName,
-      // Tells approval requests apart (delivery log) without carrying the token itself.
-      approval: createHash('sha256').update(approval.token).digest('hex').slice(0, 16),
-      ...(enrichment.executionId ? { pipelineExecutionId: enrichment.executionId } : {}),
-    },
-  };
-  if (environment) notice.environment = environment;
+    };
+  }
   if (enrichment.executionId) {
     notice.release = {
       pipeline: approval.pipelineName,
@@ -135,7 +141,11 @@ export function describeApprovalRequest(
       stage: approval.stageName,
       state: 'waiting',
       region,
-      note: expires ? `waiting for a decision until ${formatUtcMinute(expires)}` : 'waiting for a decision',
+      note: !expires
+        ? 'waiting for a decision'
+        : expired
+          ? `expired at ${formatUtcMinute(expires)} without a decision`
+          : `waiting for a decision until ${formatUtcMinute(expires)}`,
       priority: 2,
     };
   }

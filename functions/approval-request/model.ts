@@ -4,17 +4,27 @@
  */
 import { ruleFor } from '../../shared/approvals';
 import type { Revision } from '../../shared/aws/revisions';
+import { parseAwsDate } from '../../shared/time';
 import type { ApprovalRule, RoutingConfig } from '../../shared/routing/schema';
 import type { ApprovalNotification } from './schema';
 
 export interface ApprovalRequest {
   notification: ApprovalNotification;
   rule?: ApprovalRule;
+  /** Its expiry had passed when Herald read it (a late redelivery): nothing can be decided any more. */
+  expired?: boolean;
 }
 
-export function modelsOf(notification: ApprovalNotification, routing: RoutingConfig): ApprovalRequest[] {
+export function modelsOf(
+  notification: ApprovalNotification,
+  routing: RoutingConfig,
+  now: number,
+): ApprovalRequest[] {
   const { pipelineName: pipeline, stageName: stage, actionName: action } = notification.approval;
-  return [{ notification, rule: ruleFor({ pipeline, stage, action }, routing) }];
+  const expires = parseAwsDate(notification.approval.expires);
+  const request: ApprovalRequest = { notification, rule: ruleFor({ pipeline, stage, action }, routing) };
+  if (expires && expires.getTime() <= now) request.expired = true;
+  return [request];
 }
 
 export interface ApprovalEnrichment {

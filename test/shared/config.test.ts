@@ -30,6 +30,15 @@ describe('readConfig', () => {
     ).toBe(true);
   });
 
+  it('takes a fixed clock for local runs only', () => {
+    const base = { AWS_REGION: 'eu-west-1', HERALD_STAGE: 'stage', HERALD_CLOCK: '2026-11-20T15:00:00Z' };
+    expect(readConfig(base).clock).toBe(Date.parse('2026-11-20T15:00:00Z'));
+    expect(() => readConfig({ ...base, AWS_LAMBDA_FUNCTION_NAME: 'herald-prod-codebuild' })).toThrow(
+      'HERALD_CLOCK is for local runs only',
+    );
+    expect(() => readConfig({ ...base, HERALD_CLOCK: 'yesterday' })).toThrow('HERALD_CLOCK');
+  });
+
   it('treats empty variables as unset', () => {
     expect(
       readConfig({ AWS_REGION: 'eu-west-1', HERALD_STAGE: 'stage', SLACK_WEBHOOK_URL: '' }).webhookOverride,

@@ -27,6 +27,8 @@ function buttons(message: SlackMessage) {
 }
 
 beforeEach(() => {
+  // The sample request came on 2026-11-20 and expires on 2026-11-27 at 15:48 UTC.
+  process.env.HERALD_CLOCK = '2026-11-20T15:00:00Z';
   codePipeline.reset();
   codeCommit.reset();
   const file = 'approval/request.aws.json';
@@ -47,6 +49,7 @@ beforeEach(() => {
 
 afterEach(() => {
   stageRouting.approvals.rules = shippedRules;
+  delete process.env.HERALD_CLOCK;
 });
 
 describe('approvalRequest handler', () => {
@@ -125,6 +128,23 @@ describe('approvalRequest handler', () => {
     assertSlackLimits(message);
     expect(buttons(message)).toHaveLength(4);
     expect(visibleText(message)).toContain('Not available: pipeline execution (AccessDeniedException)');
+  });
+
+  it('shows a request read after its expiry without buttons, saying it expired', async () => {
+    process.env.HERALD_CLOCK = '2026-11-27T15:48:00Z';
+    const { messages, logs } = await rig.run(sampleEvent('approval/request.json'));
+
+    expect(messages).toHaveLength(1);
+    const [message] = messages;
+    // Links stay; nothing carries a decision.
+    expect(buttons(message).map((b) => ('url' in b ? 'link' : b.action_id))).toEqual(['link', 'link']);
+    expect(message.blocks.some((block) => block.type === 'input')).toBe(false);
+    const text = visibleText(message);
+    expect(text).toContain('Approval expired: herald-stage-pipeline → prod');
+    expect(text).toContain('Expired');
+    expect(text).toContain('Re-run the Approval stage');
+    expect(text).not.toContain('Approval needed');
+    expect(JSON.stringify(logs)).not.toContain(TOKEN);
   });
 
   it('says when no rule lets anyone approve from Slack', async () => {
