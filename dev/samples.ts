@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { resetForTests } from '../shared/container';
+import { logger } from '../shared/logger';
 import { checkSlackLimits } from '../shared/slack/limits';
 import type { SlackMessage } from '../shared/slack/message';
 import { type AwsStandIn, type RecordedResponses, startAwsStandIn } from './aws-stand-in';
@@ -114,6 +115,8 @@ export async function startLocalRig(options: { sendTo?: string } = {}): Promise<
   });
   delete process.env.AWS_PROFILE;
   delete process.env.AWS_SESSION_TOKEN;
+  // Muted kinds say so at debug level: the rig reads why a sample stayed silent from that line.
+  logger.setLogLevel('DEBUG');
   if (options.sendTo) process.env.SLACK_WEBHOOK_URL = options.sendTo;
   else delete process.env.SLACK_WEBHOOK_URL;
   return {

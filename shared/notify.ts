@@ -47,15 +47,18 @@ function isSilenced(value: unknown): value is Silenced {
   return typeof value === 'object' && value !== null && 'silenced' in value;
 }
 
-function notSent(log: Log, notice: Notice, reason: string, extra: Record<string, unknown> = {}): void {
-  log.info('Notice not sent', { kind: notice.kind, source: notice.source, reason, ...extra });
+/** Why a notice stays unsent; a muted kind is expected (phase changes, spot notices…): debug level. */
+function notSent(log: Log, notice: Notice, routed: { reason?: string; muted?: string }): void {
+  const line = { kind: notice.kind, source: notice.source, reason: routed.reason ?? 'no route matches' };
+  if (routed.muted) log.debug('Notice not sent', line);
+  else log.info('Notice not sent', line);
 }
 
 export async function notify<M, X>(runtime: Runtime, model: M, source: Describer<M, X>): Promise<void> {
   const draft = source.describe(model);
   const early = routeNotice(draft, runtime.routing);
   if (early.channels.size === 0) {
-    notSent(runtime.log, draft, early.reason ?? 'no route matches');
+    notSent(runtime.log, draft, early);
     // App mode: a muted notice of a release still moves its card (from what its event says).
     await updateCards(runtime, draft, early.channels);
     return;
@@ -63,7 +66,7 @@ export async function notify<M, X>(runtime: Runtime, model: M, source: Describer
   runtime.destinations.warm([...early.channels.keys()]);
   const enrichment = await source.enrich(model, runtime);
   if (isSilenced(enrichment)) {
-    notSent(runtime.log, draft, enrichment.silenced);
+    notSent(runtime.log, draft, { reason: enrichment.silenced });
     return;
   }
   // Known by its draft, so that a retry whose AWS reads went differently is still recognised.
@@ -79,7 +82,7 @@ export async function send(runtime: Runtime, notice: Notice, id = fingerprint(no
   const routed = routeNotice(notice, runtime.routing);
   await updateCards(runtime, notice, routed.channels);
   if (routed.channels.size === 0) {
-    notSent(runtime.log, notice, routed.reason ?? 'no route matches');
+    notSent(runtime.log, notice, routed);
     return [];
   }
   // Every secret is read before anything is posted: a missing one fails the invocation cleanly.

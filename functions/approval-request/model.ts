@@ -4,8 +4,8 @@
  */
 import { ruleFor } from '../../shared/approvals';
 import type { Revision } from '../../shared/aws/revisions';
-import { parseAwsDate } from '../../shared/time';
 import type { ApprovalRule, RoutingConfig } from '../../shared/routing/schema';
+import { parseAwsDate } from '../../shared/time';
 import type { ApprovalNotification } from './schema';
 
 export interface ApprovalRequest {

@@ -13,6 +13,8 @@ export interface Routed {
   channels: Map<string, RouteTo>;
   /** Why nothing is sent, when `channels` is empty. */
   reason?: string;
+  /** The mute pattern that silenced it: an expected silence, logged at debug level only. */
+  muted?: string;
 }
 
 /** `*` matches any run of characters; everything else matches itself. */
@@ -27,7 +29,7 @@ function matchesKind(pattern: string, notice: Notice): boolean {
 
 export function routeNotice(notice: Notice, config: RoutingConfig): Routed {
   const muted = (config.mute ?? []).find((pattern) => matchesKind(pattern, notice));
-  if (muted) return { channels: new Map(), reason: `muted by "${muted}"` };
+  if (muted) return { channels: new Map(), reason: `muted by "${muted}"`, muted };
 
   const channels = new Map<string, RouteTo>();
   for (const route of config.routes) {

@@ -14,7 +14,9 @@ let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'herald-errors-'));
   const zip = unzipSync(readFileSync(join(packageDir('stage'), 'codebuild.zip')));
-  writeFileSync(join(dir, 'handler.js'), zip['functions/codebuild/handler.js']);
+  const bundle = zip['functions/codebuild/handler.js'];
+  if (!bundle) throw new Error('codebuild.zip has no functions/codebuild/handler.js');
+  writeFileSync(join(dir, 'handler.js'), bundle);
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -67,7 +67,7 @@ describe('notify: one pass from a model to Slack', () => {
     expect(read).toHaveLength(2);
   });
 
-  it('makes no AWS read and no secret read for a muted notice, and says why', async () => {
+  it('makes no AWS read and no secret read for a muted notice, and says why (at debug level: it is expected)', async () => {
     const { runtime, read, lines } = testRuntime(slack);
     const { calls, describer } = source();
 
@@ -78,8 +78,26 @@ describe('notify: one pass from a model to Slack', () => {
     expect(slack.requests).toHaveLength(0);
     expect(lines).toContainEqual(
       expect.objectContaining({
+        level: 'debug',
         message: 'Notice not sent',
         attributes: expect.objectContaining({ reason: 'muted by "codebuild:build.started"' }),
+      }),
+    );
+  });
+
+  it('logs a notice that no route takes at info level', async () => {
+    const { runtime, lines } = testRuntime(slack);
+    runtime.routing = { ...runtime.routing, mute: [], routes: [] };
+    const { describer } = source();
+
+    await notify(runtime, 'build.started', describer);
+
+    expect(slack.requests).toHaveLength(0);
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: 'info',
+        message: 'Notice not sent',
+        attributes: expect.objectContaining({ reason: 'no route matches' }),
       }),
     );
   });

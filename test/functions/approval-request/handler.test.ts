@@ -136,6 +136,7 @@ describe('approvalRequest handler', () => {
 
     expect(messages).toHaveLength(1);
     const [message] = messages;
+    assertSlackLimits(message);
     // Links stay; nothing carries a decision.
     expect(buttons(message).map((b) => ('url' in b ? 'link' : b.action_id))).toEqual(['link', 'link']);
     expect(message.blocks.some((block) => block.type === 'input')).toBe(false);

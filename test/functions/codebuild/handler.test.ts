@@ -413,6 +413,7 @@ describe('codebuild handler: Build Phase Change', () => {
     expect(messages).toEqual([]);
     expect(logs).toContainEqual(
       expect.objectContaining({
+        level: 'DEBUG',
         message: 'Notice not sent',
         kind: 'phase.pre-build.succeeded',
         reason: 'muted by "codebuild:phase.*"',
