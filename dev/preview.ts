@@ -9,9 +9,10 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSlackActionsHandler } from '../functions/slack-actions/handler';
+import { currentRouting } from '../shared/runtime';
 import type { SlackMessage } from '../shared/slack/message';
 import { lambdaContext } from './lambda-context';
-import { html, renderMessage } from './preview/blockkit-html';
+import { html, peopleOf, renderMessage } from './preview/blockkit-html';
 import { renderPage } from './preview/page';
 import { playReleases } from './release-preview';
 import { type LocalRig, runAllSamples, type SampleResult, sendTarget, startLocalRig } from './samples';
@@ -52,7 +53,7 @@ async function click(rig: LocalRig, last: SampleResult | undefined, body: Record
   if (!answer) return { outcome: `no update (HTTP ${(response as { statusCode?: number }).statusCode})` };
   if (answer.response_type === 'ephemeral') return { outcome: 'ephemeral', ephemeral: answer.text };
   if (last) last.messages = [...last.messages.slice(0, -1), answer];
-  return { outcome: answer.text, html: renderMessage(answer) };
+  return { outcome: answer.text, html: renderMessage(answer, peopleOf(currentRouting())) };
 }
 
 /**
@@ -91,7 +92,8 @@ export async function startPreview(
     (async () => {
       if (req.method === 'GET' && (req.url === '/' || req.url?.startsWith('/?'))) {
         results = await runAllSamples(rig);
-        reply(200, 'text/html', renderPage(results, await playReleases(rig)));
+        const releases = await playReleases(rig);
+        reply(200, 'text/html', renderPage(results, releases, peopleOf(currentRouting())));
       } else if (req.method === 'GET' && req.url === '/results.json') {
         reply(
           200,

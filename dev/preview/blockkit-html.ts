@@ -4,7 +4,21 @@
  * two columns, context, inputs, buttons with their style and confirm dialog.
  * Slack-escaped text (`&amp; &lt; &gt;`) is already valid HTML text, so it is kept as it is.
  */
+import type { RoutingConfig } from '../../shared/routing/schema';
 import type { SlackMessage } from '../../shared/slack/message';
+
+/** Slack shows `<@U…>` and `<!subteam^S…>` by name: the people and groups the preview knows, by id. */
+export type People = Readonly<Record<string, string>>;
+
+/** Everyone the routing config names (approvers, approver groups), as Slack would show them. */
+export function peopleOf(routing: RoutingConfig): People {
+  const people: Record<string, string> = {};
+  for (const rule of routing.approvals?.rules ?? []) {
+    for (const approver of rule.approvers) people[approver.slackUserId] = approver.name;
+    for (const group of rule.approverGroups ?? []) people[group.slackGroupId] = group.name;
+  }
+  return people;
+}
 
 /** Symbols every font has (no colour-emoji font needed), coloured like Slack's emoji. */
 const EMOJI: Record<string, string> = {
@@ -92,20 +106,26 @@ export function slackDate(target: string, fallback: string | undefined): string 
 }
 
 /** Slack's angle-bracket forms: links, mentions, dates. */
-function special(inner: string): string {
+function special(inner: string, people: People): string {
   const [target = '', label] = inner.split(/\|(.*)/s);
   if (target === '!here' || target === '!channel' || target === '!everyone') {
     return `<span class="mention">@${target.slice(1)}</span>`;
   }
-  if (target.startsWith('@')) return `<span class="mention">@${target.slice(1)}</span>`;
-  if (target.startsWith('!subteam^')) return `<span class="mention">@group</span>`;
+  if (target.startsWith('@')) {
+    const id = target.slice(1);
+    return `<span class="mention" title="${html(id)}">@${html(people[id] ?? label ?? id)}</span>`;
+  }
+  if (target.startsWith('!subteam^')) {
+    const id = target.slice('!subteam^'.length);
+    return `<span class="mention" title="${html(id)}">@${html(people[id] ?? label?.replace(/^@/, '') ?? 'group')}</span>`;
+  }
   if (target.startsWith('!date^'))
     return `<span class="date" title="${label ?? ''}">${slackDate(target, label)} UTC</span>`;
   const url = target.replace(/"/g, '%22');
   return `<a href="${url}" target="_blank" rel="noopener">${label === undefined ? url : inline(label)}</a>`;
 }
 
-export function mrkdwn(text: string): string {
+export function mrkdwn(text: string, people: People = {}): string {
   const parts: string[] = [];
   // Code blocks first: nothing inside them is formatted.
   const segments = text.split(/```/);
@@ -118,7 +138,7 @@ export function mrkdwn(text: string): string {
     let last = 0;
     for (const match of segment.matchAll(/<([^<>]+)>/g)) {
       out += inline(segment.slice(last, match.index));
-      out += special(match[1] ?? '');
+      out += special(match[1] ?? '', people);
       last = (match.index ?? 0) + match[0].length;
     }
     out += inline(segment.slice(last));
@@ -127,11 +147,11 @@ export function mrkdwn(text: string): string {
   return parts.join('');
 }
 
-function textObject(value: unknown): string {
+function textObject(value: unknown, people: People = {}): string {
   if (!value || typeof value !== 'object') return '';
   const t = value as { type?: string; text?: string };
   if (typeof t.text !== 'string') return '';
-  return t.type === 'mrkdwn' ? mrkdwn(t.text) : emoji(html(t.text));
+  return t.type === 'mrkdwn' ? mrkdwn(t.text, people) : emoji(html(t.text));
 }
 
 interface Element {
@@ -162,7 +182,7 @@ function plain(value: unknown): string {
     : '';
 }
 
-export function renderMessage(message: SlackMessage): string {
+export function renderMessage(message: SlackMessage, people: People = {}): string {
   const blocks = message.blocks.map((raw) => {
     const block = raw as unknown as {
       type: string;
@@ -177,14 +197,14 @@ export function renderMessage(message: SlackMessage): string {
       case 'header':
         return `<div class="header">${textObject(block.text)}</div>`;
       case 'section': {
-        const text = block.text ? `<div class="text">${textObject(block.text)}</div>` : '';
+        const text = block.text ? `<div class="text">${textObject(block.text, people)}</div>` : '';
         const fields = block.fields?.length
-          ? `<div class="fields">${block.fields.map((f) => `<div class="field">${textObject(f)}</div>`).join('')}</div>`
+          ? `<div class="fields">${block.fields.map((f) => `<div class="field">${textObject(f, people)}</div>`).join('')}</div>`
           : '';
         return `<div class="section">${text}${fields}</div>`;
       }
       case 'context':
-        return `<div class="context">${(block.elements ?? []).map((e) => textObject(e)).join(' ')}</div>`;
+        return `<div class="context">${(block.elements ?? []).map((e) => textObject(e, people)).join(' ')}</div>`;
       case 'actions':
         return `<div class="actions">${(block.elements ?? []).map(button).join('')}</div>`;
       case 'input':
@@ -195,6 +215,7 @@ export function renderMessage(message: SlackMessage): string {
         return `<div class="unknown">(${html(block.type)} block)</div>`;
     }
   });
-  const fallback = message.blocks.length === 0 ? `<div class="text">${mrkdwn(message.text)}</div>` : '';
+  const fallback =
+    message.blocks.length === 0 ? `<div class="text">${mrkdwn(message.text, people)}</div>` : '';
   return `<div class="message">${blocks.join('')}${fallback}</div>`;
 }

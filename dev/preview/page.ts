@@ -4,7 +4,7 @@
  */
 import type { ReleaseView } from '../release-preview';
 import type { SampleResult } from '../samples';
-import { html, renderMessage } from './blockkit-html';
+import { html, type People, renderMessage } from './blockkit-html';
 
 const STYLE = `
 body { font: 15px/1.46 -apple-system, 'Segoe UI', Roboto, 'Nanum Gothic', sans-serif; margin: 0; background: #f4f4f5; color: #1d1c1d; }
@@ -57,7 +57,7 @@ document.addEventListener('click', async (event) => {
 });
 `;
 
-function card(result: SampleResult): string {
+function card(result: SampleResult, people: People): string {
   const { sample } = result;
   const problems = result.problems.flat();
   let status: string;
@@ -73,7 +73,7 @@ function card(result: SampleResult): string {
       problems.length === 0
         ? '<span class="status ok">within Slack limits</span>'
         : '<span class="status bad">breaks Slack limits</span>';
-    body = result.messages.map(renderMessage).join('');
+    body = result.messages.map((message) => renderMessage(message, people)).join('');
   }
   const json = result.messages.map((m) => JSON.stringify(m, null, 2)).join('\n\n');
   return `<section class="card" id="${html(sample.file)}" data-sample="${html(sample.file)}" data-source="${html(sample.source)}" data-status="${result.error ? 'error' : result.messages.length > 0 ? 'message' : 'silent'}" data-problems="${problems.length}" data-silent-reason="${html(result.silentReason ?? '')}">
@@ -90,45 +90,52 @@ function card(result: SampleResult): string {
 </section>`;
 }
 
-function release(view: ReleaseView): string {
+function release(view: ReleaseView, people: People): string {
   const versions = view.versions
-    .map((v, i) => `<li><b>v${i + 1}</b> after <i>${html(v.after)}</i>${renderMessage(v.card)}</li>`)
+    .map((v, i) => `<li><b>v${i + 1}</b> after <i>${html(v.after)}</i>${renderMessage(v.card, people)}</li>`)
     .join('');
   const thread = view.thread
     .map(
       (reply) =>
-        `<div class="reply" data-broadcast="${reply.broadcast}">${reply.broadcast ? '<div class="broadcast">Also sent to the channel</div>' : ''}${renderMessage(reply.message)}</div>`,
+        `<div class="reply" data-broadcast="${reply.broadcast}">${reply.broadcast ? '<div class="broadcast">Also sent to the channel</div>' : ''}${renderMessage(reply.message, people)}</div>`,
     )
     .join('');
   return `<section class="release" data-release="${html(view.name)}" data-channel-messages="${view.channelMessages}" data-replies="${view.thread.length}" data-failures="${view.failures.length}">
   <h3>${html(view.name)} <span class="status ${view.channelMessages === 1 ? 'ok' : 'bad'}">${view.channelMessages} channel message${view.channelMessages === 1 ? '' : 's'}, ${view.thread.length} in its thread, ${view.versions.length} versions of the card</span></h3>
-  <div class="release-card">${view.card ? renderMessage(view.card) : '<div class="problems">no card</div>'}</div>
+  <div class="release-card">${view.card ? renderMessage(view.card, people) : '<div class="problems">no card</div>'}</div>
   <div class="thread"><div class="thread-title">Thread</div>${thread}</div>
   <details><summary>How the card evolved (${view.versions.length} versions)</summary><ol class="versions">${versions}</ol></details>
   ${view.failures.length ? `<div class="problems">${view.failures.map(html).join('<br>')}</div>` : ''}
 </section>`;
 }
 
-export function renderPage(results: SampleResult[], releases: ReleaseView[] = []): string {
+export function renderPage(
+  results: SampleResult[],
+  releases: ReleaseView[] = [],
+  people: People = {},
+): string {
   const sources = [...new Set(results.map((r) => r.sample.source))];
-  const messages = results.reduce((n, r) => n + r.messages.length, 0);
-  const silent = results.filter((r) => r.messages.length === 0 && !r.error).length;
-  const broken = results.filter((r) => r.error || r.problems.some((p) => p.length > 0)).length;
+  // Every sample is exactly one of: posted, silent on purpose, failed.
+  const failed = results.filter((r) => r.error).length;
+  const posted = results.filter((r) => !r.error && r.messages.length > 0);
+  const silent = results.length - failed - posted.length;
+  const messages = posted.reduce((n, r) => n + r.messages.length, 0);
+  const broken = results.reduce((n, r) => n + r.problems.filter((p) => p.length > 0).length, 0);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Herald preview</title><style>${STYLE}</style></head>
 <body>
 <header class="top"><h1>Herald preview</h1>
-<p>${results.length} sample events from <code>events/</code> through the real handlers: ${messages} messages, ${silent} silent on purpose, ${broken} with problems. Reload after editing a formatter.</p>
+<p class="counts" data-samples="${results.length}" data-posted="${posted.length}" data-silent="${silent}" data-failed="${failed}" data-messages="${messages}" data-broken="${broken}">${results.length} sample events from <code>events/</code> through the real handlers: ${posted.length} posted ${messages} message${messages === 1 ? '' : 's'}, ${silent} stayed silent on purpose, ${failed} failed; ${broken} message${broken === 1 ? '' : 's'} over Slack's limits. Reload after editing a formatter.</p>
 <nav><a href="#releases">releases (app mode)</a>${sources.map((s) => `<a href="#source-${html(s)}">${html(s)}</a>`).join('')}</nav></header>
 <main>
 <h2 id="releases">Releases in app mode: one card per pipeline run, its details in the thread</h2>
-${releases.map(release).join('\n')}
+${releases.map((view) => release(view, people)).join('\n')}
 ${sources
   .map(
     (source) =>
       `<h2 id="source-${html(source)}">${html(source)}</h2>${results
         .filter((r) => r.sample.source === source)
-        .map(card)
+        .map((result) => card(result, people))
         .join('\n')}`,
   )
   .join('\n')}

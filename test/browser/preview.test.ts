@@ -95,6 +95,18 @@ const sampleCount = readdirSync(join(ROOT, 'events')).reduce(
     }
   });
 
+  it('counts what it shows so that the counts add up', async () => {
+    const counts = await page.$eval('.counts', (n) => ({ ...(n as HTMLElement).dataset }));
+    const shownMessages = await page.locator('.card .message').count();
+    const silentCards = await page.locator('.card[data-status="silent"]').count();
+
+    expect(Number(counts.samples)).toBe(sampleCount);
+    expect(Number(counts.posted) + Number(counts.silent) + Number(counts.failed)).toBe(sampleCount);
+    expect(Number(counts.messages)).toBe(shownMessages);
+    expect(Number(counts.silent)).toBe(silentCards);
+    expect(counts).toMatchObject({ failed: '0', broken: '0' });
+  });
+
   it('shows each release as one card, updated in place, with its details in the thread', async () => {
     const releases = page.locator('section.release');
 
@@ -135,7 +147,7 @@ const sampleCount = readdirSync(join(ROOT, 'events')).reduce(
       /Approved: herald-stage-pipeline/,
     );
     await expect(card.locator('.message').textContent()).resolves.toMatch(
-      /✔ Approved by @U0APPROVER at \d\d:\d\d UTC — Checked on stage/,
+      /✔ Approved by @Li Wei \(demo approver\) at \d\d:\d\d UTC — Checked on stage/,
     );
     await expect(card.locator('button[data-action-id="herald-approve"]').count()).resolves.toBe(0);
   });
