@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { type AttributeValue, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { resetForTests } from '../shared/container';
 import { logger } from '../shared/logger';
 import { checkSlackLimits } from '../shared/slack/limits';
@@ -17,6 +18,8 @@ import { type SlackServer, startSlackServer } from './slack-receiver';
 import { type StateTableServer, startStateTable } from './state-table';
 
 export const EVENTS_DIR = join(__dirname, '..', 'events');
+/** Herald's "now" for what has no time of its own. */
+const SAMPLES_DAY = new Date(CLICK_TIME * 1000).toISOString();
 const FUNCTIONS_DIR = join(__dirname, '..', 'functions');
 
 export interface Sample {
@@ -25,6 +28,8 @@ export interface Sample {
   file: string;
   event: unknown;
   responses: RecordedResponses;
+  /** Items of Herald's state table before the event (`<name>.state.json`): what earlier events left. */
+  state: Array<Record<string, AttributeValue>>;
 }
 
 export interface SampleResult {
@@ -43,9 +48,10 @@ export function listSamples(dir = EVENTS_DIR): Sample[] {
   for (const source of readdirSync(dir).sort()) {
     const folder = join(dir, source);
     for (const file of readdirSync(folder).sort()) {
-      if (!file.endsWith('.json') || file.endsWith('.aws.json')) continue;
+      if (!file.endsWith('.json') || file.endsWith('.aws.json') || file.endsWith('.state.json')) continue;
       const name = basename(file, '.json');
       const recorded = join(folder, `${name}.aws.json`);
+      const state = join(folder, `${name}.state.json`);
       samples.push({
         source,
         name,
@@ -54,6 +60,9 @@ export function listSamples(dir = EVENTS_DIR): Sample[] {
         responses: existsSync(recorded)
           ? (JSON.parse(readFileSync(recorded, 'utf8')) as RecordedResponses)
           : {},
+        state: existsSync(state)
+          ? (JSON.parse(readFileSync(state, 'utf8')) as Array<Record<string, AttributeValue>>)
+          : [],
       });
     }
   }
@@ -104,8 +113,8 @@ export async function startLocalRig(options: { sendTo?: string } = {}): Promise<
     // The local routing file: demo approver, local secret names; refused inside Lambda.
     HERALD_STAGE: process.env.HERALD_STAGE ?? 'local',
     SLACK_SIGNING_SECRET: process.env.SLACK_SIGNING_SECRET || TEST_SIGNING_SECRET,
-    // The samples happened on one day of November 2026: Herald reads them as on that day.
-    HERALD_CLOCK: process.env.HERALD_CLOCK || new Date(CLICK_TIME * 1000).toISOString(),
+    // The samples happened in November 2026: Herald reads each as at its own time (runSample).
+    HERALD_CLOCK: SAMPLES_DAY,
     AWS_ENDPOINT_URL: aws.url,
     AWS_ENDPOINT_URL_DYNAMODB: state.endpoint,
     AWS_ACCESS_KEY_ID: 'AKIDLOCALONLY',
@@ -129,11 +138,31 @@ export async function startLocalRig(options: { sendTo?: string } = {}): Promise<
   };
 }
 
-/** Each sample runs as in a fresh container, with a state table of its own (the flood gate starts open). */
+/** When a sample happened: its EventBridge `time`, its SNS `Timestamp`, its trigger's `eventTime`. */
+export function sampleTime(event: unknown): string | undefined {
+  const e = event as {
+    time?: unknown;
+    Records?: Array<{ Sns?: { Timestamp?: unknown }; eventTime?: unknown }>;
+  };
+  const record = e?.Records?.[0];
+  const time = e?.time ?? record?.Sns?.Timestamp ?? record?.eventTime;
+  const parsed =
+    typeof time === 'string' ? Date.parse(time.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) : Number.NaN;
+  return Number.isNaN(parsed) ? undefined : new Date(parsed).toISOString();
+}
+
+/**
+ * Each sample runs as in a fresh container at the moment it happened, with a state table of its
+ * own (the flood gate starts open) holding what its `.state.json` says earlier events left.
+ */
 export async function runSample(sample: Sample, rig: LocalRig): Promise<SampleResult> {
   const handler = await loadHandler(sample.source);
   rig.aws.use(sample.responses);
-  process.env.HERALD_STATE_TABLE = await rig.state.createTable();
+  const table = await rig.state.createTable();
+  for (const item of sample.state)
+    await rig.state.client.send(new PutItemCommand({ TableName: table, Item: item }));
+  process.env.HERALD_STATE_TABLE = table;
+  process.env.HERALD_CLOCK = sampleTime(sample.event) ?? SAMPLES_DAY;
   resetForTests();
   const before = rig.slack.requests.length;
   const capture = captureLogs();

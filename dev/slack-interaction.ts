@@ -14,7 +14,7 @@ import {
 import { signBody } from '../shared/slack/signature';
 
 export const TEST_SIGNING_SECRET = 'test-signing-secret-not-a-real-one';
-export const CLICK_TIME = 1795187400; // 2026-11-20T15:10:00Z
+export const CLICK_TIME = 1795190100; // 2026-11-20T15:55:00Z, minutes after the approval request
 
 export const APPROVAL: ButtonValue = {
   v: 1,
@@ -72,7 +72,7 @@ export function clickPayload(click: Click): Record<string, unknown> {
         text: { type: 'plain_text', text: 'Approve' },
         value: click.value ?? encodeButtonValue(APPROVAL),
         type: 'button',
-        action_ts: '1795187400.123456',
+        action_ts: '1795190100.123456',
       },
     ],
   };

@@ -212,7 +212,7 @@ export function describeFoldedRun(run: FoldedRun): Notice {
     kind: 'alerts.folded',
     severity: 'warning',
     title: `${run.folded} more ECS alert${run.folded === 1 ? '' : 's'}: ${service}`,
-    summary: `After the last message about ${service}, ${run.folded} more alert${run.folded === 1 ? '' : 's'} came${since ? ` from ${formatUtcClock(since)} on` : ''}; the last was ${run.lastKind ?? 'unknown'}.`,
+    summary: `After the last message about ${service}, ${run.folded} more alert${run.folded === 1 ? '' : 's'} came${since ? ` from ${formatUtcClock(since)} on` : ''}${run.lastKind ? `; the last: ${(TITLES[run.lastKind] ?? run.lastKind).toLowerCase()}` : ''}.`,
     facts: [
       { label: 'Cluster', value: cluster },
       { label: 'Service', value: service, url: ecsServiceUrl(region, cluster, service) },

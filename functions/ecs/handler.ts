@@ -31,7 +31,7 @@ const handleAlerts = eventHandler('ecs', ecsInputSchema, modelsOf, {
 /** The schedule: one summary per folded run whose window closed with nobody to report it. */
 async function reportFoldedRuns(runtime: Runtime): Promise<void> {
   const flood = floodGate(runtime);
-  const runs = flood ? await sweep(Date.now(), flood) : [];
+  const runs = flood ? await sweep(runtime.now(), flood) : [];
   if (runs.length === 0) {
     runtime.log.info('Notice not sent', {
       source: 'ecs',

@@ -19,11 +19,13 @@ if (!available && !required) {
   console.warn(`Browser test SKIPPED: no Chromium at ${CHROMIUM} (apt-get install -y chromium fonts-nanum).`);
 }
 
+// Events only: `.aws.json` (recorded AWS answers) and `.state.json` (state table seeds) go with them.
 const sampleCount = readdirSync(join(ROOT, 'events')).reduce(
   (n, source) =>
     n +
-    readdirSync(join(ROOT, 'events', source)).filter((f) => f.endsWith('.json') && !f.endsWith('.aws.json'))
-      .length,
+    readdirSync(join(ROOT, 'events', source)).filter(
+      (f) => f.endsWith('.json') && !f.endsWith('.aws.json') && !f.endsWith('.state.json'),
+    ).length,
   0,
 );
 
@@ -125,6 +127,15 @@ const sampleCount = readdirSync(join(ROOT, 'events')).reduce(
     const failed = page.locator('section.release[data-release="failed build"]');
     await expect(failed.locator('.release-card .header').textContent()).resolves.toContain(
       'Release failed at Build',
+    );
+  });
+
+  it('shows the scheduled summary of folded ECS alerts, from a state table that holds some', async () => {
+    const card = page.locator('.card[data-sample="events/ecs/schedule-folded.json"]');
+
+    await expect(card.getAttribute('data-status')).resolves.toBe('message');
+    await expect(card.locator('.message .header').textContent()).resolves.toContain(
+      '37 more ECS alerts: shop-api-prod',
     );
   });
 

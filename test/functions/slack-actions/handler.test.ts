@@ -60,7 +60,7 @@ afterEach(() => {
   delete process.env.SLACK_SIGNING_SECRET;
 });
 
-const responseUrl = () => `${slack.url}/actions/T0LOCAL/1795187400/localresponsetoken`;
+const responseUrl = () => `${slack.url}/actions/T0LOCAL/1795190100/localresponsetoken`;
 
 async function click(overrides: Partial<Click> = {}, options: Parameters<typeof signedRequest>[1] = {}) {
   const logs = captureLogs();
@@ -222,7 +222,7 @@ describe('slackActions: who decides', () => {
         type: 'section',
         text: {
           type: 'mrkdwn',
-          text: ':white_check_mark: *Approved* by <@U0APPROVER> at 15:10 UTC — Looks &lt;good&gt; &amp; fine',
+          text: ':white_check_mark: *Approved* by <@U0APPROVER> at 15:55 UTC — Looks &lt;good&gt; &amp; fine',
         },
       },
     ]);
