@@ -2,11 +2,14 @@
  * `npm run bench`: for each function built by the real `sls package`, the bundle size (minified,
  * no source map) and the cold-init time: the median over fresh Node processes that load the
  * bundle and handle one sample event, with Slack and AWS on local stand-ins (the SDK reaches the
- * stand-in over HTTP, SSM included). An empty handler is measured the same way in the same run;
- * the ratio is the figure to watch. Prints figures; asserts nothing.
+ * stand-in over HTTP, SSM included; loading `node:http` for that is not counted, Lambda talks
+ * HTTPS). Measured on Node 22, Lambda's nodejs22.x (npm's node-linux-<arch> binary, fetched once
+ * into build/), and on the local Node. An empty handler and the floor (the SDK reading one SSM
+ * parameter) are measured the same way; each function's ratio to the floor is the figure to
+ * watch. Prints figures and marks each target ✓ or ✗; asserts nothing.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { admit, sweep } from '../functions/ecs/flood';
@@ -57,10 +60,44 @@ interface Timing {
   total: number;
 }
 
+/** Lambda's runtime for `nodejs22.x`: a Node 22 of npm's node-linux-<arch> package. */
+const LAMBDA_NODE_VERSION = '22.23.5';
+
+/** The Node 22 binary (BENCH_NODE_22, or fetched once with `npm pack` into build/node22), if any. */
+function lambdaNode(): string | undefined {
+  if (process.env.BENCH_NODE_22) return process.env.BENCH_NODE_22;
+  const arch = ({ x64: 'x64', arm64: 'arm64' } as Record<string, string>)[process.arch];
+  if (process.platform !== 'linux' || !arch) {
+    console.log(`No node-linux package for ${process.platform}/${process.arch}: local Node only.`);
+    return undefined;
+  }
+  const dir = join(ROOT, 'build', 'node22', `${arch}-${LAMBDA_NODE_VERSION}`);
+  const binary = join(dir, 'package', 'bin', 'node');
+  if (existsSync(binary)) return binary;
+  mkdirSync(dir, { recursive: true });
+  try {
+    console.log(`Fetching node-linux-${arch}@${LAMBDA_NODE_VERSION} (Lambda's Node 22) into build/node22 …`);
+    const packed = execFileSync(
+      'npm',
+      ['pack', `node-linux-${arch}@${LAMBDA_NODE_VERSION}`, '--pack-destination', dir, '--silent'],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    const tarball = packed.trim().split('\n').pop() ?? '';
+    execFileSync('tar', ['-xzf', join(dir, tarball), '-C', dir, 'package/bin/node']);
+    rmSync(join(dir, tarball));
+    return binary;
+  } catch (error) {
+    console.log(
+      `Node 22 not available (${error instanceof Error ? error.message.split('\n')[0] : String(error)}): local Node only.`,
+    );
+    return undefined;
+  }
+}
+
 /** One fresh process; asynchronous, because the stand-ins answer from this process's event loop. */
-function coldStart(bundle: string, eventFile: string, env: NodeJS.ProcessEnv): Promise<Timing> {
+function coldStart(node: string, bundle: string, eventFile: string, env: NodeJS.ProcessEnv): Promise<Timing> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(__dirname, 'bench-driver.cjs'), bundle, eventFile], {
+    const child = spawn(node, [join(__dirname, 'bench-driver.cjs'), bundle, eventFile], {
       env,
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -82,6 +119,7 @@ function coldStart(bundle: string, eventFile: string, env: NodeJS.ProcessEnv): P
  * Each run gets an empty state table, so the delivery log lets every run post (as a new event would).
  */
 async function measure(
+  node: string,
   bundles: string[],
   eventFile: string,
   env: NodeJS.ProcessEnv,
@@ -91,10 +129,72 @@ async function measure(
   for (let i = 0; i < RUNS; i++) {
     for (const [index, bundle] of bundles.entries()) {
       const table = await rig.state.createTable();
-      timings[index]?.push(await coldStart(bundle, eventFile, { ...env, HERALD_STATE_TABLE: table }));
+      timings[index]?.push(await coldStart(node, bundle, eventFile, { ...env, HERALD_STATE_TABLE: table }));
     }
   }
   return timings;
+}
+
+/** Medians of one row: a function on one sample, on one Node. */
+interface Measured {
+  name: string;
+  sample: string;
+  sizeKb: number;
+  init: number;
+  handle: number;
+  total: number;
+  emptyTotal: number;
+  before?: { sizeKb: number; total: number };
+}
+
+const BUNDLE_TARGET_KB = 300;
+const FLOOR_RATIO_TARGET = 1.5;
+const mark = (ok: boolean) => (ok ? '✓' : '✗');
+
+/** One table per Node: figures, ratios to the empty handler and to the floor, targets marked. */
+function printTable(title: string, rows: Measured[]): void {
+  const floor = rows.find((r) => r.name === '(floor)');
+  const header = [
+    'function',
+    'sample',
+    'bundle KB',
+    'init ms',
+    'handle ms',
+    'cold-init ms',
+    '÷ empty',
+    '÷ floor',
+    `≤ ${BUNDLE_TARGET_KB} KB`,
+    `≤ ${FLOOR_RATIO_TARGET}× floor`,
+    ...(AGAINST ? ['before KB', 'before ms', 'change'] : []),
+  ];
+  const cells = rows.map((r) => {
+    const floorRatio = floor ? r.total / floor.total : Number.NaN;
+    const isFloor = r === floor;
+    return [
+      r.name,
+      r.sample,
+      r.sizeKb.toFixed(1),
+      r.init.toFixed(1),
+      r.handle.toFixed(1),
+      r.total.toFixed(1),
+      (r.total / r.emptyTotal).toFixed(2),
+      floor ? floorRatio.toFixed(2) : '-',
+      isFloor ? '' : mark(r.sizeKb <= BUNDLE_TARGET_KB),
+      isFloor || !floor ? '' : mark(floorRatio <= FLOOR_RATIO_TARGET),
+      ...(AGAINST ? againstCells(r) : []),
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
+  const line = (row: string[]) => row.map((c, i) => c.padStart(widths[i] ?? 0)).join('  ');
+  const passed = cells.filter((c) => c[8] === '✓').length;
+  const within = cells.filter((c) => c[9] === '✓').length;
+  const measured = rows.length - (floor ? 1 : 0);
+  console.log(`\n${title}`);
+  console.log(line(header));
+  for (const row of cells) console.log(line(row));
+  console.log(
+    `Targets: bundle ≤ ${BUNDLE_TARGET_KB} KB ${passed}/${measured} pass; cold-init ≤ ${FLOOR_RATIO_TARGET}× the floor ${within}/${measured} pass.`,
+  );
 }
 
 /** `BENCH_AGAINST=<folder of an earlier sls package>`: each function is measured beside its earlier build. */
@@ -164,7 +264,13 @@ async function main(): Promise<void> {
   const emptyBundle = join(emptyDir, 'handler.js');
   writeFileSync(emptyBundle, 'exports.handler = async () => ({});\n');
 
-  const rows: string[][] = [];
+  const node22 = lambdaNode();
+  const nodes: Array<{ title: string; path: string; rows: Measured[] }> = [];
+  if (node22)
+    nodes.push({ title: `Node ${LAMBDA_NODE_VERSION} (Lambda's nodejs22.x)`, path: node22, rows: [] });
+  nodes.push({ title: `Node ${process.version} (this machine)`, path: process.execPath, rows: [] });
+
+  /** The function, its earlier build (BENCH_AGAINST) and the empty handler, in turns, on each Node. */
   const row = async (
     name: string,
     sample: string,
@@ -173,27 +279,31 @@ async function main(): Promise<void> {
     eventFile: string,
     extraEnv: NodeJS.ProcessEnv = {},
   ) => {
-    // The function, its earlier build (BENCH_AGAINST) and the empty handler, measured in turns.
     const earlier = AGAINST && name !== '(floor)' ? join(AGAINST, `${name}.zip`) : undefined;
     const before = earlier ? bundleOf(earlier, join(OUT, 'against', name)) : undefined;
     const bundles = before ? [bundle, emptyBundle, before.bundle] : [bundle, emptyBundle];
-    const [fn = [], empty = [], then = []] = await measure(bundles, eventFile, { ...env, ...extraEnv }, rig);
-    const init = median(fn.map((t) => t.boot + t.load));
-    const emptyInit = median(empty.map((t) => t.boot + t.load));
-    const total = median(fn.map((t) => t.total));
-    const emptyTotal = median(empty.map((t) => t.total));
-    return [
-      name,
-      sample,
-      sizeKb.toFixed(1),
-      init.toFixed(1),
-      (init / emptyInit).toFixed(2),
-      median(fn.map((t) => t.handle)).toFixed(1),
-      total.toFixed(1),
-      emptyTotal.toFixed(1),
-      (total / emptyTotal).toFixed(2),
-      ...(AGAINST ? againstCells(before?.sizeKb, then, total) : []),
-    ];
+    for (const node of nodes) {
+      const [fn = [], empty = [], then = []] = await measure(
+        node.path,
+        bundles,
+        eventFile,
+        { ...env, ...extraEnv },
+        rig,
+      );
+      node.rows.push({
+        name,
+        sample,
+        sizeKb,
+        init: median(fn.map((t) => t.boot + t.load)),
+        handle: median(fn.map((t) => t.handle)),
+        total: median(fn.map((t) => t.total)),
+        emptyTotal: median(empty.map((t) => t.total)),
+        before:
+          before && then.length > 0
+            ? { sizeKb: before.sizeKb, total: median(then.map((t) => t.total)) }
+            : undefined,
+      });
+    }
   };
   const zips = readdirSync(join(OUT, 'package')).filter((f) => f.endsWith('.zip'));
   try {
@@ -213,7 +323,7 @@ async function main(): Promise<void> {
           ),
         );
         // The shipped routing files list no approvers: the click is verified, then refused via response_url.
-        rows.push(await row(name, 'click (verified)', bundle, sizeKb, click));
+        await row(name, 'click (verified)', bundle, sizeKb, click);
         continue;
       }
       const folder = SAMPLE_FOLDER[name] ?? name;
@@ -222,71 +332,51 @@ async function main(): Promise<void> {
       );
       for (const sample of samples) {
         rig.aws.use(sample.responses);
-        rows.push(await row(name, sample.name, bundle, sizeKb, join(ROOT, sample.file)));
+        await row(name, sample.name, bundle, sizeKb, join(ROOT, sample.file));
         // App mode: the Web API client, the release item and its card (SSM not read for the token).
         if (APP_MODE_SAMPLES.includes(`${folder}/${sample.name}`)) {
-          rows.push(await row(name, `${sample.name} (app)`, bundle, sizeKb, join(ROOT, sample.file), appEnv));
+          await row(name, `${sample.name} (app)`, bundle, sizeKb, join(ROOT, sample.file), appEnv);
         }
       }
     }
     const reference = await buildReference(join(OUT, 'reference'));
-    rows.push(
-      await row(
-        '(floor)',
-        'SSM read',
-        reference,
-        statSync(reference).size / 1024,
-        join(ROOT, 'events/codebuild/failed.json'),
-      ),
+    await row(
+      '(floor)',
+      'SSM read',
+      reference,
+      statSync(reference).size / 1024,
+      join(ROOT, 'events/codebuild/failed.json'),
     );
     await floodFigure(rig);
   } finally {
     await rig.close();
   }
 
-  const header = [
-    'function',
-    'sample',
-    'bundle KB',
-    'init ms',
-    'init ratio',
-    'handle ms',
-    'cold-init ms',
-    'empty ms',
-    'ratio',
-    ...(AGAINST ? ['before KB', 'before ms', 'change'] : []),
-  ];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i] ?? 0)).join('  ');
+  console.log(`\nMedians of ${RUNS} fresh processes per row. cold-init: from process start to the first`);
   console.log(
-    `\nMedians of ${RUNS} fresh Node ${process.version} processes per row. cold-init: from process start to`,
+    'event handled (Slack and AWS on local stand-ins, SSM included, loading node:http not counted);',
   );
+  console.log('init: process start to the bundle loaded (what Lambda reports as Init Duration); handle: the');
+  console.log('first event. ÷ empty: against an empty handler measured in turns with it. ÷ floor: against');
   console.log(
-    'the first event handled (Slack and AWS on local stand-ins, SSM included); init: process start to',
+    '(floor), the SDK reading one SSM parameter and nothing else, bundled the same way: no function',
   );
-  console.log(
-    'the bundle loaded (what Lambda reports as Init Duration); handle: the first event. Ratios are',
-  );
-  console.log(
-    'against an empty handler measured right after, the same way. (floor): the SDK reading one SSM',
-  );
-  console.log(
-    'parameter and nothing else, bundled the same way: no function that reads a secret can beat it.\n',
-  );
-  console.log(line(header));
-  for (const row of rows) console.log(line(row));
-  console.log('\nTargets: bundle ≤ 300 KB, ratio ≤ 1.5.');
-  console.log(floodLine);
+  console.log('that reads a secret can beat it.');
+  for (const node of nodes) printTable(node.title, node.rows);
+  console.log(`\n${floodLine}`);
 }
 
 let floodLine = '';
 
 /** Size and cold-init of the earlier build, and how the cold-init changed since. */
-function againstCells(sizeKb: number | undefined, then: Timing[], total: number): string[] {
-  if (sizeKb === undefined || then.length === 0) return ['-', '-', '-'];
-  const before = median(then.map((t) => t.total));
-  const change = ((total - before) / before) * 100;
-  return [sizeKb.toFixed(1), before.toFixed(1), `${change >= 0 ? '+' : ''}${change.toFixed(1)} %`];
+function againstCells(r: Measured): string[] {
+  if (!r.before) return ['-', '-', '-'];
+  const change = ((r.total - r.before.total) / r.before.total) * 100;
+  return [
+    r.before.sizeKb.toFixed(1),
+    r.before.total.toFixed(1),
+    `${change >= 0 ? '+' : ''}${change.toFixed(1)} %`,
+  ];
 }
 
 /** The ECS flood gate against dynalite: posts per 100 stops of one service. */
