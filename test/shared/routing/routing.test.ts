@@ -52,6 +52,7 @@ describe('routeNotice', () => {
     expect(routeNotice(notice({ kind: 'build.started', severity: 'info' }), CONFIG)).toEqual({
       channels: new Map(),
       reason: 'muted by "codebuild:build.started"',
+      muted: 'codebuild:build.started',
     });
   });
 
