@@ -11,6 +11,7 @@ import {
   COMMENT_BLOCK,
   encodeButtonValue,
 } from '../shared/approvals';
+import { type BakeValue, REASON_ACTION, REASON_BLOCK } from '../shared/rollbacks';
 import { signBody } from '../shared/slack/signature';
 
 export const TEST_SIGNING_SECRET = 'test-signing-secret-not-a-real-one';
@@ -27,12 +28,28 @@ export const APPROVAL: ButtonValue = {
   x: '2026-11-27T15:48:00.000Z',
 };
 
+/** The prod deployment of the samples shifted traffic at 16:16:40 and keeps the original until 19:16:40. */
+export const BAKE: BakeValue = {
+  v: 1,
+  d: 'd-7Q2WERT5X',
+  a: 'herald-stage-app',
+  g: 'herald-stage-app-prod',
+  s: 'shop-cluster/shop-api-prod',
+  n: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/shop-api-prod:43',
+  o: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/shop-api-prod:42',
+  w: '2026-11-20T19:16:40.000Z',
+};
+/** A click inside that window: 2026-11-20T16:40:00Z. */
+export const BAKE_CLICK_TIME = 1795192800;
+
 export interface Click {
   userId?: string;
   userName?: string;
   actionId?: string;
   value?: string;
   comment?: string;
+  /** The reason typed next to Roll back / Finish now. */
+  reason?: string;
   responseUrl: string;
   blocks?: unknown[];
   /** The ts of the message the button is on (app mode updates it with chat.update). */
@@ -62,6 +79,7 @@ export function clickPayload(click: Click): Record<string, unknown> {
     state: {
       values: {
         [COMMENT_BLOCK]: { [COMMENT_ACTION]: { type: 'plain_text_input', value: click.comment ?? null } },
+        [REASON_BLOCK]: { [REASON_ACTION]: { type: 'plain_text_input', value: click.reason ?? null } },
       },
     },
     response_url: click.responseUrl,

@@ -121,11 +121,9 @@ export function ephemeralReply(outcome: Outcome, environment: string): SlackMess
 /** The header of a decided (or no longer open) request: what happened, to what. */
 function headlineOf(outcome: Outcome, value: ButtonValue): string {
   const where = `${value.p} → ${value.e || value.s}`;
-  const text =
-    outcome.kind === 'recorded'
-      ? `${outcome.status === 'Approved' ? ':white_check_mark: Approved' : ':no_entry: Rejected'}: ${where}`
-      : `:information_source: Approval closed: ${where}`;
-  return truncate(text, 150);
+  return outcome.kind === 'recorded'
+    ? `${outcome.status === 'Approved' ? ':white_check_mark: Approved' : ':no_entry: Rejected'}: ${where}`
+    : `:information_source: Approval closed: ${where}`;
 }
 
 /** The original message with its header, buttons and comment box replaced by what happened. */
@@ -167,28 +165,50 @@ export function outcomeMessage(
     default:
       return undefined;
   }
+  return settledMessage(payload, {
+    headline: headlineOf(outcome, value),
+    line,
+    fallback,
+    isOurs: isOurAction,
+    inputBlock: COMMENT_BLOCK,
+    title: `*${escapeText(value.p)}* → ${escapeText(value.e || value.s)}`,
+  });
+}
+
+/**
+ * The clicked message with its header, its buttons and its text input replaced by what happened
+ * (links stay). `title` stands in when the original blocks are not in the payload.
+ */
+export function settledMessage(
+  payload: BlockActions,
+  parts: {
+    headline: string;
+    line: string;
+    fallback: string;
+    isOurs: (actionId: string) => boolean;
+    inputBlock: string;
+    title: string;
+  },
+): SlackMessage {
   const original = (payload.message?.blocks ?? []) as KnownBlock[];
-  const headline = headlineOf(outcome, value);
+  const headline = truncate(parts.headline, 150);
   const kept = original.flatMap((block): KnownBlock[] => {
     // The header carries the outcome: no "Approval needed" is left behind.
     if (block.type === 'header')
       return [{ type: 'header', text: { type: 'plain_text', text: headline, emoji: true } }];
-    if (block.type === 'input' && block.block_id === COMMENT_BLOCK) return [];
+    if (block.type === 'input' && block.block_id === parts.inputBlock) return [];
     if (block.type === 'actions') {
-      const elements = block.elements.filter((e) => !('action_id' in e && isOurAction(e.action_id)));
+      const elements = block.elements.filter((e) => !('action_id' in e && parts.isOurs(e.action_id ?? '')));
       return elements.length > 0 ? [{ ...block, elements }] : [];
     }
     return [block];
   });
-  const outcomeBlock: KnownBlock = { type: 'section', text: { type: 'mrkdwn', text: line } };
+  const outcomeBlock: KnownBlock = { type: 'section', text: { type: 'mrkdwn', text: parts.line } };
   const base =
-    kept.length > 0
-      ? kept
-      : [
-          {
-            type: 'section',
-            text: { type: 'mrkdwn', text: `*${escapeText(value.p)}* → ${escapeText(value.e || value.s)}` },
-          } as KnownBlock,
-        ];
-  return { replace_original: true, text: escapeText(fallback), blocks: [...base.slice(0, 48), outcomeBlock] };
+    kept.length > 0 ? kept : [{ type: 'section', text: { type: 'mrkdwn', text: parts.title } } as KnownBlock];
+  return {
+    replace_original: true,
+    text: escapeText(parts.fallback),
+    blocks: [...base.slice(0, 48), outcomeBlock],
+  };
 }

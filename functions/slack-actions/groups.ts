@@ -13,21 +13,25 @@ import { botToken, noToken, type ShowOptions } from './show';
 const MEMBERS_SECONDS = 60;
 const members = keep<string, { users: Set<string>; until: number }>();
 
-export async function groupsOf(
-  click: Click,
-  routing: RoutingConfig,
-  options: ShowOptions,
-): Promise<Set<string>> {
+/** Which of an approval rule's approver groups the clicker is in. */
+export function groupsOf(click: Click, routing: RoutingConfig, options: ShowOptions): Promise<Set<string>> {
   const { value, payload } = click;
   const groups =
     ruleFor({ pipeline: value.p, stage: value.s, action: value.a }, routing)?.approverGroups ?? [];
+  return membershipOf(payload.user.id, groups, options);
+}
+
+/** Which of these user groups a Slack user is in (none without the bot token: fail closed). */
+export async function membershipOf(
+  userId: string,
+  groups: Array<{ slackGroupId: string }>,
+  options: ShowOptions,
+): Promise<Set<string>> {
   const found = new Set<string>();
   if (groups.length === 0) return found;
   const token = await botToken(options).catch(noToken(options));
   if (!token) {
-    options.log.warn('Approver groups need the Slack app (a bot token); nobody is in them', {
-      user: payload.user.id,
-    });
+    options.log.warn('User groups need the Slack app (a bot token); nobody is in them', { user: userId });
     return found;
   }
   const { listGroupMembers } = await import('../../shared/slack/web-api');
@@ -47,7 +51,7 @@ export async function groupsOf(
         entry = { users: new Set(users), until: Date.now() + MEMBERS_SECONDS * 1000 };
         members.set(group, entry);
       } catch (error) {
-        options.log.warn('Could not read an approver group; its members cannot decide now', {
+        options.log.warn('Could not read a user group; its members cannot decide now', {
           group,
           error: awsErrorName(error),
           slackError: (error as { code?: unknown }).code,
@@ -55,7 +59,7 @@ export async function groupsOf(
         continue;
       }
     }
-    if (entry.users.has(payload.user.id)) found.add(group);
+    if (entry.users.has(userId)) found.add(group);
   }
   return found;
 }

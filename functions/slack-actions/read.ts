@@ -1,18 +1,20 @@
 /**
- * Step 2 of a click: what was clicked, read only from a verified body. Anything that is not one of
- * Herald's buttons is answered 200 and ignored; an unreadable payload or button value gets a 400.
+ * Step 2 of a click: what was clicked, read only from a verified body: an approval (Approve /
+ * Reject) or a bake-window decision (Roll back / Finish now). Anything that is not one of Herald's
+ * buttons is answered 200 and ignored; an unreadable payload or button value gets a 400.
  */
 import { decodeButtonValue } from '../../shared/approvals';
 import type { Log } from '../../shared/logger';
 import { describeIssues } from '../../shared/parse';
+import { decodeBakeValue, isBakeAction } from '../../shared/rollbacks';
 import { isOurAction } from './decide';
-import { blockActionsSchema, type Click, type HttpResponse } from './schema';
+import { type BakeClick, blockActionsSchema, type Click, type HttpResponse } from './schema';
 import { reply } from './verify';
 
 export function readClick(
   body: Buffer,
   log: Log,
-): { ok: true; click: Click } | { ok: false; response: HttpResponse } {
+): { ok: true; click: Click } | { ok: true; bake: BakeClick } | { ok: false; response: HttpResponse } {
   const form = new URLSearchParams(body.toString('utf8'));
   let json: unknown;
   try {
@@ -33,6 +35,12 @@ export function readClick(
   }
   const payload = parsed.data;
   const action = payload.actions[0];
+  if (isBakeAction(action?.action_id)) {
+    const bake = decodeBakeValue(action?.value ?? '');
+    if (bake) return { ok: true, bake: { payload, value: bake } };
+    log.warn('Rollback button with an invalid value', { user: payload.user.id });
+    return { ok: false, response: reply(400, 'invalid button') };
+  }
   if (!isOurAction(action?.action_id)) return { ok: false, response: reply(200) };
   const value = decodeButtonValue(action?.value ?? '');
   if (!value) {

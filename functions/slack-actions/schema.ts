@@ -5,6 +5,7 @@
  */
 import * as z from 'zod/mini';
 import type { ButtonValue } from '../../shared/approvals';
+import type { BakeValue } from '../../shared/rollbacks';
 
 export const blockActionsSchema = z.object({
   type: z.literal('block_actions'),
@@ -40,6 +41,17 @@ export type BlockActions = z.infer<typeof blockActionsSchema>;
 export interface Click {
   payload: BlockActions;
   value: ButtonValue;
+}
+
+/** A verified click on Roll back / Finish now, and the deployment its value names. */
+export interface BakeClick {
+  payload: BlockActions;
+  value: BakeValue;
+}
+
+/** Where a bake-window click acts, for log lines. */
+export function deploymentOf({ payload, value }: BakeClick): Record<string, string> {
+  return { deploymentId: value.d, application: value.a, deploymentGroup: value.g, user: payload.user.id };
 }
 
 /** Where a click acts, for log lines (never the token). */

@@ -9,6 +9,8 @@ import { ssmParameterReader } from '../../shared/aws/secrets';
 import { getConfig, type HeraldConfig } from '../../shared/config';
 import type { Log } from '../../shared/logger';
 import { updateRelease } from '../../shared/releases/deliver';
+import type { ReleaseStep } from '../../shared/releases/step';
+import type { ReleaseLink } from '../../shared/releases/store';
 import type { RoutingConfig } from '../../shared/routing/schema';
 import { appDestination } from '../../shared/slack/destinations';
 import type { SlackMessage } from '../../shared/slack/message';
@@ -16,7 +18,7 @@ import { postToWebhook } from '../../shared/slack/webhook';
 import { truncate } from '../../shared/text';
 import { formatUtcClock } from '../../shared/time';
 import type { Decision, Outcome } from './decide';
-import { type Click, whereOf } from './schema';
+import { type BlockActions, type Click, whereOf } from './schema';
 
 export function isSlackResponseUrl(value: string | undefined): value is string {
   if (!value) return false;
@@ -74,20 +76,48 @@ export async function botToken(options: ShowOptions): Promise<string | undefined
   return name ? ssmParameterReader(ssmClient())(name) : undefined;
 }
 
-async function viaResponseUrl(click: Click, message: SlackMessage, options: ShowOptions): Promise<void> {
+type Where = Record<string, string>;
+
+async function viaResponseUrl(
+  payload: BlockActions,
+  message: SlackMessage,
+  where: Where,
+  options: ShowOptions,
+): Promise<void> {
   const { log } = options;
-  if (!isSlackResponseUrl(click.payload.response_url)) {
-    log.warn('No usable response_url; the message cannot be updated', whereOf(click));
+  if (!isSlackResponseUrl(payload.response_url)) {
+    log.warn('No usable response_url; the message cannot be updated', where);
     return;
   }
-  await postToWebhook(click.payload.response_url, message, {
+  await postToWebhook(payload.response_url, message, {
     deadline: options.deadline,
     target: 'response_url',
     log,
     requestTimeoutMs: 1200,
   }).catch((error: unknown) => {
-    log.error('Could not update the Slack message', { ...whereOf(click), error: awsErrorName(error) });
+    log.error('Could not update the Slack message', { ...where, error: awsErrorName(error) });
   });
+}
+
+/** A release card's step after a decision from Slack (app mode, with the state table). */
+export async function updateCardStep(
+  link: ReleaseLink,
+  step: ReleaseStep,
+  token: string,
+  where: Where,
+  options: ShowOptions,
+): Promise<void> {
+  const table = options.config.stateTable;
+  if (!table) return;
+  const deps = { dynamo: dynamoClient(), table, pipelines: [], log: options.log, deadline: options.deadline };
+  await updateRelease(
+    link,
+    step,
+    (channel) => appDestination(token, channel, options.config.slackApiUrl),
+    deps,
+  ).catch((error: unknown) =>
+    options.log.warn('Release card not updated after the decision', { ...where, error: awsErrorName(error) }),
+  );
 }
 
 /** The release card after a decision: the Approval stage says who decided, when, and why. */
@@ -99,8 +129,7 @@ async function showOnCard(
 ): Promise<void> {
   const { value } = click;
   const { outcome, decision, comment, now } = decided;
-  const table = options.config.stateTable;
-  if (outcome.kind !== 'recorded' || !decision || !value.r || !table) return;
+  if (outcome.kind !== 'recorded' || !decision || !value.r) return;
   const link = { pipeline: value.p, executionId: value.r, stage: value.s };
   const verb = outcome.status === 'Approved' ? 'approved' : 'rejected';
   const step = {
@@ -116,35 +145,30 @@ async function showOnCard(
     ),
     priority: 3,
   };
-  const deps = { dynamo: dynamoClient(), table, pipelines: [], log: options.log, deadline: options.deadline };
-  await updateRelease(
-    link,
-    step,
-    (channel) => appDestination(token, channel, options.config.slackApiUrl),
-    deps,
-  ).catch((error: unknown) =>
-    options.log.warn('Release card not updated after the decision', {
-      ...whereOf(click),
-      error: awsErrorName(error),
-    }),
-  );
+  await updateCardStep(link, step, token, whereOf(click), options);
 }
 
-export async function showOutcome(
-  click: Click,
-  message: SlackMessage | undefined,
-  decided: Decided | undefined,
+/**
+ * Replaces the clicked message (chat.update with the bot token in app mode, else `response_url`),
+ * or answers only the clicker (`response_url`, ephemeral). The bot token, when it was used.
+ */
+export async function replaceClicked(
+  payload: BlockActions,
+  message: SlackMessage,
+  where: Where,
   options: ShowOptions,
-): Promise<void> {
-  if (!message) return;
-  const channel = click.payload.channel?.id;
-  const ts = click.payload.message?.ts;
+): Promise<string | undefined> {
+  const channel = payload.channel?.id;
+  const ts = payload.message?.ts;
   const token =
     message.replace_original && channel && ts ? await botToken(options).catch(noToken(options)) : undefined;
-  if (!token || !channel || !ts) return viaResponseUrl(click, message, options);
+  if (!token || !channel || !ts) {
+    await viaResponseUrl(payload, message, where, options);
+    return undefined;
+  }
   const attempt = {
     deadline: options.deadline,
-    target: 'approval request',
+    target: 'the clicked message',
     log: options.log,
     requestTimeoutMs: 1200,
   };
@@ -158,12 +182,23 @@ export async function showOutcome(
     () => true,
     (error: unknown) => {
       options.log.warn('chat.update failed; answering through response_url', {
-        ...whereOf(click),
+        ...where,
         error: awsErrorName(error),
       });
       return false;
     },
   );
-  if (!replaced) await viaResponseUrl(click, message, options);
-  if (decided) await showOnCard(click, decided, token, options);
+  if (!replaced) await viaResponseUrl(payload, message, where, options);
+  return token;
+}
+
+export async function showOutcome(
+  click: Click,
+  message: SlackMessage | undefined,
+  decided: Decided | undefined,
+  options: ShowOptions,
+): Promise<void> {
+  if (!message) return;
+  const token = await replaceClicked(click.payload, message, whereOf(click), options);
+  if (token && decided) await showOnCard(click, decided, token, options);
 }

@@ -19,7 +19,7 @@ export const reply = (statusCode: number, body = ''): HttpResponse => ({
 
 async function signingSecret(config: HeraldConfig, routing: RoutingConfig): Promise<string | undefined> {
   if (config.signingSecretOverride) return config.signingSecretOverride;
-  const name = routing.approvals?.signingSecretParameter;
+  const name = routing.approvals?.signingSecretParameter ?? routing.rollbacks?.signingSecretParameter;
   if (!name) return undefined;
   const value = await ssmParameterReader(ssmClient())(name);
   return value && value.length >= 8 ? value : undefined;
@@ -43,7 +43,7 @@ export async function verifyRequest(
   }
   if (!secret) {
     log.error(
-      'No Slack signing secret is configured (approvals.signingSecretParameter); refusing every request',
+      'No Slack signing secret is configured (approvals or rollbacks: signingSecretParameter); refusing every request',
     );
     return { ok: false, response: reply(500, 'Herald cannot verify requests right now') };
   }

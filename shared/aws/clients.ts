@@ -39,6 +39,16 @@ export const codePipelineDecisionClient = /* @__PURE__ */ once(
     }),
 );
 
+/** For the bake-window buttons inside Slack's 3 seconds: one try each, short timeouts. */
+export const codeDeployDecisionClient = /* @__PURE__ */ once(
+  () =>
+    new CodeDeployClient({
+      region: getConfig().region,
+      maxAttempts: 1,
+      requestHandler: { requestTimeout: 900, connectionTimeout: 400 },
+    }),
+);
+
 /** The error name an SDK call failed with (`AccessDeniedException`, `ThrottlingException`, …). */
 export function awsErrorName(error: unknown): string {
   if (error instanceof Error) return error.name || 'Error';

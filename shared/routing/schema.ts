@@ -54,6 +54,29 @@ const approverSchema = z.strictObject({
   identities: z.optional(z.array(z.string().check(z.minLength(1)))),
 });
 
+/** A Slack user group, by id (app mode: its members are read with the bot token). */
+const groupSchema = z.strictObject({
+  slackGroupId: z.string().check(z.regex(/^S[A-Z0-9]{2,}$/, 'a Slack user group id such as S0123ABCD')),
+  name: z.string().check(z.minLength(1)),
+});
+
+/**
+ * Who may roll back (or finish early) a blue/green deployment from Slack while the original task
+ * set is kept: per environment (of the deployment group), optionally per CodeDeploy application.
+ */
+const rollbackRuleSchema = z.strictObject({
+  environment: z.string().check(z.minLength(1)),
+  applications: z.optional(z.array(z.string())),
+  allowed: z.array(
+    z.strictObject({
+      slackUserId: z.string().check(z.regex(/^[UW][A-Z0-9]{2,}$/, 'a Slack user id such as U0123ABCD')),
+      name: z.string().check(z.minLength(1)),
+    }),
+  ),
+  /** App mode: members of these Slack user groups may decide too. */
+  allowedGroups: z.optional(z.array(groupSchema)),
+});
+
 const approvalRuleSchema = z.strictObject({
   pipelines: z.optional(z.array(z.string())),
   stages: z.optional(z.array(z.string())),
@@ -61,14 +84,7 @@ const approvalRuleSchema = z.strictObject({
   environment: z.string().check(z.minLength(1)),
   approvers: z.array(approverSchema),
   /** App mode: members of these Slack user groups may decide too (usergroups.users.list). */
-  approverGroups: z.optional(
-    z.array(
-      z.strictObject({
-        slackGroupId: z.string().check(z.regex(/^S[A-Z0-9]{2,}$/, 'a Slack user group id such as S0123ABCD')),
-        name: z.string().check(z.minLength(1)),
-      }),
-    ),
-  ),
+  approverGroups: z.optional(z.array(groupSchema)),
   /** The author of the change being shipped may not approve it. */
   noSelfApproval: z.optional(z.boolean()),
 });
@@ -102,12 +118,25 @@ export const routingSchema = z
     approvals: z.optional(
       z.strictObject({ signingSecretParameter: ssmName, rules: z.array(approvalRuleSchema) }),
     ),
+    /** Roll back / finish now from Slack during a deployment's bake window; nobody listed, no buttons. */
+    rollbacks: z.optional(
+      z.strictObject({ signingSecretParameter: z.optional(ssmName), rules: z.array(rollbackRuleSchema) }),
+    ),
   })
   .check(
     z.refine(
       (config) => config.routes.every((route) => route.channels.every((name) => name in config.channels)),
       {
         message: 'every route must name channels defined under "channels"',
+      },
+    ),
+    z.refine(
+      (config) =>
+        (config.rollbacks?.rules.length ?? 0) === 0 ||
+        Boolean(config.approvals?.signingSecretParameter ?? config.rollbacks?.signingSecretParameter),
+      {
+        message:
+          'rollbacks need the Slack app\'s signing secret: "signingSecretParameter" under "rollbacks" or "approvals"',
       },
     ),
     z.refine(
@@ -124,4 +153,5 @@ export const routingSchema = z
 export type RoutingConfig = z.infer<typeof routingSchema>;
 export type CodeCommitFilter = z.infer<typeof codeCommitFilterSchema>;
 export type ApprovalRule = z.infer<typeof approvalRuleSchema>;
+export type RollbackRule = z.infer<typeof rollbackRuleSchema>;
 export type EcsServiceSettings = z.infer<typeof ecsServiceSchema>;

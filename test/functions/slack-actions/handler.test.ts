@@ -418,7 +418,7 @@ describe('slackActions: approvers by Slack user group (app mode)', () => {
     expect(codePipeline).not.toHaveReceivedCommand(PutApprovalResultCommand);
     expect(logs).toContainEqual(
       expect.objectContaining({
-        message: 'Could not read an approver group; its members cannot decide now',
+        message: 'Could not read a user group; its members cannot decide now',
         slackError: 'missing_scope',
       }),
     );
