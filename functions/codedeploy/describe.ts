@@ -7,8 +7,25 @@
  */
 import { parseArn } from '../../shared/aws/arn';
 import { codeDeployDeploymentUrl, codeDeployGroupUrl } from '../../shared/aws/console-links';
-import { type Detail, type Fact, footer, type Link, type Notice, type Severity } from '../../shared/notice';
+import type { SlackDecision } from '../../shared/bake-window';
+import {
+  type Choice,
+  type Detail,
+  type Fact,
+  footer,
+  type Link,
+  type Notice,
+  type Severity,
+} from '../../shared/notice';
 import type { StepState } from '../../shared/releases/step';
+import {
+  encodeBakeValue,
+  FINISH_ACTION,
+  REASON_ACTION,
+  REASON_BLOCK,
+  ROLLBACK_ACTION,
+} from '../../shared/rollbacks';
+import type { RollbackRule } from '../../shared/routing/schema';
 import { formatDuration, formatUtcClock, formatUtcMinute, parseAwsDate } from '../../shared/time';
 import {
   type CodeDeployModel,
@@ -52,6 +69,66 @@ const ROLLBACK_CREATORS = new Set(['codeDeployRollback', 'CloudFormationRollback
 /** `arn:…:task-definition/shop-api:42` → `shop-api:42`. */
 function taskDefinitionName(arn: string): string {
   return parseArn(arn)?.resource.replace(/^task-definition\//, '') ?? arn;
+}
+
+/** `rolled back from Slack by Li Wei at 16:40 UTC: 5xx on /checkout` */
+export function decisionLine(decision: SlackDecision): string {
+  const at = parseAwsDate(decision.at);
+  const verb = decision.action === 'rollback' ? 'rolled back' : 'finished early';
+  return `${verb} from Slack by ${decision.name}${at ? ` at ${formatUtcClock(at)}` : ''}${decision.reason ? `: ${decision.reason}` : ''}`;
+}
+
+const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** Roll back / Finish now, each confirmed in a dialog naming the service, the revisions and what happens. */
+function bakeChoices(change: DeploymentChange, enrichment: DeploymentEnrichment, until: Date): Choice[] {
+  const service = enrichment.service;
+  const fresh = enrichment.details?.taskDefinition;
+  const value = encodeBakeValue({
+    v: 1,
+    d: change.deploymentId,
+    a: change.application,
+    g: change.deploymentGroup,
+    ...(service ? { s: `${service.cluster}/${service.name}` } : {}),
+    ...(fresh ? { n: fresh } : {}),
+    ...(enrichment.original ? { o: enrichment.original } : {}),
+    w: until.toISOString(),
+  });
+  const what = service?.name ?? change.application;
+  const where = change.environment ? ` in ${change.environment}` : '';
+  const newRevision = fresh ? taskDefinitionName(fresh) : 'the new revision';
+  const original = enrichment.original ? taskDefinitionName(enrichment.original) : 'the original revision';
+  return [
+    {
+      text: 'Roll back',
+      actionId: ROLLBACK_ACTION,
+      value,
+      style: 'danger',
+      confirm: {
+        title: `Roll back ${what}?`.slice(0, 100),
+        text: `Traffic${where} goes back to the original task set (${original}) at once and ${change.deploymentId} stops; ${newRevision} is taken out. Your name and reason are recorded.`,
+        confirm: 'Roll back',
+        deny: 'Cancel',
+      },
+    },
+    {
+      text: 'Finish now',
+      actionId: FINISH_ACTION,
+      value,
+      confirm: {
+        title: `End the bake of ${what} now?`.slice(0, 100),
+        text: `${newRevision} stays; the original task set (${original}) is terminated now instead of at ${formatUtcClock(until)}, and there is nothing left to roll back to. Your name and reason are recorded.`,
+        confirm: 'Finish now',
+        deny: 'Cancel',
+      },
+    },
+  ];
+}
+
+function deciders(rule: RollbackRule): string {
+  return [...rule.allowed.map((p) => p.name), ...(rule.allowedGroups ?? []).map((g) => `@${g.name}`)].join(
+    ', ',
+  );
 }
 
 export function describeDeployment(
@@ -126,14 +203,24 @@ export function describeDeployment(
 
   let summary: string | undefined;
   let bake: string | undefined;
+  let choices: Choice[] | undefined;
   const eventTime = parseAwsDate(change.time);
   const termination = details?.termination;
   if (change.state === 'ready' && termination) {
     if (termination.action === 'TERMINATE' && termination.waitMinutes > 0 && eventTime) {
       const at = new Date(eventTime.getTime() + termination.waitMinutes * 60_000);
       bake = `traffic shifted ${formatUtcClock(eventTime)}, original kept until ${formatUtcClock(at)}`;
-      facts.push({ label: 'Original task set', value: `kept until ${formatUtcMinute(at)}` });
+      const original = enrichment.original ? `${taskDefinitionName(enrichment.original)}, ` : '';
+      facts.push({ label: 'Original task set', value: `${original}kept until ${formatUtcMinute(at)}` });
       summary = `Traffic now goes to the new task set. The original one is kept for ${formatDuration(termination.waitMinutes * 60_000)} (until ${formatUtcMinute(at)}) so the release can be rolled back at once.`;
+      if (change.rollbackRule) {
+        choices = bakeChoices(change, enrichment, at);
+        facts.push({
+          label: 'Roll back from Slack',
+          value: `${deciders(change.rollbackRule)}, until ${formatUtcClock(at)}`,
+        });
+        summary = `${summary} Roll back or finish now from here.`;
+      }
     } else if (termination.action === 'TERMINATE') {
       facts.push({ label: 'Original task set', value: 'terminated now' });
       summary = 'Traffic now goes to the new task set; the original one is being terminated.';
@@ -143,6 +230,12 @@ export function describeDeployment(
     }
   } else if (['failed', 'stopped', 'rolled-back'].includes(change.state)) {
     summary = hook?.message ?? error?.message ?? rollback?.message;
+  }
+  const decided = enrichment.slackDecision;
+  if (decided) {
+    facts.push({ label: 'From Slack', value: decisionLine(decided) });
+    const line = capital(decisionLine(decided));
+    summary = isRollback ? `${line}. ${summary ?? ''}`.trim() : `${line}.${summary ? ` ${summary}` : ''}`;
   }
 
   if (
@@ -214,12 +307,22 @@ export function describeDeployment(
       label: change.deploymentId,
       url,
       note:
+        (decided ? decisionLine(decided) : undefined) ??
         bake ??
         (change.state === 'ready' && eventTime ? `traffic shifted ${formatUtcClock(eventTime)}` : undefined),
       priority: 2,
     },
   };
   if (environment) notice.environment = environment;
+  if (choices) {
+    notice.choices = choices;
+    notice.comment = {
+      blockId: REASON_BLOCK,
+      actionId: REASON_ACTION,
+      label: 'Reason (optional, recorded with a roll back or finish)',
+      placeholder: '5xx on /checkout since 16:20',
+    };
+  }
   return notice;
 }
 

@@ -8,11 +8,13 @@ import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import {
   BatchGetDeploymentTargetsCommand,
   GetDeploymentCommand,
+  GetDeploymentGroupCommand,
   ListDeploymentTargetsCommand,
 } from '@aws-sdk/client-codedeploy';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { awsErrorName } from '../../shared/aws/clients';
+import { readDecision, recordBakeWindow, type StateDeps } from '../../shared/bake-window';
 import type { Log } from '../../shared/logger';
 import type { DeploymentChange, DeploymentDetails, DeploymentEnrichment } from './model';
 
@@ -20,7 +22,13 @@ export interface EnrichDeps {
   codeDeploy: Pick<CodeDeployClient, 'send'>;
   ecs: Pick<ECSClient, 'send'>;
   log: Log;
+  /** Herald's state table: the bake window is kept there, and decisions made from Slack read. */
+  state?: StateDeps;
 }
+
+const ROLLBACK_CREATORS = new Set(['codeDeployRollback', 'CloudFormationRollback']);
+/** States whose message says whether a decision from Slack led to them. */
+const DECIDED_STATES = new Set(['stopped', 'rolled-back', 'succeeded', 'failed']);
 
 const TARGET_STATES = new Set(['failed', 'ready', 'stopped', 'rolled-back']);
 
@@ -62,9 +70,77 @@ export async function enrichDeployment(
         })
         .catch(fail('task definition'))
     : Promise.resolve();
-  await Promise.all([targets, image]);
+  const original =
+    change.state === 'ready' && bakeMinutes(result.details) > 0
+      ? readOriginal(change, deps)
+          .then((found) => {
+            result.original = found;
+          })
+          .catch(fail('original task definition'))
+      : Promise.resolve();
+  const decision = decisionAbout(change, result.details);
+  const decided =
+    decision && deps.state
+      ? readDecision(decision, deps.state)
+          .then((found) => {
+            result.slackDecision = found;
+          })
+          .catch(fail('decision from Slack'))
+      : Promise.resolve();
+  await Promise.all([targets, image, original, decided]);
+  await keepBakeWindow(change, result, deps).catch(fail('bake window record'));
   result.problems.sort();
   return result;
+}
+
+function bakeMinutes(details: DeploymentDetails | undefined): number {
+  const termination = details?.termination;
+  return termination?.action === 'TERMINATE' ? termination.waitMinutes : 0;
+}
+
+/** Which deployment a decision from Slack would be recorded under, for this event. */
+function decisionAbout(change: DeploymentChange, details: DeploymentDetails | undefined): string | undefined {
+  if (details?.creator && ROLLBACK_CREATORS.has(details.creator)) return details.rollback?.triggeredBy;
+  return DECIDED_STATES.has(change.state) ? change.deploymentId : undefined;
+}
+
+/** The task definition of the group's last successful deployment: what the original task set runs. */
+async function readOriginal(change: DeploymentChange, deps: EnrichDeps): Promise<string | undefined> {
+  const { deploymentGroupInfo: group } = await deps.codeDeploy.send(
+    new GetDeploymentGroupCommand({
+      applicationName: change.application,
+      deploymentGroupName: change.deploymentGroup,
+    }),
+  );
+  const previous = group?.lastSuccessfulDeployment?.deploymentId;
+  if (!previous || previous === change.deploymentId) return undefined;
+  return (await readDeployment(previous, deps)).taskDefinition;
+}
+
+/**
+ * After a traffic shift that keeps the original task set: which revision is new in which service,
+ * and until when a rollback can go back to the original (the ecs function marks its alerts).
+ */
+async function keepBakeWindow(change: DeploymentChange, result: DeploymentEnrichment, deps: EnrichDeps) {
+  const minutes = bakeMinutes(result.details);
+  const shifted = change.time ? Date.parse(change.time) : Number.NaN;
+  const taskDefinition = result.details?.taskDefinition;
+  if (change.state !== 'ready' || minutes <= 0 || Number.isNaN(shifted) || !taskDefinition) return;
+  if (!result.service || !deps.state) return;
+  await recordBakeWindow(
+    {
+      cluster: result.service.cluster,
+      service: result.service.name,
+      deploymentId: change.deploymentId,
+      application: change.application,
+      deploymentGroup: change.deploymentGroup,
+      taskDefinition,
+      original: result.original,
+      shiftedAt: new Date(shifted).toISOString(),
+      until: new Date(shifted + minutes * 60_000).toISOString(),
+    },
+    deps.state,
+  );
 }
 
 async function readDeployment(deploymentId: string, deps: EnrichDeps): Promise<DeploymentDetails> {
@@ -116,6 +192,9 @@ async function readTarget(
   for (const target of deploymentTargets) {
     const ecs = target.ecsTarget;
     if (!ecs) continue;
+    // `arn:aws:ecs:<region>:<account>:service/<cluster>/<service>`
+    const [, cluster, name] = /:service\/([^/]+)\/([^/]+)$/.exec(ecs.targetArn ?? '') ?? [];
+    if (cluster && name && !result.service) result.service = { cluster, name };
     const failed = ecs.lifecycleEvents?.find((event) => event.status === 'Failed');
     if (failed && !result.failedLifecycleEvent) {
       result.failedLifecycleEvent = {

@@ -5,7 +5,7 @@
  * Event docs: https://docs.aws.amazon.com/codedeploy/latest/userguide/monitoring-cloudwatch-events.html
  */
 import { findActionRun } from '../../shared/aws/action-executions';
-import { codeDeployClient, ecsClient } from '../../shared/aws/clients';
+import { codeDeployClient, dynamoClient, ecsClient } from '../../shared/aws/clients';
 import { eventHandler } from '../../shared/handler';
 import { withHerald } from '../../shared/middleware';
 import type { Describer } from '../../shared/notify';
@@ -18,10 +18,15 @@ import { codeDeployInputSchema } from './schema';
 const reads: Describer<CodeDeployModel, DeploymentEnrichment> = {
   describe: describeCodeDeploy,
   // An instance event says all there is: no read.
-  enrich: async (change, { log }) =>
+  enrich: async (change, { log, config }) =>
     isInstance(change)
       ? { taskSets: [], problems: [] }
-      : enrichDeployment(change, { codeDeploy: codeDeployClient(), ecs: ecsClient(), log }),
+      : enrichDeployment(change, {
+          codeDeploy: codeDeployClient(),
+          ecs: ecsClient(),
+          log,
+          state: config.stateTable ? { dynamo: dynamoClient(), table: config.stateTable } : undefined,
+        }),
 };
 
 const handleDeploymentEvents = eventHandler('codedeploy', codeDeployInputSchema, modelsOf, reads, {

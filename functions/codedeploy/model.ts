@@ -2,8 +2,10 @@
  * What the codedeploy describer reads: both input forms as one `DeploymentChange` (with the
  * environment its deployment group belongs to), and what enrichment found.
  */
+import type { SlackDecision } from '../../shared/bake-window';
+import { rollbackRuleFor } from '../../shared/rollbacks';
 import { environmentOf } from '../../shared/routing/route';
-import type { RoutingConfig } from '../../shared/routing/schema';
+import type { RollbackRule, RoutingConfig } from '../../shared/routing/schema';
 import type { CodeDeployInput } from './schema';
 
 export type DeploymentState =
@@ -34,6 +36,8 @@ export interface DeploymentChange {
   origin: 'eventbridge' | 'sns-trigger';
   /** The environment of its deployment group, by the routing config's patterns. */
   environment?: string;
+  /** Who may roll it back or finish it from Slack during its bake window (none: no buttons). */
+  rollbackRule?: RollbackRule;
 }
 
 const STATES: Record<string, DeploymentState> = {
@@ -165,7 +169,14 @@ function changeOf(input: CodeDeployInput): CodeDeployModel {
 export function modelsOf(input: CodeDeployInput, routing: RoutingConfig): CodeDeployModel[] {
   const change = changeOf(input);
   if (isInstance(change)) return [change];
-  return [{ ...change, environment: environmentOf(change.deploymentGroup, routing) }];
+  const rollbackRule = rollbackRuleFor(change, routing);
+  return [
+    {
+      ...change,
+      environment: environmentOf(change.deploymentGroup, routing),
+      ...(rollbackRule ? { rollbackRule } : {}),
+    },
+  ];
 }
 
 export interface DeploymentDetails {
@@ -205,6 +216,11 @@ interface TaskSet {
 export interface DeploymentEnrichment {
   details?: DeploymentDetails;
   image?: string;
+  /** Blue/green on ECS: the service, and the task definition of the original task set. */
+  service?: { cluster: string; name: string };
+  original?: string;
+  /** A roll back / finish now made from Slack about this deployment (or the one it rolls back). */
+  slackDecision?: SlackDecision;
   failedLifecycleEvent?: LifecycleProblem;
   taskSets: TaskSet[];
   problems: string[];

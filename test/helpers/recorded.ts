@@ -20,3 +20,20 @@ export function recorded<T>(file: string, operation: string): T {
   };
   return revive(all[operation]) as T;
 }
+
+/**
+ * A recorded answer for aws-sdk-client-mock's `callsFake`: plain, or chosen by one request field
+ * (`{ "$byRequest": "deploymentId", "answers": { … } }`, as the local stand-in reads it).
+ */
+export function recordedFor(file: string, operation: string): (input: Record<string, unknown>) => unknown {
+  const answer = recorded<{ $byRequest?: string; answers?: Record<string, unknown> }>(file, operation);
+  return (input) => {
+    if (!answer.$byRequest || !answer.answers) return answer;
+    const found = answer.answers[String(input[answer.$byRequest])];
+    if (!found)
+      throw Object.assign(new Error(`no recorded answer for that ${answer.$byRequest}`), {
+        name: 'ResourceNotFoundException',
+      });
+    return found;
+  };
+}

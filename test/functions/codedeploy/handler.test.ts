@@ -3,6 +3,7 @@ import {
   CodeDeployClient,
   GetDeploymentCommand,
   type GetDeploymentCommandOutput,
+  GetDeploymentGroupCommand,
   ListDeploymentTargetsCommand,
 } from '@aws-sdk/client-codedeploy';
 import { DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
@@ -10,7 +11,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../functions/codedeploy/handler';
 import { useHandlerRig } from '../../helpers/handler-rig';
 import { sampleEvent } from '../../helpers/lambda';
-import { recorded } from '../../helpers/recorded';
+import { recorded, recordedFor } from '../../helpers/recorded';
 import { assertSlackLimits, buttonUrls, visibleText } from '../../helpers/slack-limits';
 
 const codeDeploy = mockClient(CodeDeployClient);
@@ -20,7 +21,7 @@ const rig = useHandlerRig(handler);
 /** Answers every read from the sample's recorded AWS answers. */
 function answerFrom(sample: string) {
   const file = `codedeploy/${sample}.aws.json`;
-  codeDeploy.on(GetDeploymentCommand).resolves(recorded(file, 'CodeDeploy_20141006.GetDeployment'));
+  codeDeploy.on(GetDeploymentCommand).callsFake(recordedFor(file, 'CodeDeploy_20141006.GetDeployment'));
   ecs
     .on(DescribeTaskDefinitionCommand)
     .resolves(recorded(file, 'AmazonEC2ContainerServiceV20141113.DescribeTaskDefinition'));
@@ -33,6 +34,13 @@ function answerFrom(sample: string) {
       .resolves(recorded(file, 'CodeDeploy_20141006.BatchGetDeploymentTargets'));
   } catch {
     // Samples without targets: the handler must not need them.
+  }
+  try {
+    codeDeploy
+      .on(GetDeploymentGroupCommand)
+      .resolves(recorded(file, 'CodeDeploy_20141006.GetDeploymentGroup'));
+  } catch {
+    // Only the traffic shift reads its group (the original task set's revision).
   }
 }
 
@@ -73,7 +81,7 @@ describe('codedeploy handler', () => {
     expect(message.blocks[0]).toMatchObject({
       text: { text: ':white_check_mark: Deployment shifted traffic in prod: herald-stage-app' },
     });
-    expect(text).toContain('*Original task set*\nkept until 2026-11-20 19:16 UTC');
+    expect(text).toContain('*Original task set*\nshop-api-prod:42, kept until 2026-11-20 19:16 UTC');
     expect(text).toContain('The original one is kept for 3 h (until 2026-11-20 19:16 UTC)');
     expect(text).toContain('*Green task set*\n4/4 running, 100% traffic');
   });

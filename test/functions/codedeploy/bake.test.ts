@@ -1,0 +1,178 @@
+import {
+  BatchGetDeploymentTargetsCommand,
+  CodeDeployClient,
+  GetDeploymentCommand,
+  GetDeploymentGroupCommand,
+  ListDeploymentTargetsCommand,
+} from '@aws-sdk/client-codedeploy';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { handler } from '../../../functions/codedeploy/handler';
+import { resetForTests } from '../../../shared/container';
+import { decodeBakeValue, FINISH_ACTION, ROLLBACK_ACTION } from '../../../shared/rollbacks';
+import { routingFile } from '../../../shared/routing/load';
+import type { SlackMessage } from '../../../shared/slack/message';
+import { useHandlerRig } from '../../helpers/handler-rig';
+import { sampleEvent } from '../../helpers/lambda';
+import { recorded, recordedFor } from '../../helpers/recorded';
+import { assertSlackLimits, visibleText } from '../../helpers/slack-limits';
+
+const codeDeploy = mockClient(CodeDeployClient);
+const ecs = mockClient(ECSClient);
+const rig = useHandlerRig(handler, { stateTable: true });
+const stageRouting = routingFile('stage') as { rollbacks?: unknown };
+
+function answerFrom(sample: string) {
+  const file = `codedeploy/${sample}.aws.json`;
+  const optional = (operation: string, use: (answer: unknown) => void) => {
+    try {
+      use(recorded(file, operation));
+    } catch {
+      // Not every sample records every read.
+    }
+  };
+  codeDeploy.on(GetDeploymentCommand).callsFake(recordedFor(file, 'CodeDeploy_20141006.GetDeployment'));
+  optional('AmazonEC2ContainerServiceV20141113.DescribeTaskDefinition', (a) =>
+    ecs.on(DescribeTaskDefinitionCommand).resolves(a as never),
+  );
+  optional('CodeDeploy_20141006.ListDeploymentTargets', (a) =>
+    codeDeploy.on(ListDeploymentTargetsCommand).resolves(a as never),
+  );
+  optional('CodeDeploy_20141006.BatchGetDeploymentTargets', (a) =>
+    codeDeploy.on(BatchGetDeploymentTargetsCommand).resolves(a as never),
+  );
+  optional('CodeDeploy_20141006.GetDeploymentGroup', (a) =>
+    codeDeploy.on(GetDeploymentGroupCommand).resolves(a as never),
+  );
+}
+
+function choices(message: SlackMessage) {
+  return message.blocks.flatMap((block) =>
+    block.type === 'actions' ? block.elements.filter((e) => 'action_id' in e && !('url' in e)) : [],
+  ) as Array<{ action_id: string; value: string; confirm?: { text: { text: string } } }>;
+}
+
+beforeEach(() => {
+  codeDeploy.reset();
+  ecs.reset();
+  stageRouting.rollbacks = {
+    rules: [{ environment: 'prod', allowed: [{ slackUserId: 'U0APPROVER', name: 'Li Wei' }] }],
+  };
+  resetForTests();
+});
+
+afterEach(() => {
+  delete stageRouting.rollbacks;
+});
+
+describe('codedeploy: the bake window after a prod traffic shift', () => {
+  it('offers Roll back and Finish now, naming the service and both revisions, to a listed person', async () => {
+    answerFrom('ready');
+
+    const { messages } = await rig.run(sampleEvent('codedeploy/ready.json'));
+
+    expect(messages).toHaveLength(1);
+    const [message] = messages;
+    assertSlackLimits(message);
+    const text = visibleText(message);
+    expect(text).toContain('*Original task set*\nshop-api-prod:42, kept until 2026-11-20 19:16 UTC');
+    expect(text).toContain('*Roll back from Slack*\nLi Wei, until 19:16 UTC');
+    const [rollback, finish] = choices(message);
+    expect([rollback?.action_id, finish?.action_id]).toEqual([ROLLBACK_ACTION, FINISH_ACTION]);
+    // The value names exactly this deployment and its window; nothing else.
+    expect(decodeBakeValue(rollback?.value ?? '')).toEqual({
+      v: 1,
+      d: 'd-7Q2WERT5X',
+      a: 'herald-stage-app',
+      g: 'herald-stage-app-prod',
+      s: 'shop-cluster/shop-api-prod',
+      n: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/shop-api-prod:43',
+      o: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/shop-api-prod:42',
+      w: '2026-11-20T19:16:40.000Z',
+    });
+    expect(finish?.value).toBe(rollback?.value);
+    expect(rollback?.confirm?.text.text).toBe(
+      'Traffic in prod goes back to the original task set (shop-api-prod:42) at once and d-7Q2WERT5X stops; shop-api-prod:43 is taken out. Your name and reason are recorded.',
+    );
+    expect(finish?.confirm?.text.text).toContain(
+      'the original task set (shop-api-prod:42) is terminated now instead of at 19:16 UTC',
+    );
+    expect(message.blocks).toContainEqual(
+      expect.objectContaining({ type: 'input', block_id: 'herald-reason' }),
+    );
+  });
+
+  it('keeps the window in the state table for the ecs function: service, new revision, until when', async () => {
+    answerFrom('ready');
+
+    await rig.run(sampleEvent('codedeploy/ready.json'));
+
+    const { Item } = await rig.state().client.send(
+      new GetItemCommand({
+        TableName: process.env.HERALD_STATE_TABLE,
+        Key: { key: { S: 'bake#shop-cluster/shop-api-prod' } },
+      }),
+    );
+    expect(JSON.parse(Item?.window?.S ?? '{}')).toEqual({
+      cluster: 'shop-cluster',
+      service: 'shop-api-prod',
+      deploymentId: 'd-7Q2WERT5X',
+      application: 'herald-stage-app',
+      deploymentGroup: 'herald-stage-app-prod',
+      taskDefinition: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/shop-api-prod:43',
+      original: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/shop-api-prod:42',
+      shiftedAt: '2026-11-20T16:16:40.000Z',
+      until: '2026-11-20T19:16:40.000Z',
+    });
+  });
+
+  it('offers no button where no rule lists anyone for the environment', async () => {
+    stageRouting.rollbacks = { rules: [{ environment: 'prod', allowed: [] }] };
+    resetForTests();
+    answerFrom('ready');
+
+    const { messages } = await rig.run(sampleEvent('codedeploy/ready.json'));
+
+    expect(messages).toHaveLength(1);
+    expect(choices(messages[0] as SlackMessage)).toEqual([]);
+    expect(visibleText(messages[0] as SlackMessage)).not.toContain('Roll back from Slack');
+  });
+
+  it('says in the rollback that follows that it was started from Slack, by whom and why', async () => {
+    answerFrom('sns-rollback-in-progress');
+    await rig.state().client.send(
+      new PutItemCommand({
+        TableName: process.env.HERALD_STATE_TABLE,
+        Item: {
+          key: { S: 'decision#d-9XHY2BC7D' },
+          status: { S: 'done' },
+          decision: {
+            S: JSON.stringify({
+              action: 'rollback',
+              userId: 'U0APPROVER',
+              name: 'Li Wei',
+              reason: '5xx on /checkout',
+              at: '2026-11-21T09:21:30.000Z',
+            }),
+          },
+        },
+      }),
+    );
+
+    const { messages } = await rig.run(sampleEvent('codedeploy/sns-rollback-in-progress.json'));
+
+    expect(messages).toHaveLength(1);
+    const text = visibleText(messages[0] as SlackMessage);
+    expect(text).toContain('Rolled back from Slack by Li Wei at 09:21 UTC: 5xx on /checkout.');
+    expect(text).toContain('*From Slack*\nrolled back from Slack by Li Wei at 09:21 UTC: 5xx on /checkout');
+  });
+
+  it('says nothing about Slack in a rollback nobody started there', async () => {
+    answerFrom('sns-rollback-in-progress');
+
+    const { messages } = await rig.run(sampleEvent('codedeploy/sns-rollback-in-progress.json'));
+
+    expect(visibleText(messages[0] as SlackMessage)).not.toContain('Slack');
+  });
+});
