@@ -4,6 +4,7 @@
  * was shown; the click re-reads it from CodeDeploy and acts only on what CodeDeploy says now.
  */
 import * as z from 'zod/mini';
+import type { Choice, Notice } from './notice';
 import { environmentOf, matchesGlob } from './routing/route';
 import type { RollbackRule, RoutingConfig } from './routing/schema';
 
@@ -64,4 +65,92 @@ export function decodeBakeValue(text: string): BakeValue | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** What the buttons of a bake window name: the deployment, where, which revisions, until when. */
+export interface BakeTarget {
+  deploymentId: string;
+  application: string;
+  deploymentGroup: string;
+  cluster?: string;
+  service?: string;
+  /** Task definition ARNs of the new revision and of the original task set. */
+  taskDefinition?: string;
+  original?: string;
+  /** When the original task set is terminated. */
+  until: Date;
+  environment?: string;
+}
+
+/** `arn:…:task-definition/shop-api:42` → `shop-api:42`. */
+export function revisionName(arn: string): string {
+  return arn.split('/').pop() ?? arn;
+}
+
+function clock(date: Date): string {
+  return `${date.toISOString().slice(11, 16)} UTC`;
+}
+
+/**
+ * Roll back (and, with `finish`, Finish now), each confirmed in a dialog that names the service,
+ * both revisions and what will happen. The value carries the window's identity only.
+ */
+export function bakeChoices(target: BakeTarget, options: { finish: boolean }): Choice[] {
+  const value = encodeBakeValue({
+    v: 1,
+    d: target.deploymentId,
+    a: target.application,
+    g: target.deploymentGroup,
+    ...(target.cluster && target.service ? { s: `${target.cluster}/${target.service}` } : {}),
+    ...(target.taskDefinition ? { n: target.taskDefinition } : {}),
+    ...(target.original ? { o: target.original } : {}),
+    w: target.until.toISOString(),
+  });
+  const what = target.service ?? target.application;
+  const where = target.environment ? ` in ${target.environment}` : '';
+  const fresh = target.taskDefinition ? revisionName(target.taskDefinition) : 'the new revision';
+  const original = target.original ? revisionName(target.original) : 'the original revision';
+  const choices: Choice[] = [
+    {
+      text: 'Roll back',
+      actionId: ROLLBACK_ACTION,
+      value,
+      style: 'danger',
+      confirm: {
+        title: `Roll back ${what}?`.slice(0, 100),
+        text: `Traffic${where} goes back to the original task set (${original}) at once and ${target.deploymentId} stops; ${fresh} is taken out. Your name and reason are recorded.`,
+        confirm: 'Roll back',
+        deny: 'Cancel',
+      },
+    },
+  ];
+  if (options.finish) {
+    choices.push({
+      text: 'Finish now',
+      actionId: FINISH_ACTION,
+      value,
+      confirm: {
+        title: `End the bake of ${what} now?`.slice(0, 100),
+        text: `${fresh} stays; the original task set (${original}) is terminated now instead of at ${clock(target.until)}, and there is nothing left to roll back to. Your name and reason are recorded.`,
+        confirm: 'Finish now',
+        deny: 'Cancel',
+      },
+    });
+  }
+  return choices;
+}
+
+/** The optional reason typed next to the buttons, recorded with the decision. */
+export const REASON_INPUT: NonNullable<Notice['comment']> = {
+  blockId: REASON_BLOCK,
+  actionId: REASON_ACTION,
+  label: 'Reason (optional, recorded with a roll back or finish)',
+  placeholder: '5xx on /checkout since 16:20',
+};
+
+/** Who a rule lets decide, for the message: names, and groups as `@name`. */
+export function decidersOf(rule: RollbackRule): string {
+  return [...rule.allowed.map((p) => p.name), ...(rule.allowedGroups ?? []).map((g) => `@${g.name}`)].join(
+    ', ',
+  );
 }

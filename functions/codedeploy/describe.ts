@@ -18,14 +18,7 @@ import {
   type Severity,
 } from '../../shared/notice';
 import type { StepState } from '../../shared/releases/step';
-import {
-  encodeBakeValue,
-  FINISH_ACTION,
-  REASON_ACTION,
-  REASON_BLOCK,
-  ROLLBACK_ACTION,
-} from '../../shared/rollbacks';
-import type { RollbackRule } from '../../shared/routing/schema';
+import { bakeChoices, decidersOf, REASON_INPUT } from '../../shared/rollbacks';
 import { formatDuration, formatUtcClock, formatUtcMinute, parseAwsDate } from '../../shared/time';
 import {
   type CodeDeployModel,
@@ -34,6 +27,7 @@ import {
   type DeploymentState,
   type InstanceChange,
   isInstance,
+  isRollbackDeployment,
 } from './model';
 
 interface Look {
@@ -64,7 +58,6 @@ const STEP_STATES: Record<DeploymentState, StepState> = {
   'rolled-back': 'failed',
   other: 'running',
 };
-const ROLLBACK_CREATORS = new Set(['codeDeployRollback', 'CloudFormationRollback']);
 
 /** `arn:…:task-definition/shop-api:42` → `shop-api:42`. */
 function taskDefinitionName(arn: string): string {
@@ -80,64 +73,13 @@ export function decisionLine(decision: SlackDecision): string {
 
 const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
-/** Roll back / Finish now, each confirmed in a dialog naming the service, the revisions and what happens. */
-function bakeChoices(change: DeploymentChange, enrichment: DeploymentEnrichment, until: Date): Choice[] {
-  const service = enrichment.service;
-  const fresh = enrichment.details?.taskDefinition;
-  const value = encodeBakeValue({
-    v: 1,
-    d: change.deploymentId,
-    a: change.application,
-    g: change.deploymentGroup,
-    ...(service ? { s: `${service.cluster}/${service.name}` } : {}),
-    ...(fresh ? { n: fresh } : {}),
-    ...(enrichment.original ? { o: enrichment.original } : {}),
-    w: until.toISOString(),
-  });
-  const what = service?.name ?? change.application;
-  const where = change.environment ? ` in ${change.environment}` : '';
-  const newRevision = fresh ? taskDefinitionName(fresh) : 'the new revision';
-  const original = enrichment.original ? taskDefinitionName(enrichment.original) : 'the original revision';
-  return [
-    {
-      text: 'Roll back',
-      actionId: ROLLBACK_ACTION,
-      value,
-      style: 'danger',
-      confirm: {
-        title: `Roll back ${what}?`.slice(0, 100),
-        text: `Traffic${where} goes back to the original task set (${original}) at once and ${change.deploymentId} stops; ${newRevision} is taken out. Your name and reason are recorded.`,
-        confirm: 'Roll back',
-        deny: 'Cancel',
-      },
-    },
-    {
-      text: 'Finish now',
-      actionId: FINISH_ACTION,
-      value,
-      confirm: {
-        title: `End the bake of ${what} now?`.slice(0, 100),
-        text: `${newRevision} stays; the original task set (${original}) is terminated now instead of at ${formatUtcClock(until)}, and there is nothing left to roll back to. Your name and reason are recorded.`,
-        confirm: 'Finish now',
-        deny: 'Cancel',
-      },
-    },
-  ];
-}
-
-function deciders(rule: RollbackRule): string {
-  return [...rule.allowed.map((p) => p.name), ...(rule.allowedGroups ?? []).map((g) => `@${g.name}`)].join(
-    ', ',
-  );
-}
-
 export function describeDeployment(
   change: DeploymentChange,
   enrichment: DeploymentEnrichment = { taskSets: [], problems: [] },
 ): Notice {
   const { details } = enrichment;
   const { environment } = change;
-  const isRollback = details?.creator !== undefined && ROLLBACK_CREATORS.has(details.creator);
+  const isRollback = isRollbackDeployment(details);
   const look = LOOKS[change.state];
   const stateName = change.state === 'other' ? change.rawState.toLowerCase() : change.state;
   const kind = `${isRollback ? 'rollback' : 'deployment'}.${stateName}`;
@@ -214,10 +156,23 @@ export function describeDeployment(
       facts.push({ label: 'Original task set', value: `${original}kept until ${formatUtcMinute(at)}` });
       summary = `Traffic now goes to the new task set. The original one is kept for ${formatDuration(termination.waitMinutes * 60_000)} (until ${formatUtcMinute(at)}) so the release can be rolled back at once.`;
       if (change.rollbackRule) {
-        choices = bakeChoices(change, enrichment, at);
+        choices = bakeChoices(
+          {
+            deploymentId: change.deploymentId,
+            application: change.application,
+            deploymentGroup: change.deploymentGroup,
+            cluster: enrichment.service?.cluster,
+            service: enrichment.service?.name,
+            taskDefinition: details?.taskDefinition,
+            original: enrichment.original,
+            until: at,
+            environment,
+          },
+          { finish: true },
+        );
         facts.push({
           label: 'Roll back from Slack',
-          value: `${deciders(change.rollbackRule)}, until ${formatUtcClock(at)}`,
+          value: `${decidersOf(change.rollbackRule)}, until ${formatUtcClock(at)}`,
         });
         summary = `${summary} Roll back or finish now from here.`;
       }
@@ -316,12 +271,7 @@ export function describeDeployment(
   if (environment) notice.environment = environment;
   if (choices) {
     notice.choices = choices;
-    notice.comment = {
-      blockId: REASON_BLOCK,
-      actionId: REASON_ACTION,
-      label: 'Reason (optional, recorded with a roll back or finish)',
-      placeholder: '5xx on /checkout since 16:20',
-    };
+    notice.comment = REASON_INPUT;
   }
   return notice;
 }

@@ -16,7 +16,12 @@ import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { awsErrorName } from '../../shared/aws/clients';
 import { readDecision, recordBakeWindow, type StateDeps } from '../../shared/bake-window';
 import type { Log } from '../../shared/logger';
-import type { DeploymentChange, DeploymentDetails, DeploymentEnrichment } from './model';
+import {
+  type DeploymentChange,
+  type DeploymentDetails,
+  type DeploymentEnrichment,
+  isRollbackDeployment,
+} from './model';
 
 export interface EnrichDeps {
   codeDeploy: Pick<CodeDeployClient, 'send'>;
@@ -26,7 +31,6 @@ export interface EnrichDeps {
   state?: StateDeps;
 }
 
-const ROLLBACK_CREATORS = new Set(['codeDeployRollback', 'CloudFormationRollback']);
 /** States whose message says whether a decision from Slack led to them. */
 const DECIDED_STATES = new Set(['stopped', 'rolled-back', 'succeeded', 'failed']);
 
@@ -100,7 +104,7 @@ function bakeMinutes(details: DeploymentDetails | undefined): number {
 
 /** Which deployment a decision from Slack would be recorded under, for this event. */
 function decisionAbout(change: DeploymentChange, details: DeploymentDetails | undefined): string | undefined {
-  if (details?.creator && ROLLBACK_CREATORS.has(details.creator)) return details.rollback?.triggeredBy;
+  if (isRollbackDeployment(details)) return details?.rollback?.triggeredBy;
   return DECIDED_STATES.has(change.state) ? change.deploymentId : undefined;
 }
 

@@ -179,6 +179,13 @@ export function modelsOf(input: CodeDeployInput, routing: RoutingConfig): CodeDe
   ];
 }
 
+const ROLLBACK_CREATORS = new Set(['codeDeployRollback', 'CloudFormationRollback']);
+
+/** A deployment CodeDeploy (or CloudFormation) created to roll another one back. */
+export function isRollbackDeployment(details: DeploymentDetails | undefined): boolean {
+  return details?.creator !== undefined && ROLLBACK_CREATORS.has(details.creator);
+}
+
 export interface DeploymentDetails {
   status?: string;
   creator?: string;
