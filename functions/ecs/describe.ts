@@ -1,8 +1,12 @@
 /**
- * Pure: an ECS alert (+ where its logs are, + what the flood gate folded) → Notice.
+ * Pure: an ECS alert (+ where its logs are, + what the flood gate folded, + the bake window its
+ * revision is in) → Notice.
  */
 import { ecsServiceUrl, ecsTaskUrl, logStreamUrl } from '../../shared/aws/console-links';
+import type { BakeWindow } from '../../shared/bake-window';
 import { type Detail, type Fact, footer, type Link, type Notice, type Severity } from '../../shared/notice';
+import { bakeChoices, decidersOf, REASON_INPUT, revisionName } from '../../shared/rollbacks';
+import type { RollbackRule } from '../../shared/routing/schema';
 import { formatUtcClock, parseAwsDate } from '../../shared/time';
 import {
   clusterName,
@@ -41,13 +45,56 @@ function foldedText(folding: Folding | undefined): string | undefined {
 export function describeAlert(alert: EcsAlert, enrichment: EcsEnrichment = { problems: [] }): Notice {
   const { environment } = alert;
   if (alert.type === 'task') {
-    return describeTask(alert.event, alert.kind, enrichment.logs, {
+    const notice = describeTask(alert.event, alert.kind, enrichment.logs, {
       environment,
       folding: enrichment.folding,
       problems: enrichment.problems,
     });
+    return enrichment.bake ? inBakeWindow(notice, enrichment.bake, enrichment.rollbackRule) : notice;
   }
   return describeServiceEvent(alert.event, alert.kind, { environment, folding: enrichment.folding });
+}
+
+/**
+ * A task of the revision a deployment just shifted traffic to, inside its bake window: said so
+ * (which deployment, when, until when the original is kept) and, for someone the rollback rule
+ * lists, a Roll back button on the alert itself.
+ */
+function inBakeWindow(notice: Notice, window: BakeWindow, rule: RollbackRule | undefined): Notice {
+  const shifted = new Date(window.shiftedAt);
+  const until = new Date(window.until);
+  const original = window.original ? ` (${revisionName(window.original)})` : '';
+  const marked: Notice = {
+    ...notice,
+    facts: [
+      ...notice.facts,
+      {
+        label: 'New revision',
+        value: `deployed ${formatUtcClock(shifted)} by ${window.deploymentId}; the original${original} is kept until ${formatUtcClock(until)}`,
+      },
+    ],
+  };
+  if (!rule) return marked;
+  marked.facts.push({
+    label: 'Roll back from Slack',
+    value: `${decidersOf(rule)}, until ${formatUtcClock(until)}`,
+  });
+  marked.choices = bakeChoices(
+    {
+      deploymentId: window.deploymentId,
+      application: window.application,
+      deploymentGroup: window.deploymentGroup,
+      cluster: window.cluster,
+      service: window.service,
+      taskDefinition: window.taskDefinition,
+      original: window.original,
+      until,
+      environment: notice.environment,
+    },
+    { finish: false },
+  );
+  marked.comment = REASON_INPUT;
+  return marked;
 }
 
 function describeTask(

@@ -7,9 +7,11 @@
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { awsErrorName } from '../../shared/aws/clients';
+import { type BakeWindow, readBakeWindow, type StateDeps } from '../../shared/bake-window';
 import { keep } from '../../shared/container';
 import type { Log } from '../../shared/logger';
 import type { Silenced } from '../../shared/notify';
+import type { RollbackRule } from '../../shared/routing/schema';
 import { admit, type FloodDeps } from './flood';
 import type { EcsAlert, EcsEnrichment, TaskDefinitionLogs } from './model';
 
@@ -56,6 +58,20 @@ export interface EnrichDeps {
   flood?: FloodDeps;
   log: Log;
   now?: () => number;
+  /** Herald's state table: the bake windows codedeploy keeps, and who may roll one back. */
+  bake?: { state: StateDeps; ruleFor: (window: BakeWindow) => RollbackRule | undefined };
+}
+
+/** The bake window the task's revision is in, if the task stopped inside it. */
+async function bakeWindowOf(
+  alert: EcsAlert & { type: 'task' },
+  deps: NonNullable<EnrichDeps['bake']>,
+): Promise<BakeWindow | undefined> {
+  const window = await readBakeWindow(alert.cluster, alert.service, deps.state);
+  const d = alert.event.detail;
+  const at = Date.parse(d.stoppedAt ?? alert.event.time ?? '');
+  if (!window || window.taskDefinition !== d.taskDefinitionArn || Number.isNaN(at)) return undefined;
+  return at >= Date.parse(window.shiftedAt) && at < Date.parse(window.until) ? window : undefined;
 }
 
 export async function enrichAlert(alert: EcsAlert, deps: EnrichDeps): Promise<EcsEnrichment | Silenced> {
@@ -75,6 +91,25 @@ export async function enrichAlert(alert: EcsAlert, deps: EnrichDeps): Promise<Ec
     return { silenced: 'folded into the open window' };
   }
   if (alert.type !== 'task') return { folding: admission, problems: [] };
-  const { logs, problem } = await readTaskDefinitionLogs(alert.event.detail.taskDefinitionArn, deps);
-  return { folding: admission, logs, problems: problem ? [problem] : [] };
+  const problems: string[] = [];
+  const [{ logs, problem }, bake] = await Promise.all([
+    readTaskDefinitionLogs(alert.event.detail.taskDefinitionArn, deps),
+    deps.bake
+      ? bakeWindowOf(alert, deps.bake).catch((error: unknown) => {
+          deps.log.warn('Could not read the bake window; the alert says less', {
+            error: awsErrorName(error),
+          });
+          problems.push(`bake window (${awsErrorName(error)})`);
+          return undefined;
+        })
+      : Promise.resolve(undefined),
+  ]);
+  if (problem) problems.push(problem);
+  const enrichment: EcsEnrichment = { folding: admission, logs, problems: problems.sort() };
+  if (bake) {
+    enrichment.bake = bake;
+    const rule = deps.bake?.ruleFor(bake);
+    if (rule) enrichment.rollbackRule = rule;
+  }
+  return enrichment;
 }

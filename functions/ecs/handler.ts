@@ -7,9 +7,11 @@
  */
 import type { Context } from 'aws-lambda';
 import { dynamoClient, ecsClient } from '../../shared/aws/clients';
+import type { BakeWindow } from '../../shared/bake-window';
 import { eventHandler } from '../../shared/handler';
 import { withHerald } from '../../shared/middleware';
 import { send } from '../../shared/notify';
+import { rollbackRuleFor } from '../../shared/rollbacks';
 import { createRuntime, type Runtime } from '../../shared/runtime';
 import { describeAlert, describeFoldedRun } from './describe';
 import { enrichAlert } from './enrich';
@@ -24,8 +26,16 @@ function floodGate(runtime: Runtime): FloodDeps | undefined {
 
 const handleAlerts = eventHandler('ecs', ecsInputSchema, modelsOf, {
   describe: describeAlert,
-  enrich: (alert, runtime) =>
-    enrichAlert(alert, { ecs: ecsClient(), flood: floodGate(runtime), log: runtime.log }),
+  enrich: (alert, runtime) => {
+    const flood = floodGate(runtime);
+    const ruleFor = (window: BakeWindow) => rollbackRuleFor(window, runtime.routing);
+    return enrichAlert(alert, {
+      ecs: ecsClient(),
+      flood,
+      log: runtime.log,
+      bake: flood && { state: flood, ruleFor },
+    });
+  },
 });
 
 /** The schedule: one summary per folded run whose window closed with nobody to report it. */

@@ -5,9 +5,10 @@
  * the task's logs are).
  */
 import { parseArn } from '../../shared/aws/arn';
+import type { BakeWindow } from '../../shared/bake-window';
 import { isQuiet, type Quiet } from '../../shared/quiet';
 import { environmentOf } from '../../shared/routing/route';
-import type { RoutingConfig } from '../../shared/routing/schema';
+import type { RollbackRule, RoutingConfig } from '../../shared/routing/schema';
 import {
   classifyDeployment,
   classifyServiceAction,
@@ -50,6 +51,10 @@ export interface TaskDefinitionLogs {
 export interface EcsEnrichment {
   folding?: Folding;
   logs?: TaskDefinitionLogs;
+  /** The task runs the revision a deployment shifted traffic to, inside its bake window. */
+  bake?: BakeWindow;
+  /** Who may roll that deployment back from Slack (none: no button). */
+  rollbackRule?: RollbackRule;
   problems: string[];
 }
 
