@@ -86,6 +86,34 @@ describe.each(STAGES)('the packaged %s stack', (stage) => {
     expect(finders.sort()).toEqual(['CodebuildFunctionRole', 'CodedeployFunctionRole']);
   });
 
+  it('lets only slackActions stop or continue deployments, on the watched deployment groups only', () => {
+    const granted: string[] = [];
+    for (const [name, resource] of Object.entries(packagedTemplate(stage).Resources)) {
+      if (resource.Type !== 'AWS::IAM::Role') continue;
+      const policies = (resource.Properties?.Policies ?? []) as Array<{
+        PolicyDocument: { Statement: Array<{ Action: string[] | string; Resource: unknown }> };
+      }>;
+      for (const statement of policies.flatMap((p) => p.PolicyDocument.Statement)) {
+        const actions = ([] as string[]).concat(statement.Action);
+        expect(actions).not.toContain('codedeploy:*');
+        const decides = actions.filter(
+          (a) => a === 'codedeploy:StopDeployment' || a === 'codedeploy:ContinueDeployment',
+        );
+        if (decides.length === 0) continue;
+        granted.push(`${name}: ${decides.sort().join(', ')}`);
+        expect(statement.Resource).toEqual([
+          {
+            'Fn::Sub': `arn:\${AWS::Partition}:codedeploy:\${AWS::Region}:\${AWS::AccountId}:deploymentgroup:herald-${stage}-app/*`,
+          },
+        ]);
+      }
+    }
+
+    expect(granted).toEqual([
+      'SlackActionsFunctionRole: codedeploy:ContinueDeployment, codedeploy:StopDeployment',
+    ]);
+  });
+
   it('blocks public access to the deployment bucket, like every other bucket', () => {
     const buckets = Object.entries(packagedTemplate(stage).Resources).filter(
       ([, r]) => r.Type === 'AWS::S3::Bucket',
