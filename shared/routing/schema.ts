@@ -136,7 +136,8 @@ export const routingSchema = z
         Boolean(config.approvals?.signingSecretParameter ?? config.rollbacks?.signingSecretParameter),
       {
         message:
-          'rollbacks need the Slack app\'s signing secret: "signingSecretParameter" under "rollbacks" or "approvals"',
+          'people to decide need the Slack app\'s signing secret: "signingSecretParameter" here or under "approvals"',
+        path: ['rollbacks'],
       },
     ),
     z.refine(

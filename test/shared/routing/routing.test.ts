@@ -188,6 +188,23 @@ describe('routing-file mistakes, in words', () => {
     expect(problems({ channels: base.channels })).toEqual(['routes: missing, expected a list of routes']);
   });
 
+  it('asks for the signing secret when rollbacks name people, and names a misspelled rule key', () => {
+    const rule = { environment: 'prod', allowed: [{ slackUserId: 'U0LIWEI', name: 'Li Wei' }] };
+
+    expect(problems({ ...base, rollbacks: { rules: [rule] } })).toEqual([
+      'rollbacks: people to decide need the Slack app\'s signing secret: "signingSecretParameter" here or under "approvals"',
+    ]);
+    expect(
+      problems({ ...base, rollbacks: { signingSecretParameter: '/herald/x/signing', rules: [rule] } }),
+    ).toEqual([]);
+    expect(
+      problems({
+        ...base,
+        rollbacks: { signingSecretParameter: '/herald/x/s', rules: [{ ...rule, allow: [] }] },
+      }),
+    ).toEqual(['rollbacks.rules.0.allow: unknown key, did you mean "allowed"?']);
+  });
+
   it('says which form a channel takes when it has neither', () => {
     expect(problems({ ...base, channels: { releases: { webhook: '/herald/x/releases' } } })[0]).toMatch(
       /^channels\.releases\.webhook: unknown key, did you mean "webhookParameter"\?$/,
