@@ -9,6 +9,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSlackActionsHandler } from '../functions/slack-actions/handler';
+import { resetForTests } from '../shared/container';
+import { decodeBakeValue, isBakeAction } from '../shared/rollbacks';
 import { currentRouting } from '../shared/runtime';
 import type { SlackMessage } from '../shared/slack/message';
 import { lambdaContext } from './lambda-context';
@@ -16,13 +18,35 @@ import { html, peopleOf, renderMessage } from './preview/blockkit-html';
 import { renderPage } from './preview/page';
 import { playReleases } from './release-preview';
 import { type LocalRig, runAllSamples, type SampleResult, sendTarget, startLocalRig } from './samples';
-import { CLICK_TIME, clickPayload, signedRequest } from './slack-interaction';
+import { BAKE_CLICK_TIME, CLICK_TIME, clickPayload, signedRequest } from './slack-interaction';
 
 /**
  * The samples happened on one day of November 2026: clicks on them are made then too (signed at that
  * time, judged by a handler whose clock says so), or their approval would have expired.
  */
 const slackActions = createSlackActionsHandler({ nowSeconds: () => CLICK_TIME });
+/** Roll back / Finish now are clicked inside the prod bake window (16:16:40 to 19:16:40 that day). */
+const bakeActions = createSlackActionsHandler({ nowSeconds: () => BAKE_CLICK_TIME });
+
+/**
+ * What CodeDeploy (the local stand-in) says about the deployment a bake button names: still in its
+ * window, as it would be at the time of the click. A second click finds the decision already made.
+ */
+function bakeAnswers(value: string) {
+  const bake = decodeBakeValue(value);
+  const deploymentInfo = bake && {
+    deploymentId: bake.d,
+    applicationName: bake.a,
+    deploymentGroupName: bake.g,
+    status: 'InProgress',
+    instanceTerminationWaitTimeStarted: true,
+  };
+  return {
+    'CodeDeploy_20141006.GetDeployment': { deploymentInfo },
+    'CodeDeploy_20141006.StopDeployment': { status: 'Pending' },
+    'CodeDeploy_20141006.ContinueDeployment': {},
+  };
+}
 
 const DEFAULT_PORT = 4400;
 
@@ -32,23 +56,41 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
 }
 
-/** A click on Approve / Reject: signed like Slack signs it, handled by the real slackActions. */
+let clickTable: string | undefined;
+
+/**
+ * A click on Approve / Reject or Roll back / Finish now: signed like Slack signs it, handled by the
+ * real slackActions (one state table keeps the decisions, so a second click says so).
+ */
 async function click(rig: LocalRig, last: SampleResult | undefined, body: Record<string, unknown>) {
   const message = last?.messages[last.messages.length - 1];
   if (!message) return { outcome: 'no message to click on' };
-  rig.aws.use({ 'CodePipeline_20150709.PutApprovalResult': { approvedAt: Date.now() / 1000 } });
+  const actionId = String(body.actionId ?? '');
+  const value = String(body.value ?? '');
+  const typed = typeof body.comment === 'string' && body.comment ? body.comment : undefined;
+  const bake = isBakeAction(actionId);
+  rig.aws.use(
+    bake
+      ? bakeAnswers(value)
+      : { 'CodePipeline_20150709.PutApprovalResult': { approvedAt: Date.now() / 1000 } },
+  );
+  // One table for every click of the page: a decision made on one message is known on the others.
+  clickTable ??= await rig.state.createTable();
+  process.env.HERALD_STATE_TABLE = clickTable;
+  resetForTests();
   const responsePath = `/actions/preview/${Date.now()}`;
   const request = signedRequest(
     clickPayload({
       responseUrl: `${rig.slack.url}${responsePath}`,
-      actionId: String(body.actionId ?? ''),
-      value: String(body.value ?? ''),
-      comment: typeof body.comment === 'string' && body.comment ? body.comment : undefined,
+      actionId,
+      value,
+      ...(bake ? { reason: typed } : { comment: typed }),
       blocks: message.blocks,
     }),
-    { timestamp: CLICK_TIME },
+    { timestamp: bake ? BAKE_CLICK_TIME : CLICK_TIME },
   );
-  const response = await slackActions(request, lambdaContext(6000, 'herald-local-slackActions'));
+  const handle = bake ? bakeActions : slackActions;
+  const response = await handle(request, lambdaContext(6000, 'herald-local-slackActions'));
   const answer = rig.slack.requests.find((r) => r.path === responsePath)?.json as SlackMessage | undefined;
   if (!answer) return { outcome: `no update (HTTP ${(response as { statusCode?: number }).statusCode})` };
   if (answer.response_type === 'ephemeral') return { outcome: 'ephemeral', ephemeral: answer.text };

@@ -29,6 +29,8 @@ const EMOJI: Record<string, string> = {
   no_entry: '<span class="emoji" style="color:#e01e5a">⊘</span>',
   information_source: '<span class="emoji" style="color:#1264a3">ℹ</span>',
   hourglass: '<span class="emoji">⌛</span>',
+  leftwards_arrow_with_hook: '<span class="emoji" style="color:#1264a3">↩</span>',
+  fast_forward: '<span class="emoji" style="color:#1264a3">⏩</span>',
 };
 
 /** Escape for HTML of text that is not Slack-escaped (plain_text, attributes, JSON). */

@@ -163,6 +163,35 @@ const sampleCount = readdirSync(join(ROOT, 'events')).reduce(
     await expect(card.locator('button[data-action-id="herald-approve"]').count()).resolves.toBe(0);
   });
 
+  it('rolls back the prod deployment in its bake window with a reason, and shows who did it', async () => {
+    const card = page.locator('.card[data-sample="events/codedeploy/ready.json"]');
+    await expect(card.locator('button[data-action-id="herald-finish"]').count()).resolves.toBe(1);
+    page.once('dialog', (dialog) => dialog.accept());
+    await card.locator('input[data-action-id="herald-reason-input"]').fill('5xx on /checkout');
+
+    await card.locator('button[data-action-id="herald-rollback"]').click();
+
+    await card.getByText('Rolled back', { exact: true }).waitFor({ timeout: 15000 });
+    await expect(card.locator('.message .header').first().textContent()).resolves.toContain(
+      'Rolling back: shop-api-prod in prod',
+    );
+    await expect(card.locator('.message').textContent()).resolves.toMatch(
+      /Rolled back by @Li Wei \(demo approver\) at 16:40 UTC: 5xx on \/checkout/,
+    );
+    await expect(card.locator('button[data-action-id^="herald-"]').count()).resolves.toBe(0);
+  });
+
+  it('marks the crash of the new revision and answers its Roll back: already rolled back', async () => {
+    const card = page.locator('.card[data-sample="events/ecs/task-crashed-in-bake.json"]');
+    await expect(card.locator('.message').textContent()).resolves.toContain('New revision');
+    page.once('dialog', (dialog) => dialog.accept());
+
+    await card.locator('button[data-action-id="herald-rollback"]').click();
+
+    await card.getByText(/already rolled back from Slack/).waitFor({ timeout: 15000 });
+    await expect(card.locator('button[data-action-id="herald-rollback"]').count()).resolves.toBe(0);
+  });
+
   it('saves a screenshot', async () => {
     mkdirSync(join(ROOT, 'build'), { recursive: true });
     const file = join(ROOT, 'build', 'preview.png');
