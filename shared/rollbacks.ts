@@ -4,6 +4,7 @@
  * was shown; the click re-reads it from CodeDeploy and acts only on what CodeDeploy says now.
  */
 import * as z from 'zod/mini';
+import type { SlackDecision } from './bake-window';
 import type { Choice, Notice } from './notice';
 import { environmentOf, matchesGlob } from './routing/route';
 import type { RollbackRule, RoutingConfig } from './routing/schema';
@@ -153,4 +154,11 @@ export function decidersOf(rule: RollbackRule): string {
   return [...rule.allowed.map((p) => p.name), ...(rule.allowedGroups ?? []).map((g) => `@${g.name}`)].join(
     ', ',
   );
+}
+
+/** `rolled back from Slack by Li Wei at 16:40 UTC: 5xx on /checkout` */
+export function decisionLine(decision: SlackDecision): string {
+  const at = Date.parse(decision.at);
+  const verb = decision.action === 'rollback' ? 'rolled back' : 'finished early';
+  return `${verb} from Slack by ${decision.name}${Number.isNaN(at) ? '' : ` at ${clock(new Date(at))}`}${decision.reason ? `: ${decision.reason}` : ''}`;
 }

@@ -7,7 +7,6 @@
  */
 import { parseArn } from '../../shared/aws/arn';
 import { codeDeployDeploymentUrl, codeDeployGroupUrl } from '../../shared/aws/console-links';
-import type { SlackDecision } from '../../shared/bake-window';
 import {
   type Choice,
   type Detail,
@@ -18,7 +17,7 @@ import {
   type Severity,
 } from '../../shared/notice';
 import type { StepState } from '../../shared/releases/step';
-import { bakeChoices, decidersOf, REASON_INPUT } from '../../shared/rollbacks';
+import { bakeChoices, decidersOf, decisionLine, REASON_INPUT } from '../../shared/rollbacks';
 import { formatDuration, formatUtcClock, formatUtcMinute, parseAwsDate } from '../../shared/time';
 import {
   type CodeDeployModel,
@@ -62,13 +61,6 @@ const STEP_STATES: Record<DeploymentState, StepState> = {
 /** `arn:…:task-definition/shop-api:42` → `shop-api:42`. */
 function taskDefinitionName(arn: string): string {
   return parseArn(arn)?.resource.replace(/^task-definition\//, '') ?? arn;
-}
-
-/** `rolled back from Slack by Li Wei at 16:40 UTC: 5xx on /checkout` */
-export function decisionLine(decision: SlackDecision): string {
-  const at = parseAwsDate(decision.at);
-  const verb = decision.action === 'rollback' ? 'rolled back' : 'finished early';
-  return `${verb} from Slack by ${decision.name}${at ? ` at ${formatUtcClock(at)}` : ''}${decision.reason ? `: ${decision.reason}` : ''}`;
 }
 
 const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
@@ -266,6 +258,7 @@ export function describeDeployment(
         bake ??
         (change.state === 'ready' && eventTime ? `traffic shifted ${formatUtcClock(eventTime)}` : undefined),
       priority: 2,
+      ...(choices ? { offer: { choices, comment: REASON_INPUT } } : {}),
     },
   };
   if (environment) notice.environment = environment;

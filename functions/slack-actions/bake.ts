@@ -17,14 +17,22 @@ import {
 import { awsErrorName, codeDeployDecisionClient, dynamoClient } from '../../shared/aws/clients';
 import { claimDecision, type SlackDecision, type StateDeps, settleDecision } from '../../shared/bake-window';
 import type { Log } from '../../shared/logger';
-import { FINISH_ACTION, REASON_ACTION, REASON_BLOCK, rollbackRuleFor } from '../../shared/rollbacks';
+import type { ReleaseStep } from '../../shared/releases/step';
+import { readLink } from '../../shared/releases/store';
+import {
+  decisionLine,
+  FINISH_ACTION,
+  REASON_ACTION,
+  REASON_BLOCK,
+  rollbackRuleFor,
+} from '../../shared/rollbacks';
 import { environmentOf } from '../../shared/routing/route';
 import type { RoutingConfig } from '../../shared/routing/schema';
 import { truncate } from '../../shared/text';
 import { bakeMessage } from './bake-message';
 import { membershipOf } from './groups';
 import { type BakeClick, deploymentOf } from './schema';
-import { replaceClicked, type ShowOptions } from './show';
+import { replaceClicked, type ShowOptions, updateCardStep } from './show';
 
 export type BakeAction = SlackDecision['action'];
 
@@ -224,5 +232,35 @@ export async function handleBakeClick(
     log: show.log,
     nowMs: now.getTime(),
   });
-  await replaceClicked(payload, bakeMessage(click, outcome, routing), where, show);
+  const token = await replaceClicked(payload, bakeMessage(click, outcome, routing), where, show);
+  if (outcome.kind === 'done' && token && table) await showOnCard(click, outcome.decision, token, show);
+}
+
+/**
+ * App mode: the release card of the deployment's stage says what was decided and offers its
+ * buttons no more (the release is found by the deployment's `link#` item).
+ */
+async function showOnCard(click: BakeClick, decision: SlackDecision, token: string, show: ShowOptions) {
+  const table = show.config.stateTable;
+  if (!table) return;
+  const where = deploymentOf(click);
+  const link = await readLink(click.value.d, { dynamo: dynamoClient(), table }).catch((error: unknown) => {
+    show.log.warn('Release of the deployment not found; its card is not updated', {
+      ...where,
+      error: awsErrorName(error),
+    });
+    return undefined;
+  });
+  if (!link?.stage) return;
+  const step: ReleaseStep = {
+    level: 'stage',
+    stage: link.stage,
+    state: 'running',
+    at: decision.at,
+    region: show.config.region,
+    note: decisionLine(decision),
+    priority: 3,
+    closeOffer: true,
+  };
+  await updateCardStep(link, step, token, where, show);
 }

@@ -8,7 +8,7 @@ import { shortCommit } from '../aws/revisions';
 import type { ListItem, Notice, Severity, StepState } from '../notice';
 import { firstLine } from '../text';
 import { formatDuration, formatUtcMinute, parseAwsDate } from '../time';
-import { currentState, orderedStages, type ReleaseState, type StageLine } from './state';
+import { currentState, openOffer, orderedStages, type ReleaseState, type StageLine } from './state';
 
 const MARK: Record<StepState | 'pending', string> = {
   pending: ':white_circle:',
@@ -71,7 +71,8 @@ export function describeCard(release: ReleaseState): Notice {
   const took = TERMINAL_STATES.has(state) ? duration(release.startedAt, release.endedAt) : undefined;
   const commit = release.commit;
   const started = parseAwsDate(release.startedAt);
-  return {
+  const offer = openOffer(release);
+  const card: Notice = {
     source: 'codepipeline',
     kind: 'release.card',
     severity: SEVERITY[state],
@@ -89,4 +90,10 @@ export function describeCard(release: ReleaseState): Notice {
     ],
     correlation: { pipeline: release.pipeline, pipelineExecutionId: release.executionId },
   };
+  // A stage's decision while it runs (Roll back / Finish now) is offered on the card too.
+  if (offer) {
+    card.choices = offer.choices;
+    if (offer.comment) card.comment = offer.comment;
+  }
+  return card;
 }

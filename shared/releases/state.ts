@@ -15,6 +15,9 @@ export interface StageLine {
   label?: Ranked;
   url?: Ranked;
   note?: Ranked;
+  /** The stage's buttons (JSON of the step's `offer`), and whether a decision closed them. */
+  offer?: Ranked;
+  offerClosed?: boolean;
 }
 
 /** A value with what decides between two of them (higher state, then more specific source, then text). */
@@ -127,6 +130,8 @@ export function applyStep(release: ReleaseState, step: ReleaseStep): ReleaseStat
   line.label = better(line.label, ranked(step.label, step));
   line.url = better(line.url, ranked(step.url, step));
   line.note = better(line.note, ranked(step.note, step));
+  line.offer = better(line.offer, ranked(step.offer ? JSON.stringify(step.offer) : undefined, step));
+  if (step.closeOffer || line.offerClosed) line.offerClosed = true;
   next.stages[step.stage] = line;
   return next;
 }
@@ -143,6 +148,14 @@ export function orderedStages(release: ReleaseState): StageLine[] {
 }
 
 /** Where the release stands when its pipeline has not said so itself. */
+/** The buttons of the first running stage that offers some and has not had its decision. */
+export function openOffer(release: ReleaseState): NonNullable<ReleaseStep['offer']> | undefined {
+  const line = orderedStages(release).find(
+    (stage) => stage.offer && !stage.offerClosed && (stage.state === 'running' || stage.state === 'waiting'),
+  );
+  return line?.offer ? (JSON.parse(line.offer.value) as NonNullable<ReleaseStep['offer']>) : undefined;
+}
+
 export function currentState(release: ReleaseState): StepState {
   if (release.state && TERMINAL.has(release.state)) return release.state;
   const stages = orderedStages(release);

@@ -2,6 +2,7 @@
  * What a notice says about the release (the pipeline execution) it belongs to, set by the
  * describers and read by the release card (shared/releases/).
  */
+import type { Choice, Notice } from '../notice';
 
 /** Where a stage of a release stands. */
 export type StepState = 'running' | 'waiting' | 'succeeded' | 'failed' | 'stopped' | 'superseded';
@@ -32,4 +33,8 @@ export interface ReleaseStep {
   priority: number;
   /** The commit the release ships (pipeline events know it after enrichment). */
   commit?: { id: string; message?: string; author?: string; url?: string };
+  /** Buttons the card shows for this stage while it runs (Roll back / Finish now in a bake window). */
+  offer?: { choices: Choice[]; comment?: Notice['comment'] };
+  /** A decision was made on the offer: the card shows it no more. */
+  closeOffer?: boolean;
 }
