@@ -338,3 +338,47 @@ describe('slackActions: bake-window clicks that change nothing', () => {
     expect(visibleText(answer as SlackMessage)).toContain('CodeDeploy no longer knows `d-7Q2WERT5X`');
   });
 });
+
+describe('slackActions: rollbacks by Slack user group (app mode)', () => {
+  beforeEach(() => {
+    stageRouting.rollbacks = {
+      rules: [{ environment: 'prod', allowed: [], allowedGroups: [{ slackGroupId: 'S0SRE', name: 'sre' }] }],
+    };
+    Object.assign(process.env, {
+      SLACK_BOT_TOKEN: 'xoxb-local-groups-test-0000',
+      SLACK_CHANNEL: 'C0RELEASES',
+      SLACK_API_URL: `${slack.url}/api/`,
+    });
+    resetForTests();
+  });
+
+  afterEach(() => {
+    for (const name of ['SLACK_BOT_TOKEN', 'SLACK_CHANNEL', 'SLACK_API_URL']) delete process.env[name];
+  });
+
+  const members = (users: string[]) => ({
+    status: 200,
+    body: JSON.stringify({ ok: true, users }),
+    headers: { 'content-type': 'application/json' },
+  });
+
+  it('lets a member of a listed group roll back', async () => {
+    slack.script(members(['U0ONCALL']));
+
+    await click({ userId: 'U0ONCALL', userName: 'on.call' });
+
+    expect(codeDeploy).toHaveReceivedCommandTimes(StopDeploymentCommand, 1);
+    expect(slack.requests.find((r) => r.path === '/api/usergroups.users.list')?.json).toMatchObject({
+      usergroup: 'S0SRE',
+    });
+  });
+
+  it('refuses someone outside the group without asking CodeDeploy', async () => {
+    slack.script(members(['U0SOMEONE']));
+
+    const { answer } = await click({ userId: 'U0ONCALL' });
+
+    expect(codeDeploy.calls()).toHaveLength(0);
+    expect(answer?.text).toContain('You are not allowed to roll back or finish deployments in prod');
+  });
+});
