@@ -69,6 +69,21 @@ interface CommentInput {
   placeholder?: string;
 }
 
+/**
+ * Which service a notice is about, by the names a team's resources have: routes match on them
+ * (team A's channel gets team A's releases), the watch lists refuse what is not Herald's to say.
+ */
+export interface Scope {
+  repository?: string;
+  project?: string;
+  pipeline?: string;
+  application?: string;
+  cluster?: string;
+  service?: string;
+}
+
+export const SCOPE_KEYS = ['repository', 'project', 'pipeline', 'application', 'cluster', 'service'] as const;
+
 export interface Notice {
   source: Source;
   /** Stable machine name of what happened, e.g. `build.failed`; routing and mute rules match on it. */
@@ -91,6 +106,8 @@ export interface Notice {
   occurredAt?: string;
   /** The release this notice belongs to, and what it changes on its card (app mode). */
   release?: ReleaseStep;
+  /** The team's resources it is about (routing by service, watch lists). */
+  scope?: Scope;
 }
 
 /** The footer: where the notice comes from, and what enrichment could not read (so it says less). */

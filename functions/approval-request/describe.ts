@@ -91,6 +91,7 @@ export function describeApprovalRequest(
     details: [],
     links,
     context,
+    scope: { pipeline: approval.pipelineName },
     correlation: {
       pipeline: approval.pipelineName,
       // Tells approval requests apart (delivery log) without carrying the token itself.

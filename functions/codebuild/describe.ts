@@ -183,6 +183,11 @@ export function describeBuild(event: BuildEvent, enrichment: BuildEnrichment = {
     links,
     context: footer(['CodeBuild', region, accountId], enrichment.problems),
     correlation,
+    scope: {
+      project: detail['project-name'],
+      ...(repository ? { repository } : {}),
+      ...(started?.pipeline ? { pipeline: started.pipeline } : {}),
+    },
     occurredAt: parseAwsDate(event.time)?.toISOString(),
     // A build its pipeline started is a stage of that pipeline's release.
     release: started?.pipeline
@@ -233,6 +238,7 @@ function describePhase(event: PhaseEvent): Notice {
     links: [{ text: 'Open build', url }],
     context: footer(['CodeBuild', region, arn?.account || account]),
     correlation: { buildId, phase },
+    scope: { project },
     occurredAt: parseAwsDate(event.time)?.toISOString(),
   };
 }

@@ -160,6 +160,7 @@ function describePush(change: PushChange, enrichment: PushEnrichment = emptyPush
   if (head) correlation.commitId = head;
 
   return {
+    scope: { repository },
     source: 'codecommit',
     kind,
     severity,
@@ -248,6 +249,7 @@ function describePullRequest(change: PullRequestChange): Notice {
     links: [{ text: 'Open pull request', url }],
     context: ['CodeCommit', change.region, change.account].filter(Boolean),
     correlation: { repository: change.repository, pullRequestId: change.id },
+    scope: { repository: change.repository },
     occurredAt: occurredAt(change.time),
   };
 }
@@ -271,6 +273,7 @@ function describeTest(change: TestChange): Notice {
     links: [],
     context: ['CodeCommit', change.region, change.account].filter(Boolean),
     correlation: { repository: change.repository },
+    scope: { repository: change.repository },
     occurredAt: occurredAt(change.time),
   };
 }
@@ -303,6 +306,7 @@ function describeOther(change: OtherChange): Notice {
     links: [{ text: 'Open', url }],
     context: footer(['CodeCommit', region, change.account]),
     correlation: { repository, ...(change.commitId ? { commitId: change.commitId } : {}) },
+    scope: { repository },
     occurredAt: occurredAt(change.time),
   };
 }

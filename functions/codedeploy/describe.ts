@@ -239,6 +239,12 @@ export function describeDeployment(
     links,
     context,
     correlation: { deploymentId: change.deploymentId, deploymentGroup: change.deploymentGroup },
+    scope: {
+      application: change.application,
+      ...(enrichment.service
+        ? { cluster: enrichment.service.cluster, service: enrichment.service.name }
+        : {}),
+    },
     occurredAt: eventTime?.toISOString(),
     // A deployment is a stage of the release that started it; its rollback is news for that thread.
     release: {
@@ -304,6 +310,7 @@ function describeInstance(change: InstanceChange): Notice {
     links: [{ text: 'Open deployment', url }],
     context: footer(['CodeDeploy', change.region, change.account]),
     correlation: { deploymentId: change.deploymentId, instanceId: change.instanceId },
+    ...(change.application ? { scope: { application: change.application } } : {}),
     occurredAt: parseAwsDate(change.time)?.toISOString(),
   };
 }

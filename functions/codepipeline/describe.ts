@@ -185,6 +185,7 @@ export function describePipeline(
     links,
     context,
     correlation,
+    scope: { pipeline },
     occurredAt,
     release: releaseStepOf(
       change,

@@ -197,6 +197,7 @@ function describeTask(
     links,
     context,
     correlation: { cluster, service, task: taskId },
+    scope: { cluster, service },
     // A task of a revision some release deployed is news for that release's thread.
     release: { via: { taskDefinition: d.taskDefinitionArn }, level: 'detail', priority: 2 },
     occurredAt: parseAwsDate(d.stoppedAt ?? event.time)?.toISOString(),
@@ -241,6 +242,7 @@ function describeServiceEvent(
     links: [{ text: 'Open service', url: ecsServiceUrl(region, cluster, service) }],
     context: ['ECS', region, account],
     correlation: { cluster, service },
+    scope: { cluster, service },
     occurredAt: parseAwsDate(
       ('updatedAt' in event.detail ? event.detail.updatedAt : undefined) ?? event.time,
     )?.toISOString(),
@@ -269,5 +271,6 @@ export function describeFoldedRun(run: FoldedRun): Notice {
     links: [{ text: 'Open service', url: ecsServiceUrl(region, cluster, service) }],
     context: ['ECS', region, 'Herald folds repeated alerts of one service into one message per window'],
     correlation: { cluster, service },
+    scope: { cluster, service },
   };
 }

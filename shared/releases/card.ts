@@ -89,6 +89,7 @@ export function describeCard(release: ReleaseState): Notice {
       ...(took ? [`${state === 'succeeded' ? 'done' : 'ended'} in ${took}`] : []),
     ],
     correlation: { pipeline: release.pipeline, pipelineExecutionId: release.executionId },
+    scope: { pipeline: release.pipeline },
   };
   // A stage's decision while it runs (Roll back / Finish now) is offered on the card too.
   if (offer) {

@@ -27,6 +27,27 @@ function matchesKind(pattern: string, notice: Notice): boolean {
   return matchesGlob(source, notice.source) && matchesGlob(kind, notice.kind);
 }
 
+/**
+ * A route's service globs: a route that names some takes a notice when one of the notice's names
+ * matches the route's patterns of that kind (a team lists its repositories, pipelines, … once).
+ */
+const ROUTE_SCOPES = [
+  ['repositories', 'repository'],
+  ['pipelines', 'pipeline'],
+  ['applications', 'application'],
+  ['clusters', 'cluster'],
+  ['services', 'service'],
+] as const;
+
+function matchesScope(route: RoutingConfig['routes'][number], notice: Notice): boolean {
+  const named = ROUTE_SCOPES.filter(([key]) => route[key]);
+  if (named.length === 0) return true;
+  return named.some(([key, scope]) => {
+    const name = notice.scope?.[scope];
+    return name !== undefined && (route[key] ?? []).some((pattern) => matchesGlob(pattern, name));
+  });
+}
+
 export function routeNotice(notice: Notice, config: RoutingConfig): Routed {
   const muted = (config.mute ?? []).find((pattern) => matchesKind(pattern, notice));
   if (muted) return { channels: new Map(), reason: `muted by "${muted}"`, muted };
@@ -38,6 +59,7 @@ export function routeNotice(notice: Notice, config: RoutingConfig): Routed {
     if (route.environments && !(notice.environment && route.environments.includes(notice.environment)))
       continue;
     if (route.kinds && !route.kinds.some((pattern) => matchesKind(pattern, notice))) continue;
+    if (!matchesScope(route, notice)) continue;
     for (const channel of route.channels) {
       const to = channels.get(channel) ?? { mentions: [], thread: true };
       for (const mention of route.mentions ?? [])

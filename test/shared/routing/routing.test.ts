@@ -42,6 +42,33 @@ describe('routeNotice', () => {
     });
   });
 
+  it("routes by service: each team's channel gets its repositories, pipelines, applications, services", () => {
+    const teams: RoutingConfig = {
+      channels: CONFIG.channels,
+      routes: [
+        {
+          pipelines: ['checkout-*'],
+          repositories: ['checkout-*'],
+          applications: ['checkout-*'],
+          channels: ['builds'],
+        },
+        { services: ['search-*'], clusters: ['shop-cluster'], channels: ['ops'] },
+      ],
+    };
+    const to = (scope: Notice['scope']) => [...routeNotice(notice({ scope }), teams).channels.keys()];
+
+    expect(to({ pipeline: 'checkout-pipeline' })).toEqual(['builds']);
+    expect(to({ repository: 'checkout-api' })).toEqual(['builds']);
+    expect(to({ application: 'checkout-app', cluster: 'pay-cluster', service: 'checkout-prod' })).toEqual([
+      'builds',
+    ]);
+    expect(to({ cluster: 'shop-cluster', service: 'search-api-prod' })).toEqual(['ops']);
+    // Another team's names, or none, match no team route.
+    expect(to({ pipeline: 'billing-pipeline', repository: 'billing-api' })).toEqual([]);
+    expect(to({ cluster: 'pay-cluster', service: 'payments-prod' })).toEqual([]);
+    expect(to(undefined)).toEqual([]);
+  });
+
   it('matches kinds with wildcards', () => {
     expect(routeNotice(notice({ source: 'ecs', kind: 'task.oom', severity: 'warning' }), CONFIG)).toEqual({
       channels: new Map([['ops', { mentions: ['<!subteam^S0ABC123>'], thread: true }]]),
