@@ -18,7 +18,31 @@ const envSchema = z.object({
   SLACK_CHANNEL: z.optional(z.string().check(z.regex(/^[CGD][A-Z0-9]{2,}$/))),
   SLACK_API_URL: z.optional(z.url({ protocol: /^https?$/ })),
   HERALD_CLOCK: z.optional(z.iso.datetime()),
+  HERALD_WATCH: z.optional(z.string()),
 });
+
+const watchSchema = z.object({
+  repositories: z.array(z.string()),
+  buildProjects: z.array(z.string()),
+  pipelines: z.array(z.string()),
+  applications: z.array(z.string()),
+  clusters: z.array(z.string()),
+  services: z.array(z.string()),
+});
+
+/** What this Herald watches (set by serverless.yml from build-tools/watch.js); names or `prefix*`. */
+export type Watch = z.infer<typeof watchSchema>;
+
+function readWatch(text: string | undefined): Watch | undefined {
+  if (!text) return undefined;
+  try {
+    const result = watchSchema.safeParse(JSON.parse(text));
+    if (result.success) return result.data;
+  } catch {
+    // Said below.
+  }
+  throw new ConfigError('HERALD_WATCH is not the watch lists serverless.yml sets: package again');
+}
 
 export interface HeraldConfig {
   region: string;
@@ -38,6 +62,8 @@ export interface HeraldConfig {
   slackApiUrl?: string;
   /** Local runs only (HERALD_CLOCK): the moment the samples happened, for what depends on "now". */
   clock?: number;
+  /** What this Herald watches; without it (local runs, tests), everything. */
+  watch?: Watch;
 }
 
 export class ConfigError extends Error {
@@ -75,6 +101,7 @@ export function readConfig(env: NodeJS.ProcessEnv): HeraldConfig {
         : undefined,
     slackApiUrl: apiUrl ? (apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`) : undefined,
     clock: env_.HERALD_CLOCK ? Date.parse(env_.HERALD_CLOCK) : undefined,
+    watch: readWatch(env_.HERALD_WATCH),
   };
 }
 

@@ -105,10 +105,31 @@ const ecsServiceSchema = z.strictObject({
   userStops: z.optional(z.boolean()),
 });
 
+/** A name, or a prefix ending in `*` (never `*` alone: IAM scopes follow these entries). */
+const watchEntry = z
+  .string()
+  .check(z.regex(/^[A-Za-z0-9._\-/]+\*?$/, 'a name, or a name prefix ending in "*" (not "*" alone)'));
+
+/**
+ * What this Herald watches, per kind of resource: the EventBridge rules filter on these lists and
+ * every role's IAM resources are made from them (build-tools/watch.js); the functions refuse what
+ * is outside them. A list left out keeps the single-service default of serverless.yml's params.
+ */
+const watchSchema = z.strictObject({
+  repositories: z.optional(z.array(watchEntry).check(z.minLength(1))),
+  buildProjects: z.optional(z.array(watchEntry).check(z.minLength(1))),
+  pipelines: z.optional(z.array(watchEntry).check(z.minLength(1))),
+  applications: z.optional(z.array(watchEntry).check(z.minLength(1))),
+  clusters: z.optional(z.array(watchEntry).check(z.minLength(1))),
+  services: z.optional(z.array(watchEntry).check(z.minLength(1))),
+});
+
 export const routingSchema = z
   .strictObject({
     /** For `npm start` and tests only: refused inside Lambda (it names demo approvers). */
     localOnly: z.optional(z.boolean()),
+    /** The repositories, build projects, pipelines, applications, clusters, services watched. */
+    watch: z.optional(watchSchema),
     channels: z.record(z.string().check(z.regex(/^[a-z0-9-]+$/)), channelSchema),
     routes: z.array(routeSchema),
     mute: z.optional(z.array(z.string().check(z.regex(KIND_PATTERN)))),
@@ -161,4 +182,5 @@ export type RoutingConfig = z.infer<typeof routingSchema>;
 export type CodeCommitFilter = z.infer<typeof codeCommitFilterSchema>;
 export type ApprovalRule = z.infer<typeof approvalRuleSchema>;
 export type RollbackRule = z.infer<typeof rollbackRuleSchema>;
+export type WatchLists = z.infer<typeof watchSchema>;
 export type EcsServiceSettings = z.infer<typeof ecsServiceSchema>;

@@ -1,0 +1,77 @@
+/**
+ * What one Herald watches, made once from the stage's routing file (`watch`, see
+ * shared/routing/schema.ts) and serverless.yml's params (the single-service defaults), for every
+ * place that needs it: the EventBridge rules' filters, the IAM resources of every role, and the
+ * functions (`HERALD_WATCH`), which refuse what is outside the lists. An entry is a name, or a
+ * prefix ending in `*`: a prefix becomes an EventBridge `prefix` filter and an IAM ARN wildcard,
+ * a name stays exact. serverless.yml reads each export as `${file(./build-tools/watch.js):<name>}`.
+ */
+const { existsSync, readFileSync } = require('node:fs');
+const { join } = require('node:path');
+
+const ROOT = join(__dirname, '..');
+
+/** The watch lists of the stage being packaged. `clusters` / `services` empty: every one. */
+async function watchLists({ resolveVariable }) {
+  const stage = await resolveVariable('sls:stage');
+  const file = join(ROOT, 'config', 'routing', `${stage}.json`);
+  // check-routing.js has validated the file already (custom.routingFile resolves first).
+  const watch = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')).watch ?? {}) : {};
+  const param = (name) => resolveVariable(`param:${name}`);
+  return {
+    repositories: watch.repositories ?? [await param('sourceRepository')],
+    buildProjects: watch.buildProjects ?? [`${await param('buildProjectPrefix')}*`],
+    pipelines: watch.pipelines ?? [await param('pipelineName')],
+    applications: watch.applications ?? [await param('deployApplication')],
+    clusters: watch.clusters ?? [],
+    services: watch.services ?? [],
+  };
+}
+
+const isPrefix = (entry) => entry.endsWith('*');
+const stem = (entry) => entry.slice(0, -1);
+
+/** `arn:<partition>:<service>:<region>:<account>:<resource>` for CloudFormation. */
+const arn = (service, resource) => ({
+  'Fn::Sub': `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`,
+});
+
+/** EventBridge: exact names as strings, prefixes as `{ prefix }`. */
+const names = (entries) => entries.map((entry) => (isPrefix(entry) ? { prefix: stem(entry) } : entry));
+
+/** EventBridge on ARNs: exact ARNs, or `{ prefix: <ARN up to the name prefix> }`. */
+const arns = (entries, service, resource) =>
+  entries.map((entry) =>
+    isPrefix(entry) ? { prefix: arn(service, resource(stem(entry))) } : arn(service, resource(entry)),
+  );
+
+/** IAM: one ARN per entry, a prefix ending in `*` as IAM's own wildcard. */
+const iam = (entries, service, resource) => entries.map((entry) => arn(service, resource(entry)));
+
+const exported = {
+  /** For the functions: `HERALD_WATCH`. */
+  environment: (lists) => JSON.stringify(lists),
+  // EventBridge filters
+  buildProjectNames: (lists) => names(lists.buildProjects),
+  repositoryArnPatterns: (lists) => arns(lists.repositories, 'codecommit', (name) => name),
+  applicationNames: (lists) => names(lists.applications),
+  pipelineNames: (lists) => names(lists.pipelines),
+  clusterArnPatterns: (lists) =>
+    lists.clusters.length === 0
+      ? [{ exists: true }]
+      : arns(lists.clusters, 'ecs', (name) => `cluster/${name}`),
+  // IAM resources
+  repositoryArns: (lists) => iam(lists.repositories, 'codecommit', (name) => name),
+  buildProjectArns: (lists) => iam(lists.buildProjects, 'codebuild', (name) => `project/${name}`),
+  buildLogArns: (lists) =>
+    iam(lists.buildProjects, 'logs', (name) => `log-group:/aws/codebuild/${name}:log-stream:*`),
+  pipelineArns: (lists) => iam(lists.pipelines, 'codepipeline', (name) => name),
+  pipelineActionArns: (lists) => iam(lists.pipelines, 'codepipeline', (name) => `${name}/*`),
+  deploymentGroupArns: (lists) =>
+    iam(lists.applications, 'codedeploy', (name) => `deploymentgroup:${name}/*`),
+};
+
+module.exports = Object.fromEntries(
+  Object.entries(exported).map(([key, make]) => [key, async (context) => make(await watchLists(context))]),
+);
+module.exports.watchLists = watchLists;

@@ -1,0 +1,38 @@
+/**
+ * Pure: whether a notice is about something this Herald watches. The EventBridge rules filter on
+ * the same lists already; this is the second line, for what arrives anyway (a rule edited by
+ * hand, a CodeStar notification rule or an SNS trigger pointed at Herald by another team).
+ */
+import type { Watch } from '../config';
+import type { Notice, Scope, Source } from '../notice';
+
+/** The names each source is about, and the list that must hold them. */
+const WATCHED: Partial<Record<Source, Array<[keyof Scope, keyof Watch]>>> = {
+  codebuild: [['project', 'buildProjects']],
+  codecommit: [['repository', 'repositories']],
+  codedeploy: [['application', 'applications']],
+  codepipeline: [['pipeline', 'pipelines']],
+  approval: [['pipeline', 'pipelines']],
+  ecs: [
+    ['cluster', 'clusters'],
+    ['service', 'services'],
+  ],
+};
+
+/** A name, or a prefix ending in `*`. */
+export function matchesWatchEntry(entry: string, name: string): boolean {
+  return entry.endsWith('*') ? name.startsWith(entry.slice(0, -1)) : name === entry;
+}
+
+/** Why the notice is not this Herald's to send, or undefined when it is (or nothing is listed). */
+export function unwatched(notice: Notice, watch: Watch | undefined): string | undefined {
+  if (!watch) return undefined;
+  for (const [key, list] of WATCHED[notice.source] ?? []) {
+    const name = notice.scope?.[key];
+    const entries = watch[list];
+    // ECS clusters and services: an empty list watches every one.
+    if (name === undefined || entries.length === 0) continue;
+    if (!entries.some((entry) => matchesWatchEntry(entry, name))) return `not watched: ${key} "${name}"`;
+  }
+  return undefined;
+}
