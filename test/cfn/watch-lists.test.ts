@@ -1,0 +1,137 @@
+/**
+ * One Herald for three services (config/routing/platform.json: checkout and search by exact name,
+ * payments by the prefix `pay-`): the packaged template's EventBridge rules and every IAM
+ * statement of Herald's functions name exactly the watched resources, and the functions get the
+ * same lists (HERALD_WATCH).
+ */
+
+import { packagedTemplate } from '../helpers/packaged';
+import type { Template } from './validate-template';
+import { validateTemplate } from './validate-template';
+
+const arn = (service: string, resource: string) => ({
+  'Fn::Sub': `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`,
+});
+
+let template: Template;
+
+beforeAll(() => {
+  template = packagedTemplate('platform');
+});
+
+function rule(fn: string, index = 1) {
+  const found = Object.entries(template.Resources).find(
+    ([name, r]) =>
+      r.Type === 'AWS::Events::Rule' && name === `Heraldplatform${fn}rule${index}EventBridgeRule`,
+  );
+  if (!found) throw new Error(`no EventBridge rule ${index} of ${fn}`);
+  return (found[1].Properties as { EventPattern: Record<string, unknown> }).EventPattern;
+}
+
+interface Statement {
+  Sid?: string;
+  Action: string[] | string;
+  Resource: unknown;
+}
+
+/** Every statement of the roles of Herald's own functions. */
+function functionStatements(): Array<{ role: string; statement: Statement }> {
+  return Object.entries(template.Resources)
+    .filter(([name, r]) => r.Type === 'AWS::IAM::Role' && name.endsWith('FunctionRole'))
+    .flatMap(([role, r]) =>
+      ((r.Properties?.Policies ?? []) as Array<{ PolicyDocument: { Statement: Statement[] } }>).flatMap((p) =>
+        p.PolicyDocument.Statement.map((statement) => ({ role, statement })),
+      ),
+    );
+}
+
+describe('one Herald watching three services', () => {
+  it('is valid against the CloudFormation resource schema', async () => {
+    expect(await validateTemplate(template)).toEqual([]);
+  });
+
+  it('filters every EventBridge rule on exactly the watched names, prefixes as prefix filters', () => {
+    expect(rule('codebuild')).toMatchObject({
+      detail: { 'project-name': ['checkout-build', 'search-build', { prefix: 'pay-' }] },
+    });
+    expect(rule('codecommit').resources).toEqual([
+      arn('codecommit', 'checkout-api'),
+      arn('codecommit', 'search-api'),
+      { prefix: arn('codecommit', 'pay-') },
+    ]);
+    expect(rule('codedeploy')).toMatchObject({
+      detail: { application: ['checkout-app', 'search-app', { prefix: 'pay-' }] },
+    });
+    expect(rule('codepipeline')).toMatchObject({
+      detail: { pipeline: ['checkout-pipeline', 'search-pipeline', { prefix: 'pay-' }] },
+    });
+    expect(rule('ecs')).toMatchObject({ detail: { clusterArn: [arn('ecs', 'cluster/shop-cluster')] } });
+  });
+
+  it('names in every IAM statement of the functions only watched resources: no statement widens', () => {
+    const allowed: Record<string, unknown[]> = {
+      codebuild: [
+        arn('codebuild', 'project/checkout-build'),
+        arn('codebuild', 'project/search-build'),
+        arn('codebuild', 'project/pay-*'),
+      ],
+      codecommit: [
+        arn('codecommit', 'checkout-api'),
+        arn('codecommit', 'search-api'),
+        arn('codecommit', 'pay-*'),
+      ],
+      codepipeline: [
+        arn('codepipeline', 'checkout-pipeline'),
+        arn('codepipeline', 'search-pipeline'),
+        arn('codepipeline', 'pay-*'),
+        arn('codepipeline', 'checkout-pipeline/*'),
+        arn('codepipeline', 'search-pipeline/*'),
+        arn('codepipeline', 'pay-*/*'),
+      ],
+      codedeploy: [
+        arn('codedeploy', 'deploymentgroup:checkout-app/*'),
+        arn('codedeploy', 'deploymentgroup:search-app/*'),
+        arn('codedeploy', 'deploymentgroup:pay-*/*'),
+      ],
+    };
+    const checked: string[] = [];
+    for (const { role, statement } of functionStatements()) {
+      const services = new Set(([] as string[]).concat(statement.Action).map((a) => a.split(':')[0] ?? ''));
+      for (const service of Object.keys(allowed).filter((s) => services.has(s))) {
+        checked.push(`${role}/${statement.Sid ?? '?'}`);
+        const outside = ([] as unknown[])
+          .concat(statement.Resource)
+          .filter(
+            (resource) =>
+              !(allowed[service] ?? []).some((ok) => JSON.stringify(ok) === JSON.stringify(resource)),
+          );
+        expect({ role, sid: statement.Sid, outside }).toEqual({ role, sid: statement.Sid, outside: [] });
+      }
+    }
+    // Every function that reads or decides something of the services was checked.
+    expect(checked.length).toBeGreaterThanOrEqual(8);
+    const logs = functionStatements().find(({ statement }) => statement.Sid === 'ReadBuildLogs');
+    expect(logs?.statement.Resource).toEqual([
+      arn('logs', 'log-group:/aws/codebuild/checkout-build:log-stream:*'),
+      arn('logs', 'log-group:/aws/codebuild/search-build:log-stream:*'),
+      arn('logs', 'log-group:/aws/codebuild/pay-*:log-stream:*'),
+    ]);
+  });
+
+  it('gives the functions the same lists', () => {
+    const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+    const properties = (functions[0]?.Properties ?? {}) as {
+      Environment?: { Variables?: Record<string, string> };
+    };
+    const watch = properties.Environment?.Variables?.HERALD_WATCH;
+
+    expect(JSON.parse(watch ?? '{}')).toEqual({
+      repositories: ['checkout-api', 'search-api', 'pay-*'],
+      buildProjects: ['checkout-build', 'search-build', 'pay-*'],
+      pipelines: ['checkout-pipeline', 'search-pipeline', 'pay-*'],
+      applications: ['checkout-app', 'search-app', 'pay-*'],
+      clusters: ['shop-cluster'],
+      services: ['checkout-*', 'search-*', 'pay-*'],
+    });
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * One Herald, three services, through the real handlers: with the routing file and the watch
+ * lists that `sls package --stage platform` gives the functions, each service's events go to its
+ * team's channel, and an event of an unwatched pipeline or service that arrives anyway is refused.
+ */
+import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { handler as codepipeline } from '../../functions/codepipeline/handler';
+import { handler as ecs } from '../../functions/ecs/handler';
+import { resetForTests } from '../../shared/container';
+import { useHandlerRig } from '../helpers/handler-rig';
+import { sampleEvent } from '../helpers/lambda';
+import { packagedTemplate } from '../helpers/packaged';
+
+const ssm = mockClient(SSMClient);
+const codePipeline = mockClient(CodePipelineClient);
+const ecsClient = mockClient(ECSClient);
+const rig = useHandlerRig((event, context) =>
+  (event as { source?: string }).source === 'aws.ecs' ? ecs(event, context) : codepipeline(event, context),
+);
+
+/** What the packaged functions of the platform stage are told to watch. */
+function packagedWatch(): string {
+  const fn = Object.values(packagedTemplate('platform').Resources).find(
+    (r) => r.Type === 'AWS::Lambda::Function',
+  );
+  const properties = (fn?.Properties ?? {}) as { Environment?: { Variables?: Record<string, string> } };
+  const variables = properties.Environment?.Variables;
+  return variables?.HERALD_WATCH ?? '';
+}
+
+beforeEach(() => {
+  ssm.reset();
+  codePipeline.reset();
+  ecsClient.reset();
+  // Each team's channel is its own webhook on the local receiver, read from SSM as deployed.
+  ssm.on(GetParameterCommand).callsFake(async (input: { Name: string }) => ({
+    Parameter: { Value: `${rig.slack().url}/services/${input.Name.split('/').pop()}` },
+  }));
+  codePipeline
+    .onAnyCommand()
+    .rejects(Object.assign(new Error('not here'), { name: 'AccessDeniedException' }));
+  ecsClient.onAnyCommand().rejects(Object.assign(new Error('not here'), { name: 'AccessDeniedException' }));
+  delete process.env.SLACK_WEBHOOK_URL;
+  process.env.HERALD_WATCH = packagedWatch();
+  rig.useStage('platform');
+});
+
+afterEach(() => {
+  delete process.env.HERALD_WATCH;
+  resetForTests();
+});
+
+function pipelineFailed(pipeline: string) {
+  const event = sampleEvent('codepipeline/pipeline-failed.json') as { detail: { pipeline: string } };
+  event.detail.pipeline = pipeline;
+  return event;
+}
+
+function taskCrashed(service: string) {
+  const event = sampleEvent('ecs/task-crashed.json') as { detail: { group: string } };
+  event.detail.group = `service:${service}`;
+  return event;
+}
+
+/** Which team channels (webhook paths) got messages. */
+async function channelsOf(event: unknown) {
+  const before = rig.slack().requests.length;
+  const { logs } = await rig.run(event);
+  const paths = rig
+    .slack()
+    .requests.slice(before)
+    .map((r) => r.path.replace('/services/', ''));
+  return { paths, logs };
+}
+
+describe('one Herald for three services', () => {
+  it.each([
+    ['checkout-pipeline', 'checkout'],
+    ['search-pipeline', 'search'],
+    ['pay-ledger-pipeline', 'payments'],
+  ])("sends a failure of %s to its team's channel only", async (pipeline, channel) => {
+    const { paths } = await channelsOf(pipelineFailed(pipeline));
+
+    expect(paths).toEqual([channel]);
+  });
+
+  it("sends a crash of a watched service to its team's channel", async () => {
+    const { paths } = await channelsOf(taskCrashed('search-prod'));
+
+    expect(paths).toEqual(['search']);
+  });
+
+  it('refuses an event of an unwatched pipeline that arrives anyway, and says why', async () => {
+    const { paths, logs } = await channelsOf(pipelineFailed('billing-pipeline'));
+
+    expect(paths).toEqual([]);
+    expect(logs).toContainEqual(
+      expect.objectContaining({
+        message: 'Notice not sent',
+        reason: 'not watched: pipeline "billing-pipeline"',
+      }),
+    );
+    expect(codePipeline.calls()).toHaveLength(0);
+  });
+
+  it('refuses a crash of an unwatched service', async () => {
+    const { paths, logs } = await channelsOf(taskCrashed('billing-prod'));
+
+    expect(paths).toEqual([]);
+    expect(logs).toContainEqual(
+      expect.objectContaining({ message: 'Notice not sent', reason: 'not watched: service "billing-prod"' }),
+    );
+  });
+});
