@@ -23,7 +23,17 @@ const valid = readFileSync(join(ROOT, 'config', 'routing', 'stage.json'), 'utf8'
 
 describe('checking a routing file before packaging', () => {
   it('passes the shipped files', () => {
-    for (const stage of ['stage', 'prod', 'local']) expect(checkRoutingFile(stage)).toEqual([]);
+    for (const stage of ['stage', 'prod', 'local', 'platform']) expect(checkRoutingFile(stage)).toEqual([]);
+  });
+
+  it('refuses a watch entry that would widen IAM to everything, saying what an entry is', () => {
+    const root = rootWith({
+      'qa.json': valid.replace('"mute":', '"watch": { "pipelines": ["checkout-pipeline", "*"] },\n  "mute":'),
+    });
+
+    expect(checkRoutingFile('qa', root)).toEqual([
+      'config/routing/qa.json: watch.pipelines.1: a name, or a name prefix ending in "*" (not "*" alone)',
+    ]);
   });
 
   it('names file, line and column of a JSON syntax error', () => {
