@@ -257,6 +257,20 @@ describe('slackActions: bake-window clicks that change nothing', () => {
     expect(codeDeploy.calls()).toHaveLength(0);
   });
 
+  it.each([
+    ['a value that is not JSON', 'd-7Q2WERT5X'],
+    ['a deployment id of another shape', encodeBakeValue({ ...BAKE, d: 'd-7Q2WERT5X"; drop' } as never)],
+    ['a value of a future version', JSON.stringify({ ...BAKE, v: 2 })],
+  ])('answers 400 to %s and asks CodeDeploy nothing', async (_name, value) => {
+    const { response, logs } = await click({ value });
+
+    expect(response.statusCode).toBe(400);
+    expect(codeDeploy.calls()).toHaveLength(0);
+    expect(logs).toContainEqual(
+      expect.objectContaining({ message: 'Rollback button with an invalid value' }),
+    );
+  });
+
   it('says the window is over for a click after it, without asking CodeDeploy', async () => {
     const { answer } = await click({ value: encodeBakeValue({ ...BAKE, w: '2026-11-20T16:39:00.000Z' }) });
 
