@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import {
   type AttributeDefinition,
   CreateTableCommand,
+  DescribeTableCommand,
   DynamoDBClient,
   type KeySchemaElement,
 } from '@aws-sdk/client-dynamodb';
@@ -84,6 +85,12 @@ export async function startStateTable(): Promise<StateTableServer> {
       tables += 1;
       const tableName = name ?? `herald-local-${tables}-state`;
       await client.send(new CreateTableCommand({ TableName: tableName, ...definition }));
+      // dynalite answers CREATING first, even with createTableMs 0: wait until it takes items.
+      for (let tries = 0; tries < 100; tries++) {
+        const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+        if (Table?.TableStatus === 'ACTIVE') break;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
       return tableName;
     },
     close: async () => {
