@@ -52,11 +52,11 @@ describe('one Herald watching three services', () => {
 
   it('filters every EventBridge rule on exactly the watched names, prefixes as prefix filters', () => {
     expect(rule('codebuild')).toMatchObject({
-      detail: { 'project-name': ['checkout-build', 'search-build', { prefix: 'pay-' }] },
+      detail: { 'project-name': ['checkout-app', 'search-app', { prefix: 'pay-' }] },
     });
     expect(rule('codecommit').resources).toEqual([
-      arn('codecommit', 'checkout-api'),
-      arn('codecommit', 'search-api'),
+      arn('codecommit', 'checkout'),
+      arn('codecommit', 'search'),
       { prefix: arn('codecommit', 'pay-') },
     ]);
     expect(rule('codedeploy')).toMatchObject({
@@ -71,15 +71,11 @@ describe('one Herald watching three services', () => {
   it('names in every IAM statement of the functions only watched resources: no statement widens', () => {
     const allowed: Record<string, unknown[]> = {
       codebuild: [
-        arn('codebuild', 'project/checkout-build'),
-        arn('codebuild', 'project/search-build'),
+        arn('codebuild', 'project/checkout-app'),
+        arn('codebuild', 'project/search-app'),
         arn('codebuild', 'project/pay-*'),
       ],
-      codecommit: [
-        arn('codecommit', 'checkout-api'),
-        arn('codecommit', 'search-api'),
-        arn('codecommit', 'pay-*'),
-      ],
+      codecommit: [arn('codecommit', 'checkout'), arn('codecommit', 'search'), arn('codecommit', 'pay-*')],
       codepipeline: [
         arn('codepipeline', 'checkout-pipeline'),
         arn('codepipeline', 'search-pipeline'),
@@ -112,8 +108,8 @@ describe('one Herald watching three services', () => {
     expect(checked.length).toBeGreaterThanOrEqual(8);
     const logs = functionStatements().find(({ statement }) => statement.Sid === 'ReadBuildLogs');
     expect(logs?.statement.Resource).toEqual([
-      arn('logs', 'log-group:/aws/codebuild/checkout-build:log-stream:*'),
-      arn('logs', 'log-group:/aws/codebuild/search-build:log-stream:*'),
+      arn('logs', 'log-group:/aws/codebuild/checkout-app:log-stream:*'),
+      arn('logs', 'log-group:/aws/codebuild/search-app:log-stream:*'),
       arn('logs', 'log-group:/aws/codebuild/pay-*:log-stream:*'),
     ]);
   });
@@ -126,8 +122,8 @@ describe('one Herald watching three services', () => {
     const watch = properties.Environment?.Variables?.HERALD_WATCH;
 
     expect(JSON.parse(watch ?? '{}')).toEqual({
-      repositories: ['checkout-api', 'search-api', 'pay-*'],
-      buildProjects: ['checkout-build', 'search-build', 'pay-*'],
+      repositories: ['checkout', 'search', 'pay-*'],
+      buildProjects: ['checkout-app', 'search-app', 'pay-*'],
       pipelines: ['checkout-pipeline', 'search-pipeline', 'pay-*'],
       applications: ['checkout-app', 'search-app', 'pay-*'],
       clusters: ['shop-cluster'],
