@@ -3,10 +3,15 @@
  * lists that `sls package --stage platform` gives the functions, each service's events go to its
  * team's channel, and an event of an unwatched pipeline or service that arrives anyway is refused.
  */
+
+import { CodeBuildClient } from '@aws-sdk/client-codebuild';
+import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
+import { handler as codebuild } from '../../functions/codebuild/handler';
+import { handler as codedeploy } from '../../functions/codedeploy/handler';
 import { handler as codepipeline } from '../../functions/codepipeline/handler';
 import { handler as ecs } from '../../functions/ecs/handler';
 import { resetForTests } from '../../shared/container';
@@ -17,9 +22,19 @@ import { packagedTemplate } from '../helpers/packaged';
 const ssm = mockClient(SSMClient);
 const codePipeline = mockClient(CodePipelineClient);
 const ecsClient = mockClient(ECSClient);
-const rig = useHandlerRig((event, context) =>
-  (event as { source?: string }).source === 'aws.ecs' ? ecs(event, context) : codepipeline(event, context),
-);
+const codeBuild = mockClient(CodeBuildClient);
+const codeDeploy = mockClient(CodeDeployClient);
+const HANDLERS: Record<string, typeof ecs> = {
+  'aws.ecs': ecs,
+  'aws.codebuild': codebuild,
+  'aws.codedeploy': codedeploy,
+  'aws.codepipeline': codepipeline,
+};
+const rig = useHandlerRig((event, context) => {
+  const handle = HANDLERS[(event as { source?: string }).source ?? ''];
+  if (!handle) throw new Error('no handler for this event');
+  return handle(event, context);
+});
 
 /** What the packaged functions of the platform stage are told to watch. */
 function packagedWatch(): string {
@@ -34,6 +49,8 @@ function packagedWatch(): string {
 beforeEach(() => {
   ssm.reset();
   codePipeline.reset();
+  codeBuild.reset();
+  codeDeploy.reset();
   ecsClient.reset();
   // Each team's channel is its own webhook on the local receiver, read from SSM as deployed.
   ssm.on(GetParameterCommand).callsFake(async (input: { Name: string }) => ({
@@ -65,6 +82,22 @@ function taskCrashed(service: string) {
   return event;
 }
 
+function buildFailed(project: string, pipeline: string) {
+  const event = sampleEvent('codebuild/failed.json') as {
+    detail: Record<string, unknown> & { 'additional-information': Record<string, unknown> };
+  };
+  event.detail['project-name'] = project;
+  event.detail['additional-information'].initiator = `codepipeline/${pipeline}`;
+  return event;
+}
+
+function deploymentFailed(application: string) {
+  const event = sampleEvent('codedeploy/failure.json') as { detail: Record<string, unknown> };
+  event.detail.application = application;
+  event.detail.deploymentGroup = `${application}-prod`;
+  return event;
+}
+
 /** Which team channels (webhook paths) got messages. */
 async function channelsOf(event: unknown) {
   const before = rig.slack().requests.length;
@@ -85,6 +118,33 @@ describe('one Herald for three services', () => {
     const { paths } = await channelsOf(pipelineFailed(pipeline));
 
     expect(paths).toEqual([channel]);
+  });
+
+  it("sends a failed build of a watched project to its pipeline's team", async () => {
+    const { paths } = await channelsOf(buildFailed('search-app', 'search-pipeline'));
+
+    expect(paths).toEqual(['search']);
+  });
+
+  it("sends a failed deployment of a watched application to its team's channel", async () => {
+    const { paths } = await channelsOf(deploymentFailed('pay-ledger-app'));
+
+    expect(paths).toEqual(['payments']);
+  });
+
+  it('refuses a build of an unwatched project and a deployment of an unwatched application', async () => {
+    const build = await channelsOf(buildFailed('billing-app', 'search-pipeline'));
+    const deployment = await channelsOf(deploymentFailed('billing-app'));
+
+    expect([...build.paths, ...deployment.paths]).toEqual([]);
+    expect(build.logs).toContainEqual(
+      expect.objectContaining({ reason: 'not watched: project "billing-app"' }),
+    );
+    expect(deployment.logs).toContainEqual(
+      expect.objectContaining({ reason: 'not watched: application "billing-app"' }),
+    );
+    expect(codeBuild.calls()).toHaveLength(0);
+    expect(codeDeploy.calls()).toHaveLength(0);
   });
 
   it("sends a crash of a watched service to its team's channel", async () => {
