@@ -48,9 +48,34 @@ const arns = (entries, service, resource) =>
 /** IAM: one ARN per entry, a prefix ending in `*` as IAM's own wildcard. */
 const iam = (entries, service, resource) => entries.map((entry) => arn(service, resource(entry)));
 
+let said = false;
+
+/**
+ * Said once at `sls package` / `sls deploy`: what this Herald watches. Herald's stage is where
+ * Herald runs, not an environment of the application, and this line says so.
+ */
+function sayWhatIsWatched(stage, lists) {
+  if (said || process.env.JEST_WORKER_ID) return;
+  said = true;
+  const show = (name, entries, all) => `${name} ${entries.length > 0 ? entries.join(', ') : all}`;
+  console.log(
+    `Herald "${stage}" (Herald's own stage, not an application environment) watches: ${[
+      show('repositories', lists.repositories),
+      show('build projects', lists.buildProjects),
+      show('pipelines', lists.pipelines),
+      show('applications', lists.applications),
+      show('clusters', lists.clusters, 'all'),
+      show('services', lists.services, 'all'),
+    ].join('; ')}`,
+  );
+}
+
 const exported = {
   /** For the functions: `HERALD_WATCH`. */
-  environment: (lists) => JSON.stringify(lists),
+  environment: (lists, stage) => {
+    sayWhatIsWatched(stage, lists);
+    return JSON.stringify(lists);
+  },
   // EventBridge filters
   buildProjectNames: (lists) => names(lists.buildProjects),
   repositoryArnPatterns: (lists) => arns(lists.repositories, 'codecommit', (name) => name),
@@ -72,6 +97,9 @@ const exported = {
 };
 
 module.exports = Object.fromEntries(
-  Object.entries(exported).map(([key, make]) => [key, async (context) => make(await watchLists(context))]),
+  Object.entries(exported).map(([key, make]) => [
+    key,
+    async (context) => make(await watchLists(context), await context.resolveVariable('sls:stage')),
+  ]),
 );
 module.exports.watchLists = watchLists;
