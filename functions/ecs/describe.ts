@@ -6,7 +6,6 @@ import { ecsServiceUrl, ecsTaskUrl, logStreamUrl } from '../../shared/aws/consol
 import type { BakeWindow } from '../../shared/bake-window';
 import { type Detail, type Fact, footer, type Link, type Notice, type Severity } from '../../shared/notice';
 import { bakeChoices, decidersOf, REASON_INPUT, revisionName } from '../../shared/rollbacks';
-import type { RollbackRule } from '../../shared/routing/schema';
 import { formatUtcClock, parseAwsDate } from '../../shared/time';
 import {
   clusterName,
@@ -50,7 +49,8 @@ export function describeAlert(alert: EcsAlert, enrichment: EcsEnrichment = { pro
       folding: enrichment.folding,
       problems: enrichment.problems,
     });
-    return enrichment.bake ? inBakeWindow(notice, enrichment.bake, enrichment.rollbackRule) : notice;
+    const { bake } = enrichment;
+    return bake ? inBakeWindow(notice, { ...enrichment, bake }) : notice;
   }
   return describeServiceEvent(alert.event, alert.kind, { environment, folding: enrichment.folding });
 }
@@ -60,8 +60,12 @@ export function describeAlert(alert: EcsAlert, enrichment: EcsEnrichment = { pro
  * (which deployment, when, until when the original is kept) and, for someone the rollback rule
  * lists, a Roll back button on the alert itself.
  */
-function inBakeWindow(notice: Notice, window: BakeWindow, rule: RollbackRule | undefined): Notice {
+function inBakeWindow(notice: Notice, enrichment: EcsEnrichment & { bake: BakeWindow }): Notice {
+  const { bake: window, rollbackRule: rule, deployedBy } = enrichment;
   const shifted = new Date(window.shiftedAt);
+  const by = deployedBy
+    ? `pipeline run ${deployedBy.executionId.slice(0, 8)} (${window.deploymentId})`
+    : window.deploymentId;
   const until = new Date(window.until);
   const original = window.original ? ` (${revisionName(window.original)})` : '';
   const marked: Notice = {
@@ -70,7 +74,7 @@ function inBakeWindow(notice: Notice, window: BakeWindow, rule: RollbackRule | u
       ...notice.facts,
       {
         label: 'New revision',
-        value: `deployed ${formatUtcClock(shifted)} by ${window.deploymentId}; the original${original} is kept until ${formatUtcClock(until)}`,
+        value: `deployed ${formatUtcClock(shifted)} by ${by}; the original${original} is kept until ${formatUtcClock(until)}`,
       },
     ],
   };

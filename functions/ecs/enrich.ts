@@ -11,6 +11,7 @@ import { type BakeWindow, readBakeWindow, type StateDeps } from '../../shared/ba
 import { keep } from '../../shared/container';
 import type { Log } from '../../shared/logger';
 import type { Silenced } from '../../shared/notify';
+import { readLink } from '../../shared/releases/store';
 import type { RollbackRule } from '../../shared/routing/schema';
 import { admit, type FloodDeps } from './flood';
 import type { EcsAlert, EcsEnrichment, TaskDefinitionLogs } from './model';
@@ -106,9 +107,12 @@ export async function enrichAlert(alert: EcsAlert, deps: EnrichDeps): Promise<Ec
   ]);
   if (problem) problems.push(problem);
   const enrichment: EcsEnrichment = { folding: admission, logs, problems: problems.sort() };
-  if (bake) {
+  if (bake && deps.bake) {
     enrichment.bake = bake;
-    const rule = deps.bake?.ruleFor(bake);
+    // Only known where releases are followed (app mode); without it the deployment is named.
+    const run = await readLink(bake.deploymentId, deps.bake.state).catch(() => undefined);
+    if (run) enrichment.deployedBy = { pipeline: run.pipeline, executionId: run.executionId };
+    const rule = deps.bake.ruleFor(bake);
     if (rule) enrichment.rollbackRule = rule;
   }
   return enrichment;

@@ -53,6 +53,8 @@ export interface EcsEnrichment {
   logs?: TaskDefinitionLogs;
   /** The task runs the revision a deployment shifted traffic to, inside its bake window. */
   bake?: BakeWindow;
+  /** The pipeline run that deployed it (app mode knows it: the deployment's `link#` item). */
+  deployedBy?: { pipeline: string; executionId: string };
   /** Who may roll that deployment back from Slack (none: no button). */
   rollbackRule?: RollbackRule;
   problems: string[];

@@ -83,6 +83,26 @@ describe('ecs: alerts of the new revision during its bake window', () => {
     expect(text).not.toContain('Finish now');
   });
 
+  it('names the pipeline run that deployed the revision where releases are followed (its link item)', async () => {
+    await rig.state().client.send(
+      new PutItemCommand({
+        TableName: process.env.HERALD_STATE_TABLE,
+        Item: {
+          key: { S: 'link#d-7Q2WERT5X' },
+          pipeline: { S: 'herald-stage-pipeline' },
+          executionId: { S: '3b1c7d9e-5f2a-4c8b-9d61-0e7a2b4c6d8f' },
+          stage: { S: 'Deploy-prod' },
+        },
+      }),
+    );
+
+    const { messages } = await rig.run(crash());
+
+    expect(visibleText(messages[0] as SlackMessage)).toContain(
+      '*New revision*\ndeployed 16:16 UTC by pipeline run 3b1c7d9e (d-7Q2WERT5X); the original (shop-api-prod:42) is kept until 19:16 UTC',
+    );
+  });
+
   it('neither marks nor offers anything for a task of another revision', async () => {
     const { messages } = await rig.run(
       crash({ taskDefinitionArn: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/shop-api-prod:42' }),
