@@ -215,7 +215,9 @@ describe('the stack with a CodeConnections source (sourceProvider=CodeConnection
       DetectChanges: true,
       FullRepositoryId: 'my-org/my-service',
     });
-    expect(conditions.UseCodeCommit).toEqual({ 'Fn::Equals': ['CodeConnections', 'CodeCommit'] });
+    expect(conditions.UseCodeCommit).toEqual({
+      'Fn::And': [{ Condition: 'CreatePipeline' }, { 'Fn::Equals': ['CodeConnections', 'CodeCommit'] }],
+    });
     for (const id of ['SourceRepository', 'SourceChangeRule', 'SourceChangeRole']) {
       expect(template().Resources[id]).toMatchObject({
         Condition: expect.stringMatching(/UseCodeCommit|CreateSourceRepository/),

@@ -46,7 +46,10 @@ describe('the per-service pipeline', () => {
         'herald-platform-CodecommitFunctionArn',
       ]);
       for (const name of imports(template)) expect(exported).toContain(name);
-      expect(template.Conditions?.OwnsApprovalTopic).toEqual({ 'Fn::Equals': ['false', 'true'] });
+      expect(template.Conditions?.CreatePipeline).toEqual({ 'Fn::Equals': ['true', 'true'] });
+      expect(template.Conditions?.OwnsApprovalTopic).toEqual({
+        'Fn::And': [{ Condition: 'CreatePipeline' }, { 'Fn::Equals': ['false', 'true'] }],
+      });
     }
   });
 

@@ -12,7 +12,7 @@ export interface Template {
   Conditions?: Record<string, unknown>;
   Resources: Record<
     string,
-    { Type: string; Properties?: Record<string, unknown>; DependsOn?: string | string[] }
+    { Type: string; Properties?: Record<string, unknown>; DependsOn?: string | string[]; Condition?: string }
   >;
   Outputs?: Record<string, { Value: unknown }>;
 }
@@ -190,6 +190,8 @@ export async function validateTemplate(template: Template): Promise<string[]> {
 
   for (const [logicalId, resource] of Object.entries(resources)) {
     const where = `Resources.${logicalId}`;
+    if (resource.Condition !== undefined && !(resource.Condition in (template.Conditions ?? {})))
+      problems.push(`${where}: Condition ${resource.Condition} is not defined under Conditions`);
     if (resource.Type.startsWith('Custom::') || resource.Type === 'AWS::CloudFormation::CustomResource') {
       checkReferences(where, resource.Properties ?? {});
       continue;

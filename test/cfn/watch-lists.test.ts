@@ -68,6 +68,23 @@ describe('one Herald watching three services', () => {
     expect(rule('ecs')).toMatchObject({ detail: { clusterArn: [arn('ecs', 'cluster/shop-cluster')] } });
   });
 
+  it('lets the rules deliver the watched pipelines and applications, and not an unwatched one', () => {
+    // EventBridge's own matching for these filters: an exact string, or `{ prefix }`.
+    const delivers = (filter: unknown, name: string) =>
+      (filter as Array<string | { prefix: string }>).some((f) =>
+        typeof f === 'string' ? f === name : name.startsWith(f.prefix),
+      );
+    const pipelines = (rule('codepipeline').detail as { pipeline: unknown }).pipeline;
+    const applications = (rule('codedeploy').detail as { application: unknown }).application;
+
+    for (const name of ['checkout-pipeline', 'search-pipeline', 'pay-ledger-pipeline'])
+      expect([name, delivers(pipelines, name)]).toEqual([name, true]);
+    for (const name of ['billing-pipeline', 'checkout-pipeline-old', 'herald-platform-pipeline'])
+      expect([name, delivers(pipelines, name)]).toEqual([name, false]);
+    expect(delivers(applications, 'pay-ledger-app')).toBe(true);
+    expect(delivers(applications, 'billing-app')).toBe(false);
+  });
+
   it('names in every IAM statement of the functions only watched resources: no statement widens', () => {
     const allowed: Record<string, unknown[]> = {
       codebuild: [
@@ -112,6 +129,21 @@ describe('one Herald watching three services', () => {
       arn('logs', 'log-group:/aws/codebuild/search-app:log-stream:*'),
       arn('logs', 'log-group:/aws/codebuild/pay-*:log-stream:*'),
     ]);
+  });
+
+  it('creates no pipeline of its own (createPipeline false): each service brings its own stack', () => {
+    const pipelineTypes = [
+      'AWS::CodePipeline::Pipeline',
+      'AWS::CodeBuild::Project',
+      'AWS::ECR::Repository',
+      'AWS::CodeDeploy::Application',
+    ];
+    const pipelineParts = Object.values(template.Resources).filter((r) => pipelineTypes.includes(r.Type));
+
+    expect(template.Conditions?.CreatePipeline).toEqual({ 'Fn::Equals': ['false', 'true'] });
+    expect(pipelineParts).toHaveLength(4);
+    for (const part of pipelineParts)
+      expect([part.Type, part.Condition]).toEqual([part.Type, 'CreatePipeline']);
   });
 
   it('gives the functions the same lists', () => {
