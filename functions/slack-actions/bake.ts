@@ -110,8 +110,10 @@ async function stillBaking(
   )
     return { kind: 'mismatch' };
   const status = info.status ?? 'Unknown';
-  if (status === 'InProgress' && info.instanceTerminationWaitTimeStarted) return undefined;
-  if (status === 'InProgress' || status === 'Ready' || status === 'Created' || status === 'Queued')
+  // CodeDeploy may also say `Baking` for a deployment past its traffic shift.
+  const running = status === 'InProgress' || status === 'Baking';
+  if (running && info.instanceTerminationWaitTimeStarted) return undefined;
+  if (running || status === 'Ready' || status === 'Created' || status === 'Queued')
     return { kind: 'not-baking', status };
   const { deploymentGroupInfo: group } = await deps.codeDeploy
     .send(new GetDeploymentGroupCommand({ applicationName: value.a, deploymentGroupName: value.g }))

@@ -173,6 +173,16 @@ describe('slackActions: Roll back during the bake window', () => {
     );
   });
 
+  it('acts as well when CodeDeploy calls the waiting deployment Baking', async () => {
+    codeDeploy
+      .on(GetDeploymentCommand)
+      .resolves({ deploymentInfo: { ...baking.deploymentInfo, status: 'Baking' } });
+
+    await click();
+
+    expect(codeDeploy).toHaveReceivedCommandTimes(StopDeploymentCommand, 1);
+  });
+
   it('ends the bake early with Finish now: ContinueDeployment with TERMINATION_WAIT', async () => {
     const { answer } = await click({ actionId: FINISH_ACTION });
 
