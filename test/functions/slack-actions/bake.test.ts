@@ -23,6 +23,7 @@ import { encodeBakeValue, FINISH_ACTION, ROLLBACK_ACTION } from '../../../shared
 import { routingFile } from '../../../shared/routing/load';
 import type { SlackMessage } from '../../../shared/slack/message';
 import { captureLogs, lambdaContext } from '../../helpers/lambda';
+import { groupMembers, useAppMode } from '../../helpers/slack-groups';
 import { assertSlackLimits, visibleText } from '../../helpers/slack-limits';
 
 const codeDeploy = mockClient(CodeDeployClient);
@@ -364,30 +365,16 @@ describe('slackActions: bake-window clicks that change nothing', () => {
 });
 
 describe('slackActions: rollbacks by Slack user group (app mode)', () => {
+  useAppMode(() => slack);
   beforeEach(() => {
     stageRouting.rollbacks = {
       rules: [{ environment: 'prod', allowed: [], allowedGroups: [{ slackGroupId: 'S0SRE', name: 'sre' }] }],
     };
-    Object.assign(process.env, {
-      SLACK_BOT_TOKEN: 'xoxb-local-groups-test-0000',
-      SLACK_CHANNEL: 'C0RELEASES',
-      SLACK_API_URL: `${slack.url}/api/`,
-    });
     resetForTests();
   });
 
-  afterEach(() => {
-    for (const name of ['SLACK_BOT_TOKEN', 'SLACK_CHANNEL', 'SLACK_API_URL']) delete process.env[name];
-  });
-
-  const members = (users: string[]) => ({
-    status: 200,
-    body: JSON.stringify({ ok: true, users }),
-    headers: { 'content-type': 'application/json' },
-  });
-
   it('lets a member of a listed group roll back', async () => {
-    slack.script(members(['U0ONCALL']));
+    slack.script(groupMembers(['U0ONCALL']));
 
     await click({ userId: 'U0ONCALL', userName: 'on.call' });
 
@@ -398,7 +385,7 @@ describe('slackActions: rollbacks by Slack user group (app mode)', () => {
   });
 
   it('refuses someone outside the group without asking CodeDeploy', async () => {
-    slack.script(members(['U0SOMEONE']));
+    slack.script(groupMembers(['U0SOMEONE']));
 
     const { answer } = await click({ userId: 'U0ONCALL' });
 

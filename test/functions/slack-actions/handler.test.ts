@@ -15,6 +15,7 @@ import { encodeButtonValue, REJECT_ACTION } from '../../../shared/approvals';
 import { resetForTests } from '../../../shared/container';
 import { routingFile } from '../../../shared/routing/load';
 import { captureLogs, lambdaContext } from '../../helpers/lambda';
+import { groupMembers, useAppMode } from '../../helpers/slack-groups';
 import { assertSlackLimits } from '../../helpers/slack-limits';
 
 const codePipeline = mockClient(CodePipelineClient);
@@ -361,6 +362,7 @@ describe('slackActions: what CodePipeline answers', () => {
 });
 
 describe('slackActions: approvers by Slack user group (app mode)', () => {
+  useAppMode(() => slack);
   const GROUP_RULES = [
     {
       stages: ['Approval*'],
@@ -369,28 +371,14 @@ describe('slackActions: approvers by Slack user group (app mode)', () => {
       approverGroups: [{ slackGroupId: 'S0RELEASE', name: 'Release managers' }],
     },
   ];
-  const members = (users: string[]) => ({
-    status: 200,
-    body: JSON.stringify({ ok: true, users }),
-    headers: { 'content-type': 'application/json' },
-  });
 
   beforeEach(() => {
     stageRouting.approvals.rules = GROUP_RULES;
-    Object.assign(process.env, {
-      SLACK_BOT_TOKEN: 'xoxb-local-groups-test-0000',
-      SLACK_CHANNEL: 'C0RELEASES',
-      SLACK_API_URL: `${slack.url}/api/`,
-    });
     resetForTests();
   });
 
-  afterEach(() => {
-    for (const name of ['SLACK_BOT_TOKEN', 'SLACK_CHANNEL', 'SLACK_API_URL']) delete process.env[name];
-  });
-
   it('lets a member of a listed group decide, asking Slack once a minute who is in it', async () => {
-    slack.script(members(['U0GROUPIE']));
+    slack.script(groupMembers(['U0GROUPIE']));
 
     await click({ userId: 'U0GROUPIE', userName: 'grace.hopper' });
     await click({ userId: 'U0GROUPIE', userName: 'grace.hopper' });
@@ -401,7 +389,7 @@ describe('slackActions: approvers by Slack user group (app mode)', () => {
   });
 
   it('refuses someone who is not in the group, without calling CodePipeline', async () => {
-    slack.script(members(['U0SOMEONE']));
+    slack.script(groupMembers(['U0SOMEONE']));
 
     const { response } = await click({ userId: 'U0GROUPIE' });
 
