@@ -12,11 +12,15 @@ const { join } = require('node:path');
 const ROOT = join(__dirname, '..');
 
 /** The watch lists of the stage being packaged. `clusters` / `services` empty: every one. */
-async function watchLists({ resolveVariable }) {
+/** The `watch` section of the stage's routing file (check-routing.js has validated it already). */
+async function routingWatch({ resolveVariable }) {
   const stage = await resolveVariable('sls:stage');
   const file = join(ROOT, 'config', 'routing', `${stage}.json`);
-  // check-routing.js has validated the file already (custom.routingFile resolves first).
-  const watch = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')).watch ?? {}) : {};
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')).watch ?? {}) : {};
+}
+
+async function watchLists({ resolveVariable }) {
+  const watch = await routingWatch({ resolveVariable });
   const param = (name) => resolveVariable(`param:${name}`);
   return {
     repositories: watch.repositories ?? [await param('sourceRepository')],
@@ -71,10 +75,14 @@ function sayWhatIsWatched(stage, lists) {
 }
 
 const exported = {
-  /** For the functions: `HERALD_WATCH`. */
-  environment: (lists, stage) => {
+  /**
+   * For the functions, `HERALD_WATCH`: the lists the routing file leaves to the defaults (the
+   * functions read the others from the routing file they carry), so that a long watch list never
+   * meets Lambda's 4 KB limit on environment variables.
+   */
+  environment: (lists, stage, watch) => {
     sayWhatIsWatched(stage, lists);
-    return JSON.stringify(lists);
+    return JSON.stringify(Object.fromEntries(Object.entries(lists).filter(([key]) => !(key in watch))));
   },
   // EventBridge filters
   buildProjectNames: (lists) => names(lists.buildProjects),
@@ -99,7 +107,12 @@ const exported = {
 module.exports = Object.fromEntries(
   Object.entries(exported).map(([key, make]) => [
     key,
-    async (context) => make(await watchLists(context), await context.resolveVariable('sls:stage')),
+    async (context) =>
+      make(
+        await watchLists(context),
+        await context.resolveVariable('sls:stage'),
+        await routingWatch(context),
+      ),
   ]),
 );
 module.exports.watchLists = watchLists;

@@ -21,19 +21,23 @@ const envSchema = z.object({
   HERALD_WATCH: z.optional(z.string()),
 });
 
+const list = z.optional(z.array(z.string()));
 const watchSchema = z.object({
-  repositories: z.array(z.string()),
-  buildProjects: z.array(z.string()),
-  pipelines: z.array(z.string()),
-  applications: z.array(z.string()),
-  clusters: z.array(z.string()),
-  services: z.array(z.string()),
+  repositories: list,
+  buildProjects: list,
+  pipelines: list,
+  applications: list,
+  clusters: list,
+  services: list,
 });
 
-/** What this Herald watches (set by serverless.yml from build-tools/watch.js); names or `prefix*`. */
-export type Watch = z.infer<typeof watchSchema>;
+/**
+ * What this Herald watches by default (set by serverless.yml from build-tools/watch.js): the lists
+ * the routing file's `watch` leaves out; names or `prefix*`.
+ */
+export type WatchDefaults = z.infer<typeof watchSchema>;
 
-function readWatch(text: string | undefined): Watch | undefined {
+function readWatch(text: string | undefined): WatchDefaults | undefined {
   if (!text) return undefined;
   try {
     const result = watchSchema.safeParse(JSON.parse(text));
@@ -62,8 +66,8 @@ export interface HeraldConfig {
   slackApiUrl?: string;
   /** Local runs only (HERALD_CLOCK): the moment the samples happened, for what depends on "now". */
   clock?: number;
-  /** What this Herald watches; without it (local runs, tests), everything. */
-  watch?: Watch;
+  /** The watch lists' defaults; without them (local runs, tests), everything is watched. */
+  watch?: WatchDefaults;
 }
 
 export class ConfigError extends Error {

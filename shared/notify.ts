@@ -11,7 +11,7 @@ import type { Log } from './logger';
 import type { Notice } from './notice';
 import { deliverToRelease } from './releases/deliver';
 import { type RouteTo, routeNotice } from './routing/route';
-import { unwatched } from './routing/watch';
+import { unwatched, watchOf } from './routing/watch';
 import type { Runtime } from './runtime';
 import { SlackPermanentError } from './slack/attempts';
 import { type Destination, isAppChannel } from './slack/destinations';
@@ -57,7 +57,7 @@ function notSent(log: Log, notice: Notice, routed: { reason?: string; muted?: st
 
 export async function notify<M, X>(runtime: Runtime, model: M, source: Describer<M, X>): Promise<void> {
   const draft = source.describe(model);
-  const refused = unwatched(draft, runtime.config.watch);
+  const refused = unwatched(draft, watchOf(runtime.config.watch, runtime.routing));
   if (refused) {
     notSent(runtime.log, draft, { reason: refused });
     return;

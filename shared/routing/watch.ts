@@ -3,8 +3,29 @@
  * the same lists already; this is the second line, for what arrives anyway (a rule edited by
  * hand, a CodeStar notification rule or an SNS trigger pointed at Herald by another team).
  */
-import type { Watch } from '../config';
+import type { WatchDefaults } from '../config';
 import type { Notice, Scope, Source } from '../notice';
+import type { RoutingConfig } from './schema';
+
+/** Every list of what a Herald watches; `clusters` / `services` empty: every one. */
+export type Watch = Required<WatchDefaults>;
+
+/**
+ * The lists in force: the routing file's `watch`, the deployed defaults for the rest. Without
+ * deployed defaults (local runs, tests), nothing is refused.
+ */
+export function watchOf(defaults: WatchDefaults | undefined, routing: RoutingConfig): Watch | undefined {
+  if (!defaults) return undefined;
+  const merged = { ...defaults, ...routing.watch };
+  return {
+    repositories: merged.repositories ?? [],
+    buildProjects: merged.buildProjects ?? [],
+    pipelines: merged.pipelines ?? [],
+    applications: merged.applications ?? [],
+    clusters: merged.clusters ?? [],
+    services: merged.services ?? [],
+  };
+}
 
 /** The names each source is about, and the list that must hold them. */
 const WATCHED: Partial<Record<Source, Array<[keyof Scope, keyof Watch]>>> = {
@@ -30,7 +51,7 @@ export function unwatched(notice: Notice, watch: Watch | undefined): string | un
   for (const [key, list] of WATCHED[notice.source] ?? []) {
     const name = notice.scope?.[key];
     const entries = watch[list];
-    // ECS clusters and services: an empty list watches every one.
+    // An empty list (ECS clusters and services by default) watches every one.
     if (name === undefined || entries.length === 0) continue;
     if (!entries.some((entry) => matchesWatchEntry(entry, name))) return `not watched: ${key} "${name}"`;
   }

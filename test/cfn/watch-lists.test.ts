@@ -5,6 +5,9 @@
  * same lists (HERALD_WATCH).
  */
 
+import type { WatchDefaults } from '../../shared/config';
+import { loadRouting } from '../../shared/routing/load';
+import { watchOf } from '../../shared/routing/watch';
 import { packagedTemplate } from '../helpers/packaged';
 import type { Template } from './validate-template';
 import { validateTemplate } from './validate-template';
@@ -146,20 +149,40 @@ describe('one Herald watching three services', () => {
       expect([part.Type, part.Condition]).toEqual([part.Type, 'CreatePipeline']);
   });
 
-  it('gives the functions the same lists', () => {
+  it('gives the functions the same lists: the routing file they carry, and the defaults for the rest', () => {
     const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
-    const properties = (functions[0]?.Properties ?? {}) as {
-      Environment?: { Variables?: Record<string, string> };
-    };
-    const watch = properties.Environment?.Variables?.HERALD_WATCH;
+    const variables = (fn: (typeof functions)[number] | undefined) =>
+      ((fn?.Properties ?? {}) as { Environment?: { Variables?: Record<string, string> } }).Environment
+        ?.Variables;
+    const defaults = JSON.parse(variables(functions[0])?.HERALD_WATCH ?? 'null') as WatchDefaults;
 
-    expect(JSON.parse(watch ?? '{}')).toEqual({
+    // platform.json lists everything: no default is left, whatever the length of its lists.
+    expect(defaults).toEqual({});
+    expect(watchOf(defaults, loadRouting('platform'))).toEqual({
       repositories: ['checkout', 'search', 'pay-*'],
       buildProjects: ['checkout-app', 'search-app', 'pay-*'],
       pipelines: ['checkout-pipeline', 'search-pipeline', 'pay-*'],
       applications: ['checkout-app', 'search-app', 'pay-*'],
       clusters: ['shop-cluster'],
       services: ['checkout-*', 'search-*', 'pay-*'],
+    });
+    for (const fn of functions) expect(variables(fn)?.HERALD_WATCH).toBe('{}');
+  });
+
+  it('gives a single-service Herald the defaults of its params', () => {
+    const fn = Object.values(packagedTemplate('stage').Resources).find(
+      (r) => r.Type === 'AWS::Lambda::Function',
+    );
+    const variables = ((fn?.Properties ?? {}) as { Environment?: { Variables?: Record<string, string> } })
+      .Environment?.Variables;
+
+    expect(JSON.parse(variables?.HERALD_WATCH ?? 'null')).toEqual({
+      repositories: ['my-service'],
+      buildProjects: ['herald-stage-*'],
+      pipelines: ['herald-stage-pipeline'],
+      applications: ['herald-stage-app'],
+      clusters: [],
+      services: [],
     });
   });
 });

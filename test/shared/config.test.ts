@@ -39,6 +39,19 @@ describe('readConfig', () => {
     expect(() => readConfig({ ...base, HERALD_CLOCK: 'yesterday' })).toThrow('HERALD_CLOCK');
   });
 
+  it('reads the deployed watch defaults, and refuses what serverless.yml would not set', () => {
+    const base = { AWS_REGION: 'eu-west-1', HERALD_STAGE: 'stage' };
+
+    expect(readConfig({ ...base, HERALD_WATCH: '{"pipelines":["checkout-pipeline"]}' }).watch).toEqual({
+      pipelines: ['checkout-pipeline'],
+    });
+    expect(readConfig(base).watch).toBeUndefined();
+    expect(() => readConfig({ ...base, HERALD_WATCH: '{"pipelines":"checkout"}' })).toThrow(
+      'HERALD_WATCH is not the watch lists serverless.yml sets',
+    );
+    expect(() => readConfig({ ...base, HERALD_WATCH: 'checkout' })).toThrow('HERALD_WATCH');
+  });
+
   it('treats empty variables as unset', () => {
     expect(
       readConfig({ AWS_REGION: 'eu-west-1', HERALD_STAGE: 'stage', SLACK_WEBHOOK_URL: '' }).webhookOverride,
