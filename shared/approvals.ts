@@ -6,6 +6,7 @@
 import * as z from 'zod/mini';
 import { matchesGlob } from './routing/route';
 import type { ApprovalRule, RoutingConfig } from './routing/schema';
+import { parseJsonAs } from './schema';
 
 export const APPROVE_ACTION = 'herald-approve';
 export const REJECT_ACTION = 'herald-reject';
@@ -52,12 +53,7 @@ export function encodeButtonValue(value: ButtonValue): string {
 
 /** The approval a button stands for, or undefined for anything that is not one of ours. */
 export function decodeButtonValue(text: string): ButtonValue | undefined {
-  try {
-    const result = buttonValueSchema.safeParse(JSON.parse(text));
-    return result.success ? result.data : undefined;
-  } catch {
-    return undefined;
-  }
+  return parseJsonAs(buttonValueSchema, text);
 }
 
 /** Trimmed, lower-cased identities, for comparing a commit author with an approver. */

@@ -4,10 +4,13 @@
  * was shown; the click re-reads it from CodeDeploy and acts only on what CodeDeploy says now.
  */
 import * as z from 'zod/mini';
+import { taskDefinitionName } from './aws/arn';
 import type { SlackDecision } from './bake-window';
 import type { Choice, Notice } from './notice';
 import { environmentOf, matchesGlob } from './routing/route';
 import type { RollbackRule, RoutingConfig } from './routing/schema';
+import { parseJsonAs } from './schema';
+import { formatUtcClock } from './time';
 
 export const ROLLBACK_ACTION = 'herald-rollback';
 export const FINISH_ACTION = 'herald-finish';
@@ -47,9 +50,6 @@ const bakeValueSchema = z.object({
   o: z.optional(id(300)),
   /** When the bake window ends (the original task set is terminated), ISO. */
   w: z.optional(z.string().check(z.maxLength(40))),
-  /** The release (app mode): pipeline and execution, so that the card shows the decision. */
-  p: z.optional(id(100)),
-  r: z.optional(z.string().check(z.regex(/^[A-Za-z0-9-]{1,64}$/))),
 });
 
 export type BakeValue = z.infer<typeof bakeValueSchema>;
@@ -60,12 +60,7 @@ export function encodeBakeValue(value: BakeValue): string {
 
 /** The deployment a bake-window button stands for, or undefined for anything that is not one. */
 export function decodeBakeValue(text: string): BakeValue | undefined {
-  try {
-    const result = bakeValueSchema.safeParse(JSON.parse(text));
-    return result.success ? result.data : undefined;
-  } catch {
-    return undefined;
-  }
+  return parseJsonAs(bakeValueSchema, text);
 }
 
 /** What the buttons of a bake window name: the deployment, where, which revisions, until when. */
@@ -81,15 +76,6 @@ export interface BakeTarget {
   /** When the original task set is terminated. */
   until: Date;
   environment?: string;
-}
-
-/** `arn:…:task-definition/shop-api:42` → `shop-api:42`. */
-export function revisionName(arn: string): string {
-  return arn.split('/').pop() ?? arn;
-}
-
-function clock(date: Date): string {
-  return `${date.toISOString().slice(11, 16)} UTC`;
 }
 
 /**
@@ -109,8 +95,8 @@ export function bakeChoices(target: BakeTarget, options: { finish: boolean }): C
   });
   const what = target.service ?? target.application;
   const where = target.environment ? ` in ${target.environment}` : '';
-  const fresh = target.taskDefinition ? revisionName(target.taskDefinition) : 'the new revision';
-  const original = target.original ? revisionName(target.original) : 'the original revision';
+  const fresh = target.taskDefinition ? taskDefinitionName(target.taskDefinition) : 'the new revision';
+  const original = target.original ? taskDefinitionName(target.original) : 'the original revision';
   const choices: Choice[] = [
     {
       text: 'Roll back',
@@ -132,7 +118,7 @@ export function bakeChoices(target: BakeTarget, options: { finish: boolean }): C
       value,
       confirm: {
         title: `End the bake of ${what} now?`.slice(0, 100),
-        text: `${fresh} stays; the original task set (${original}) is terminated now instead of at ${clock(target.until)}, and there is nothing left to roll back to. Your name and reason are recorded.`,
+        text: `${fresh} stays; the original task set (${original}) is terminated now instead of at ${formatUtcClock(target.until)}, and there is nothing left to roll back to. Your name and reason are recorded.`,
         confirm: 'Finish now',
         deny: 'Cancel',
       },
@@ -160,5 +146,5 @@ export function decidersOf(rule: RollbackRule): string {
 export function decisionLine(decision: SlackDecision): string {
   const at = Date.parse(decision.at);
   const verb = decision.action === 'rollback' ? 'rolled back' : 'finished early';
-  return `${verb} from Slack by ${decision.name}${Number.isNaN(at) ? '' : ` at ${clock(new Date(at))}`}${decision.reason ? `: ${decision.reason}` : ''}`;
+  return `${verb} from Slack by ${decision.name}${Number.isNaN(at) ? '' : ` at ${formatUtcClock(new Date(at))}`}${decision.reason ? `: ${decision.reason}` : ''}`;
 }

@@ -1,6 +1,16 @@
 /** Schema pieces for the type drift real AWS events have (DESIGN.md, "Real events are messy"). */
 import * as z from 'zod/mini';
 
+/** `text` as JSON of `schema`'s shape, or undefined for anything else (not JSON, wrong shape). */
+export function parseJsonAs<T>(schema: z.ZodMiniType<T>, text: string): T | undefined {
+  try {
+    const result = schema.safeParse(JSON.parse(text));
+    return result.success ? result.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A number that may arrive as a string (`"1"`, `"2.0"`); unreadable values become undefined. */
 export const numberish = z.pipe(
   z.union([z.number(), z.string()]),

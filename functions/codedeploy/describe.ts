@@ -5,7 +5,7 @@
  * the deployment has moved on since (a START read after the SUCCESS), the message says so with a
  * "Now" fact, so a late message cannot be mistaken for the current state.
  */
-import { parseArn } from '../../shared/aws/arn';
+import { taskDefinitionName } from '../../shared/aws/arn';
 import { codeDeployDeploymentUrl, codeDeployGroupUrl } from '../../shared/aws/console-links';
 import {
   type Choice,
@@ -57,11 +57,6 @@ const STEP_STATES: Record<DeploymentState, StepState> = {
   'rolled-back': 'failed',
   other: 'running',
 };
-
-/** `arn:…:task-definition/shop-api:42` → `shop-api:42`. */
-function taskDefinitionName(arn: string): string {
-  return parseArn(arn)?.resource.replace(/^task-definition\//, '') ?? arn;
-}
 
 const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 

@@ -2,10 +2,11 @@
  * Pure: an ECS alert (+ where its logs are, + what the flood gate folded, + the bake window its
  * revision is in) → Notice.
  */
+import { taskDefinitionName } from '../../shared/aws/arn';
 import { ecsServiceUrl, ecsTaskUrl, logStreamUrl } from '../../shared/aws/console-links';
 import type { BakeWindow } from '../../shared/bake-window';
 import { type Detail, type Fact, footer, type Link, type Notice, type Severity } from '../../shared/notice';
-import { bakeChoices, decidersOf, REASON_INPUT, revisionName } from '../../shared/rollbacks';
+import { bakeChoices, decidersOf, REASON_INPUT } from '../../shared/rollbacks';
 import { formatUtcClock, parseAwsDate } from '../../shared/time';
 import {
   clusterName,
@@ -16,7 +17,6 @@ import {
   serviceOf,
   serviceOfTask,
   type TaskDefinitionLogs,
-  taskDefinitionOf,
 } from './model';
 import type { DeploymentEvent, ServiceActionEvent, TaskEvent } from './schema';
 
@@ -67,7 +67,7 @@ function inBakeWindow(notice: Notice, enrichment: EcsEnrichment & { bake: BakeWi
     ? `pipeline run ${deployedBy.executionId.slice(0, 8)} (${window.deploymentId})`
     : window.deploymentId;
   const until = new Date(window.until);
-  const original = window.original ? ` (${revisionName(window.original)})` : '';
+  const original = window.original ? ` (${taskDefinitionName(window.original)})` : '';
   const marked: Notice = {
     ...notice,
     facts: [
@@ -128,7 +128,7 @@ function describeTask(
       value: service,
       url: d.group?.startsWith('service:') ? ecsServiceUrl(region, cluster, service) : undefined,
     },
-    { label: 'Task definition', value: taskDefinitionOf(d.taskDefinitionArn) },
+    { label: 'Task definition', value: taskDefinitionName(d.taskDefinitionArn) },
     { label: 'Task', value: taskId.slice(0, 12), url: ecsTaskUrl(region, cluster, taskId), code: true },
   );
   if (d.stopCode) facts.push({ label: 'Stop code', value: d.stopCode, code: true });

@@ -4,7 +4,7 @@
  * healthy service, why it stays quiet; and what enrichment found (the flood gate's folding, where
  * the task's logs are).
  */
-import { parseArn } from '../../shared/aws/arn';
+import { taskDefinitionName } from '../../shared/aws/arn';
 import type { BakeWindow } from '../../shared/bake-window';
 import { isQuiet, type Quiet } from '../../shared/quiet';
 import { environmentOf } from '../../shared/routing/route';
@@ -85,15 +85,11 @@ export function serviceOf(arn: string | undefined): { cluster?: string; service?
   return parts.length >= 3 ? { cluster: parts[1], service: parts[2] } : { service: parts[1] };
 }
 
-export function taskDefinitionOf(arn: string): string {
-  return parseArn(arn)?.resource.replace(/^task-definition\//, '') ?? arn;
-}
-
 /** `service:shop-api` → `shop-api`; standalone tasks are named by their family. */
 export function serviceOfTask(event: TaskEvent): string {
   const group = event.detail.group ?? '';
   if (group.startsWith('service:')) return group.slice('service:'.length);
-  return group || taskDefinitionOf(event.detail.taskDefinitionArn);
+  return group || taskDefinitionName(event.detail.taskDefinitionArn);
 }
 
 /** The service's settings decide whether the event is an alert, and of which kind. */

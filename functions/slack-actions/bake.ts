@@ -28,8 +28,8 @@ import {
 } from '../../shared/rollbacks';
 import { environmentOf } from '../../shared/routing/route';
 import type { RoutingConfig } from '../../shared/routing/schema';
-import { truncate } from '../../shared/text';
 import { bakeMessage } from './bake-message';
+import { typedIn } from './decide';
 import { membershipOf } from './groups';
 import { type BakeClick, deploymentOf } from './schema';
 import { replaceClicked, type ShowOptions, updateCardStep } from './show';
@@ -61,8 +61,7 @@ export function actionOf(click: BakeClick): BakeAction {
 }
 
 export function reasonOf(click: BakeClick): string | undefined {
-  const value = click.payload.state?.values?.[REASON_BLOCK]?.[REASON_ACTION]?.value?.trim();
-  return value ? truncate(value.replace(/\s+/g, ' '), 300) : undefined;
+  return typedIn(click.payload, REASON_BLOCK, REASON_ACTION);
 }
 
 /**

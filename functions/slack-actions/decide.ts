@@ -48,9 +48,14 @@ export function refusalOf(error: unknown): Outcome | undefined {
   return KNOWN_REFUSALS[error.name]?.(error.message);
 }
 
-export function commentOf(payload: BlockActions): string | undefined {
-  const value = payload.state?.values?.[COMMENT_BLOCK]?.[COMMENT_ACTION]?.value?.trim();
+/** What was typed in one of the message's text boxes (comment, reason): one line, bounded. */
+export function typedIn(payload: BlockActions, block: string, action: string): string | undefined {
+  const value = payload.state?.values?.[block]?.[action]?.value?.trim();
   return value ? truncate(value.replace(/\s+/g, ' '), 300) : undefined;
+}
+
+export function commentOf(payload: BlockActions): string | undefined {
+  return typedIn(payload, COMMENT_BLOCK, COMMENT_ACTION);
 }
 
 export function summaryOf(

@@ -15,6 +15,11 @@ export function parseArn(value: string | undefined): Arn | undefined {
   return { partition, service, region, account, resource: parts.slice(5).join(':') };
 }
 
+/** `arn:…:task-definition/shop-api:42` → `shop-api:42` (anything else as it is). */
+export function taskDefinitionName(arn: string): string {
+  return parseArn(arn)?.resource.replace(/^task-definition\//, '') ?? arn;
+}
+
 /** The readable name in an IAM ARN: the user, or the session of an assumed role. */
 export function principalName(arn: string | undefined): string | undefined {
   if (!arn) return undefined;
