@@ -6,7 +6,7 @@
 import * as z from 'zod/mini';
 import { taskDefinitionName } from './aws/arn';
 import type { SlackDecision } from './bake-window';
-import type { Choice, Notice } from './notice';
+import type { Choice, Fact, Notice } from './notice';
 import { environmentOf, matchesGlob } from './routing/route';
 import type { RollbackRule, RoutingConfig } from './routing/schema';
 import { parseJsonAs } from './schema';
@@ -82,7 +82,7 @@ export interface BakeTarget {
  * Roll back (and, with `finish`, Finish now), each confirmed in a dialog that names the service,
  * both revisions and what will happen. The value carries the window's identity only.
  */
-export function bakeChoices(target: BakeTarget, options: { finish: boolean }): Choice[] {
+function bakeChoices(target: BakeTarget, options: { finish: boolean }): Choice[] {
   const value = encodeBakeValue({
     v: 1,
     d: target.deploymentId,
@@ -128,18 +128,33 @@ export function bakeChoices(target: BakeTarget, options: { finish: boolean }): C
 }
 
 /** The optional reason typed next to the buttons, recorded with the decision. */
-export const REASON_INPUT: NonNullable<Notice['comment']> = {
+const REASON_INPUT: NonNullable<Notice['comment']> = {
   blockId: REASON_BLOCK,
   actionId: REASON_ACTION,
   label: 'Reason (optional, recorded with a roll back or finish)',
   placeholder: '5xx on /checkout since 16:20',
 };
 
-/** Who a rule lets decide, for the message: names, and groups as `@name`. */
-export function decidersOf(rule: RollbackRule): string {
-  return [...rule.allowed.map((p) => p.name), ...(rule.allowedGroups ?? []).map((g) => `@${g.name}`)].join(
-    ', ',
-  );
+/** What a message in a bake window offers the people a rule lists: who and until when, the buttons, a reason box. */
+export interface BakeOffer {
+  fact: Fact;
+  choices: Choice[];
+  comment: NonNullable<Notice['comment']>;
+}
+
+export function bakeOffer(target: BakeTarget, rule: RollbackRule, options: { finish: boolean }): BakeOffer {
+  const deciders = [
+    ...rule.allowed.map((p) => p.name),
+    ...(rule.allowedGroups ?? []).map((g) => `@${g.name}`),
+  ];
+  return {
+    fact: {
+      label: 'Roll back from Slack',
+      value: `${deciders.join(', ')}, until ${formatUtcClock(target.until)}`,
+    },
+    choices: bakeChoices(target, options),
+    comment: REASON_INPUT,
+  };
 }
 
 /** `rolled back from Slack by Li Wei at 16:40 UTC: 5xx on /checkout` */

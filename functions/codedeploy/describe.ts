@@ -7,19 +7,12 @@
  */
 import { taskDefinitionName } from '../../shared/aws/arn';
 import { codeDeployDeploymentUrl, codeDeployGroupUrl } from '../../shared/aws/console-links';
-import {
-  type Choice,
-  type Detail,
-  type Fact,
-  footer,
-  type Link,
-  type Notice,
-  type Severity,
-} from '../../shared/notice';
+import { type Detail, type Fact, footer, type Link, type Notice, type Severity } from '../../shared/notice';
 import type { StepState } from '../../shared/releases/step';
-import { bakeChoices, decidersOf, decisionLine, REASON_INPUT } from '../../shared/rollbacks';
+import { type BakeOffer, bakeOffer, decisionLine } from '../../shared/rollbacks';
 import { formatDuration, formatUtcClock, formatUtcMinute, parseAwsDate } from '../../shared/time';
 import {
+  bakeWindowOf,
   type CodeDeployModel,
   type DeploymentChange,
   type DeploymentEnrichment,
@@ -132,18 +125,19 @@ export function describeDeployment(
 
   let summary: string | undefined;
   let bake: string | undefined;
-  let choices: Choice[] | undefined;
+  let offer: BakeOffer | undefined;
   const eventTime = parseAwsDate(change.time);
   const termination = details?.termination;
+  const window = bakeWindowOf(change, details);
   if (change.state === 'ready' && termination) {
-    if (termination.action === 'TERMINATE' && termination.waitMinutes > 0 && eventTime) {
-      const at = new Date(eventTime.getTime() + termination.waitMinutes * 60_000);
-      bake = `traffic shifted ${formatUtcClock(eventTime)}, original kept until ${formatUtcClock(at)}`;
+    if (window) {
+      const at = window.until;
+      bake = `traffic shifted ${formatUtcClock(window.shifted)}, original kept until ${formatUtcClock(at)}`;
       const original = enrichment.original ? `${taskDefinitionName(enrichment.original)}, ` : '';
       facts.push({ label: 'Original task set', value: `${original}kept until ${formatUtcMinute(at)}` });
-      summary = `Traffic now goes to the new task set. The original one is kept for ${formatDuration(termination.waitMinutes * 60_000)} (until ${formatUtcMinute(at)}) so the release can be rolled back at once.`;
+      summary = `Traffic now goes to the new task set. The original one is kept for ${formatDuration(window.minutes * 60_000)} (until ${formatUtcMinute(at)}) so the release can be rolled back at once.`;
       if (change.rollbackRule) {
-        choices = bakeChoices(
+        offer = bakeOffer(
           {
             deploymentId: change.deploymentId,
             application: change.application,
@@ -155,12 +149,10 @@ export function describeDeployment(
             until: at,
             environment,
           },
+          change.rollbackRule,
           { finish: true },
         );
-        facts.push({
-          label: 'Roll back from Slack',
-          value: `${decidersOf(change.rollbackRule)}, until ${formatUtcClock(at)}`,
-        });
+        facts.push(offer.fact);
         summary = `${summary} Roll back or finish now from here.`;
       }
     } else if (termination.action === 'TERMINATE') {
@@ -175,9 +167,9 @@ export function describeDeployment(
   }
   const decided = enrichment.slackDecision;
   if (decided) {
-    facts.push({ label: 'From Slack', value: decisionLine(decided) });
-    const line = capital(decisionLine(decided));
-    summary = isRollback ? `${line}. ${summary ?? ''}`.trim() : `${line}.${summary ? ` ${summary}` : ''}`;
+    const line = decisionLine(decided);
+    facts.push({ label: 'From Slack', value: line });
+    summary = `${capital(line)}.${summary ? ` ${summary}` : ''}`;
   }
 
   if (
@@ -259,13 +251,13 @@ export function describeDeployment(
         bake ??
         (change.state === 'ready' && eventTime ? `traffic shifted ${formatUtcClock(eventTime)}` : undefined),
       priority: 2,
-      ...(choices ? { offer: { choices, comment: REASON_INPUT } } : {}),
+      ...(offer ? { offer: { choices: offer.choices, comment: offer.comment } } : {}),
     },
   };
   if (environment) notice.environment = environment;
-  if (choices) {
-    notice.choices = choices;
-    notice.comment = REASON_INPUT;
+  if (offer) {
+    notice.choices = offer.choices;
+    notice.comment = offer.comment;
   }
   return notice;
 }

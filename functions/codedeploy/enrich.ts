@@ -17,6 +17,7 @@ import { awsErrorName } from '../../shared/aws/clients';
 import { readDecision, recordBakeWindow, type StateDeps } from '../../shared/bake-window';
 import type { Log } from '../../shared/logger';
 import {
+  bakeWindowOf,
   type DeploymentChange,
   type DeploymentDetails,
   type DeploymentEnrichment,
@@ -74,14 +75,13 @@ export async function enrichDeployment(
         })
         .catch(fail('task definition'))
     : Promise.resolve();
-  const original =
-    change.state === 'ready' && bakeMinutes(result.details) > 0
-      ? readOriginal(change, deps)
-          .then((found) => {
-            result.original = found;
-          })
-          .catch(fail('original task definition'))
-      : Promise.resolve();
+  const original = bakeWindowOf(change, result.details)
+    ? readOriginal(change, deps)
+        .then((found) => {
+          result.original = found;
+        })
+        .catch(fail('original task definition'))
+    : Promise.resolve();
   const decision = decisionAbout(change, result.details);
   const decided =
     decision && deps.state
@@ -95,11 +95,6 @@ export async function enrichDeployment(
   await keepBakeWindow(change, result, deps).catch(fail('bake window record'));
   result.problems.sort();
   return result;
-}
-
-function bakeMinutes(details: DeploymentDetails | undefined): number {
-  const termination = details?.termination;
-  return termination?.action === 'TERMINATE' ? termination.waitMinutes : 0;
 }
 
 /** Which deployment a decision from Slack would be recorded under, for this event. */
@@ -126,11 +121,9 @@ async function readOriginal(change: DeploymentChange, deps: EnrichDeps): Promise
  * and until when a rollback can go back to the original (the ecs function marks its alerts).
  */
 async function keepBakeWindow(change: DeploymentChange, result: DeploymentEnrichment, deps: EnrichDeps) {
-  const minutes = bakeMinutes(result.details);
-  const shifted = change.time ? Date.parse(change.time) : Number.NaN;
+  const window = bakeWindowOf(change, result.details);
   const taskDefinition = result.details?.taskDefinition;
-  if (change.state !== 'ready' || minutes <= 0 || Number.isNaN(shifted) || !taskDefinition) return;
-  if (!result.service || !deps.state) return;
+  if (!window || !taskDefinition || !result.service || !deps.state) return;
   await recordBakeWindow(
     {
       cluster: result.service.cluster,
@@ -140,8 +133,8 @@ async function keepBakeWindow(change: DeploymentChange, result: DeploymentEnrich
       deploymentGroup: change.deploymentGroup,
       taskDefinition,
       original: result.original,
-      shiftedAt: new Date(shifted).toISOString(),
-      until: new Date(shifted + minutes * 60_000).toISOString(),
+      shiftedAt: window.shifted.toISOString(),
+      until: window.until.toISOString(),
     },
     deps.state,
   );

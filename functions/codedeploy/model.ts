@@ -6,6 +6,7 @@ import type { SlackDecision } from '../../shared/bake-window';
 import { rollbackRuleFor } from '../../shared/rollbacks';
 import { environmentOf } from '../../shared/routing/route';
 import type { RollbackRule, RoutingConfig } from '../../shared/routing/schema';
+import { parseAwsDate } from '../../shared/time';
 import type { CodeDeployInput } from './schema';
 
 export type DeploymentState =
@@ -184,6 +185,22 @@ const ROLLBACK_CREATORS = new Set(['codeDeployRollback', 'CloudFormationRollback
 /** A deployment CodeDeploy (or CloudFormation) created to roll another one back. */
 export function isRollbackDeployment(details: DeploymentDetails | undefined): boolean {
   return details?.creator !== undefined && ROLLBACK_CREATORS.has(details.creator);
+}
+
+/**
+ * The bake window of a traffic shift that keeps the original task set (`TERMINATE` after a wait):
+ * when traffic shifted (the event's time) and when the original goes. None for other deployments.
+ */
+export function bakeWindowOf(
+  change: DeploymentChange,
+  details: DeploymentDetails | undefined,
+): { shifted: Date; until: Date; minutes: number } | undefined {
+  const termination = details?.termination;
+  const shifted = parseAwsDate(change.time);
+  if (change.state !== 'ready' || termination?.action !== 'TERMINATE' || termination.waitMinutes <= 0) return;
+  if (!shifted) return undefined;
+  const minutes = termination.waitMinutes;
+  return { shifted, until: new Date(shifted.getTime() + minutes * 60_000), minutes };
 }
 
 export interface DeploymentDetails {

@@ -6,7 +6,7 @@ import { taskDefinitionName } from '../../shared/aws/arn';
 import { ecsServiceUrl, ecsTaskUrl, logStreamUrl } from '../../shared/aws/console-links';
 import type { BakeWindow } from '../../shared/bake-window';
 import { type Detail, type Fact, footer, type Link, type Notice, type Severity } from '../../shared/notice';
-import { bakeChoices, decidersOf, REASON_INPUT } from '../../shared/rollbacks';
+import { bakeOffer } from '../../shared/rollbacks';
 import { formatUtcClock, parseAwsDate } from '../../shared/time';
 import {
   clusterName,
@@ -79,26 +79,9 @@ function inBakeWindow(notice: Notice, enrichment: EcsEnrichment & { bake: BakeWi
     ],
   };
   if (!rule) return marked;
-  marked.facts.push({
-    label: 'Roll back from Slack',
-    value: `${decidersOf(rule)}, until ${formatUtcClock(until)}`,
-  });
-  marked.choices = bakeChoices(
-    {
-      deploymentId: window.deploymentId,
-      application: window.application,
-      deploymentGroup: window.deploymentGroup,
-      cluster: window.cluster,
-      service: window.service,
-      taskDefinition: window.taskDefinition,
-      original: window.original,
-      until,
-      environment: notice.environment,
-    },
-    { finish: false },
-  );
-  marked.comment = REASON_INPUT;
-  return marked;
+  // The window is the bake window's own: the ECS alert knows the deployment only through it.
+  const offer = bakeOffer({ ...window, until, environment: notice.environment }, rule, { finish: false });
+  return { ...marked, facts: [...marked.facts, offer.fact], choices: offer.choices, comment: offer.comment };
 }
 
 function describeTask(

@@ -3,7 +3,7 @@
  * deployment; what the click may do comes from elsewhere: the rollback rule of the deployment
  * group's environment must list the clicker (by Slack user id, or a user group in app mode), and
  * CodeDeploy, read again, must say it is still that deployment, in that group, with its original
- * task set kept (status InProgress, termination wait started). Only then, once per deployment
+ * task set kept (status InProgress or Baking, termination wait started). Only then, once per deployment
  * (a conditional claim in the state table), StopDeployment with automatic rollback, or
  * ContinueDeployment with TERMINATION_WAIT. Anything else gets a clear answer and no call.
  */
@@ -26,7 +26,6 @@ import {
   REASON_BLOCK,
   rollbackRuleFor,
 } from '../../shared/rollbacks';
-import { environmentOf } from '../../shared/routing/route';
 import type { RoutingConfig } from '../../shared/routing/schema';
 import { bakeMessage } from './bake-message';
 import { typedIn } from './decide';
@@ -83,31 +82,22 @@ export function authoriseBake(
 }
 
 /** CodeDeploy's answers that are a state of the deployment, not a fault. */
-const KNOWN_REFUSALS: Record<string, BakeOutcome['kind']> = {
-  DeploymentAlreadyCompletedException: 'moved-on',
-  DeploymentDoesNotExistException: 'gone',
-  DeploymentIsNotInReadyStateException: 'not-baking',
+const KNOWN_REFUSALS: Record<string, BakeOutcome> = {
+  DeploymentAlreadyCompletedException: { kind: 'moved-on', status: 'completed' },
+  DeploymentDoesNotExistException: { kind: 'gone' },
+  DeploymentIsNotInReadyStateException: { kind: 'not-baking', status: 'not ready' },
 };
 
 /** Is the deployment still the one shown, in its bake window? The reason it is not, otherwise. */
-async function stillBaking(
-  click: BakeClick,
-  routing: RoutingConfig,
-  deps: BakeDeps,
-): Promise<BakeOutcome | undefined> {
+async function stillBaking(click: BakeClick, deps: BakeDeps): Promise<BakeOutcome | undefined> {
   const { value } = click;
   if (value.w && Date.parse(value.w) <= deps.nowMs) return { kind: 'window-over', until: value.w };
   const { deploymentInfo: info } = await deps.codeDeploy.send(
     new GetDeploymentCommand({ deploymentId: value.d }),
   );
   if (!info) return { kind: 'gone' };
-  // The button names the group; CodeDeploy must agree, and the group must be of the same environment.
-  if (
-    info.applicationName !== value.a ||
-    info.deploymentGroupName !== value.g ||
-    environmentOf(info.deploymentGroupName ?? '', routing) !== environmentOf(value.g, routing)
-  )
-    return { kind: 'mismatch' };
+  // The rule was the button's group's: CodeDeploy must say the deployment is of that very group.
+  if (info.applicationName !== value.a || info.deploymentGroupName !== value.g) return { kind: 'mismatch' };
   const status = info.status ?? 'Unknown';
   // CodeDeploy may also say `Baking` for a deployment past its traffic shift.
   const running = status === 'InProgress' || status === 'Baking';
@@ -125,22 +115,16 @@ async function stillBaking(
   return { kind: 'moved-on', status, current };
 }
 
-export async function decideBake(
-  click: BakeClick,
-  name: string,
-  routing: RoutingConfig,
-  deps: BakeDeps,
-): Promise<BakeOutcome> {
+export async function decideBake(click: BakeClick, name: string, deps: BakeDeps): Promise<BakeOutcome> {
   const { value, payload } = click;
   const action = actionOf(click);
-  const where = { deploymentId: value.d, deploymentGroup: value.g, user: payload.user.id, action };
+  const where = { ...deploymentOf(click), action };
   let refusal: BakeOutcome | undefined;
   try {
-    refusal = await stillBaking(click, routing, deps);
+    refusal = await stillBaking(click, deps);
   } catch (error) {
-    const kind = KNOWN_REFUSALS[awsErrorName(error)];
-    if (kind === 'gone') refusal = { kind: 'gone' };
-    else {
+    refusal = KNOWN_REFUSALS[awsErrorName(error)];
+    if (!refusal) {
       deps.log.error('Could not read the deployment; nothing was changed', {
         ...where,
         error: awsErrorName(error),
@@ -190,12 +174,8 @@ export async function decideBake(
       );
   } catch (error) {
     await settle('failed');
-    const kind = KNOWN_REFUSALS[awsErrorName(error)];
     deps.log.warn('CodeDeploy refused the decision', { ...where, error: awsErrorName(error) });
-    if (kind === 'moved-on') return { kind: 'moved-on', status: 'completed' };
-    if (kind === 'gone') return { kind: 'gone' };
-    if (kind === 'not-baking') return { kind: 'not-baking', status: 'not ready' };
-    return { kind: 'failed', error: awsErrorName(error) };
+    return KNOWN_REFUSALS[awsErrorName(error)] ?? { kind: 'failed', error: awsErrorName(error) };
   }
   await settle('done');
   deps.log.info(
@@ -227,23 +207,28 @@ export async function handleBakeClick(
     return;
   }
   const table = show.config.stateTable;
-  const outcome = await decideBake(click, allowed.name, routing, {
+  const outcome = await decideBake(click, allowed.name, {
     codeDeploy: codeDeployDecisionClient(),
     state: table ? { dynamo: dynamoClient(), table } : undefined,
     log: show.log,
     nowMs: now.getTime(),
   });
   const token = await replaceClicked(payload, bakeMessage(click, outcome, routing), where, show);
-  if (outcome.kind === 'done' && token && table) await showOnCard(click, outcome.decision, token, show);
+  if (outcome.kind === 'done' && token && table)
+    await showOnCard(click, outcome.decision, token, table, show);
 }
 
 /**
  * App mode: the release card of the deployment's stage says what was decided and offers its
  * buttons no more (the release is found by the deployment's `link#` item).
  */
-async function showOnCard(click: BakeClick, decision: SlackDecision, token: string, show: ShowOptions) {
-  const table = show.config.stateTable;
-  if (!table) return;
+async function showOnCard(
+  click: BakeClick,
+  decision: SlackDecision,
+  token: string,
+  table: string,
+  show: ShowOptions,
+) {
   const where = deploymentOf(click);
   const link = await readLink(click.value.d, { dynamo: dynamoClient(), table }).catch((error: unknown) => {
     show.log.warn('Release of the deployment not found; its card is not updated', {
