@@ -11,25 +11,25 @@ const { join } = require('node:path');
 
 const ROOT = join(__dirname, '..');
 
-/** The watch lists of the stage being packaged. `clusters` / `services` empty: every one. */
-/** The `watch` section of the stage's routing file (check-routing.js has validated it already). */
-async function routingWatch({ resolveVariable }) {
+/**
+ * The stage being packaged, its routing file's `watch` (check-routing.js has validated the file
+ * already), and the lists in force: the file's, the params' single-service defaults for the rest
+ * (`clusters` / `services` empty: every one).
+ */
+async function resolveWatch({ resolveVariable }) {
   const stage = await resolveVariable('sls:stage');
   const file = join(ROOT, 'config', 'routing', `${stage}.json`);
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')).watch ?? {}) : {};
-}
-
-async function watchLists({ resolveVariable }) {
-  const watch = await routingWatch({ resolveVariable });
+  const fromFile = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')).watch ?? {}) : {};
   const param = (name) => resolveVariable(`param:${name}`);
-  return {
-    repositories: watch.repositories ?? [await param('sourceRepository')],
-    buildProjects: watch.buildProjects ?? [`${await param('buildProjectPrefix')}*`],
-    pipelines: watch.pipelines ?? [await param('pipelineName')],
-    applications: watch.applications ?? [await param('deployApplication')],
-    clusters: watch.clusters ?? [],
-    services: watch.services ?? [],
+  const lists = {
+    repositories: fromFile.repositories ?? [await param('sourceRepository')],
+    buildProjects: fromFile.buildProjects ?? [`${await param('buildProjectPrefix')}*`],
+    pipelines: fromFile.pipelines ?? [await param('pipelineName')],
+    applications: fromFile.applications ?? [await param('deployApplication')],
+    clusters: fromFile.clusters ?? [],
+    services: fromFile.services ?? [],
   };
+  return { stage, fromFile, lists };
 }
 
 const isPrefix = (entry) => entry.endsWith('*');
@@ -80,9 +80,9 @@ const exported = {
    * functions read the others from the routing file they carry), so that a long watch list never
    * meets Lambda's 4 KB limit on environment variables.
    */
-  environment: (lists, stage, watch) => {
+  environment: (lists, { stage, fromFile }) => {
     sayWhatIsWatched(stage, lists);
-    return JSON.stringify(Object.fromEntries(Object.entries(lists).filter(([key]) => !(key in watch))));
+    return JSON.stringify(Object.fromEntries(Object.entries(lists).filter(([key]) => !(key in fromFile))));
   },
   // EventBridge filters
   buildProjectNames: (lists) => names(lists.buildProjects),
@@ -107,12 +107,9 @@ const exported = {
 module.exports = Object.fromEntries(
   Object.entries(exported).map(([key, make]) => [
     key,
-    async (context) =>
-      make(
-        await watchLists(context),
-        await context.resolveVariable('sls:stage'),
-        await routingWatch(context),
-      ),
+    async (context) => {
+      const watch = await resolveWatch(context);
+      return make(watch.lists, watch);
+    },
   ]),
 );
-module.exports.watchLists = watchLists;

@@ -5,6 +5,7 @@
  */
 import type { WatchDefaults } from '../config';
 import type { Notice, Scope, Source } from '../notice';
+import { matchesGlob } from './route';
 import type { RoutingConfig } from './schema';
 
 /** Every list of what a Herald watches; `clusters` / `services` empty: every one. */
@@ -40,11 +41,6 @@ const WATCHED: Partial<Record<Source, Array<[keyof Scope, keyof Watch]>>> = {
   ],
 };
 
-/** A name, or a prefix ending in `*`. */
-export function matchesWatchEntry(entry: string, name: string): boolean {
-  return entry.endsWith('*') ? name.startsWith(entry.slice(0, -1)) : name === entry;
-}
-
 /** Why the notice is not this Herald's to send, or undefined when it is (or nothing is listed). */
 export function unwatched(notice: Notice, watch: Watch | undefined): string | undefined {
   if (!watch) return undefined;
@@ -53,7 +49,8 @@ export function unwatched(notice: Notice, watch: Watch | undefined): string | un
     const entries = watch[list];
     // An empty list (ECS clusters and services by default) watches every one.
     if (name === undefined || entries.length === 0) continue;
-    if (!entries.some((entry) => matchesWatchEntry(entry, name))) return `not watched: ${key} "${name}"`;
+    // An entry is a name or a prefix ending in `*`: a glob of routing's own kind.
+    if (!entries.some((entry) => matchesGlob(entry, name))) return `not watched: ${key} "${name}"`;
   }
   return undefined;
 }

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { matchesGlob } from '../../shared/routing/route';
 import { packageDir, packagedTemplate } from '../helpers/packaged';
 import { type Template, validateTemplate } from './validate-template';
 
@@ -58,9 +59,7 @@ describe('the per-service pipeline', () => {
     const watch = JSON.parse(readFileSync(join(ROOT, 'config', 'routing', 'platform.json'), 'utf8'))
       .watch as Record<string, string[]>;
     const watched = (list: string, name: string) =>
-      (watch[list] ?? []).some((entry) =>
-        entry.endsWith('*') ? name.startsWith(entry.slice(0, -1)) : name === entry,
-      );
+      (watch[list] ?? []).some((entry) => matchesGlob(entry, name));
 
     expect(checkout).toEqual(
       expect.arrayContaining([
