@@ -1,21 +1,15 @@
-import {
-  BatchGetDeploymentTargetsCommand,
-  CodeDeployClient,
-  GetDeploymentCommand,
-  GetDeploymentGroupCommand,
-  ListDeploymentTargetsCommand,
-} from '@aws-sdk/client-codedeploy';
+import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { ECSClient } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../functions/codedeploy/handler';
 import { resetForTests } from '../../../shared/container';
 import { decodeBakeValue, FINISH_ACTION, ROLLBACK_ACTION } from '../../../shared/rollbacks';
 import { routingFile } from '../../../shared/routing/load';
 import type { SlackMessage } from '../../../shared/slack/message';
+import { answerCodeDeployFrom } from '../../helpers/codedeploy-answers';
 import { useHandlerRig } from '../../helpers/handler-rig';
 import { sampleEvent } from '../../helpers/lambda';
-import { recorded, recordedFor } from '../../helpers/recorded';
 import { assertSlackLimits, visibleText } from '../../helpers/slack-limits';
 
 const codeDeploy = mockClient(CodeDeployClient);
@@ -23,29 +17,8 @@ const ecs = mockClient(ECSClient);
 const rig = useHandlerRig(handler, { stateTable: true });
 const stageRouting = routingFile('stage') as { rollbacks?: unknown };
 
-function answerFrom(sample: string) {
-  const file = `codedeploy/${sample}.aws.json`;
-  const optional = (operation: string, use: (answer: unknown) => void) => {
-    try {
-      use(recorded(file, operation));
-    } catch {
-      // Not every sample records every read.
-    }
-  };
-  codeDeploy.on(GetDeploymentCommand).callsFake(recordedFor(file, 'CodeDeploy_20141006.GetDeployment'));
-  optional('AmazonEC2ContainerServiceV20141113.DescribeTaskDefinition', (a) =>
-    ecs.on(DescribeTaskDefinitionCommand).resolves(a as never),
-  );
-  optional('CodeDeploy_20141006.ListDeploymentTargets', (a) =>
-    codeDeploy.on(ListDeploymentTargetsCommand).resolves(a as never),
-  );
-  optional('CodeDeploy_20141006.BatchGetDeploymentTargets', (a) =>
-    codeDeploy.on(BatchGetDeploymentTargetsCommand).resolves(a as never),
-  );
-  optional('CodeDeploy_20141006.GetDeploymentGroup', (a) =>
-    codeDeploy.on(GetDeploymentGroupCommand).resolves(a as never),
-  );
-}
+/** Answers every read from the sample's recorded AWS answers. */
+const answerFrom = (sample: string) => answerCodeDeployFrom(sample, codeDeploy, ecs);
 
 function choices(message: SlackMessage) {
   return message.blocks.flatMap((block) =>

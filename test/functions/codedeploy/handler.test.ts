@@ -1,17 +1,16 @@
 import {
-  BatchGetDeploymentTargetsCommand,
   CodeDeployClient,
   GetDeploymentCommand,
   type GetDeploymentCommandOutput,
-  GetDeploymentGroupCommand,
   ListDeploymentTargetsCommand,
 } from '@aws-sdk/client-codedeploy';
 import { DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../functions/codedeploy/handler';
+import { answerCodeDeployFrom } from '../../helpers/codedeploy-answers';
 import { useHandlerRig } from '../../helpers/handler-rig';
 import { sampleEvent } from '../../helpers/lambda';
-import { recorded, recordedFor } from '../../helpers/recorded';
+import { recorded } from '../../helpers/recorded';
 import { assertSlackLimits, buttonUrls, visibleText } from '../../helpers/slack-limits';
 
 const codeDeploy = mockClient(CodeDeployClient);
@@ -19,30 +18,7 @@ const ecs = mockClient(ECSClient);
 const rig = useHandlerRig(handler);
 
 /** Answers every read from the sample's recorded AWS answers. */
-function answerFrom(sample: string) {
-  const file = `codedeploy/${sample}.aws.json`;
-  codeDeploy.on(GetDeploymentCommand).callsFake(recordedFor(file, 'CodeDeploy_20141006.GetDeployment'));
-  ecs
-    .on(DescribeTaskDefinitionCommand)
-    .resolves(recorded(file, 'AmazonEC2ContainerServiceV20141113.DescribeTaskDefinition'));
-  try {
-    codeDeploy
-      .on(ListDeploymentTargetsCommand)
-      .resolves(recorded(file, 'CodeDeploy_20141006.ListDeploymentTargets'));
-    codeDeploy
-      .on(BatchGetDeploymentTargetsCommand)
-      .resolves(recorded(file, 'CodeDeploy_20141006.BatchGetDeploymentTargets'));
-  } catch {
-    // Samples without targets: the handler must not need them.
-  }
-  try {
-    codeDeploy
-      .on(GetDeploymentGroupCommand)
-      .resolves(recorded(file, 'CodeDeploy_20141006.GetDeploymentGroup'));
-  } catch {
-    // Only the traffic shift reads its group (the original task set's revision).
-  }
-}
+const answerFrom = (sample: string) => answerCodeDeployFrom(sample, codeDeploy, ecs);
 
 async function post(sample: string) {
   answerFrom(sample);
