@@ -3,6 +3,7 @@
  * window that is over, so that nobody clicks a stale button again), or a line only the clicker
  * sees when nothing about the deployment changed (not allowed, not ready yet, a fault).
  */
+import { taskDefinitionName } from '../../shared/aws/arn';
 import { isBakeAction, REASON_BLOCK } from '../../shared/rollbacks';
 import { environmentOf } from '../../shared/routing/route';
 import type { RoutingConfig } from '../../shared/routing/schema';
@@ -14,8 +15,6 @@ import { settledMessage } from './decide';
 import type { BakeClick } from './schema';
 
 const NOTHING = 'Nothing was changed.';
-
-const revision = (arn: string | undefined) => arn?.split('/').pop();
 
 function ephemeral(text: string): SlackMessage {
   return { text, blocks: [], response_type: 'ephemeral', replace_original: false };
@@ -30,7 +29,7 @@ export function bakeMessage(click: BakeClick, outcome: BakeOutcome, routing: Rou
   const { value, payload } = click;
   const environment = environmentOf(value.g, routing) ?? value.g;
   const what = value.s?.split('/').pop() ?? value.a;
-  const original = revision(value.o);
+  const original = value.o ? taskDefinitionName(value.o) : undefined;
   const settle = (headline: string, line: string, fallback: string) =>
     settledMessage(payload, {
       headline,
