@@ -12,10 +12,10 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
-import { admit, sweep } from '../functions/ecs/flood';
-import { bundleLikeTheFunctions } from './bundle';
-import { type LocalRig, listSamples, startLocalRig } from './samples';
-import { clickPayload, signedRequest, TEST_SIGNING_SECRET } from './slack-interaction';
+import { admit, sweep } from '../shared/state/flood';
+import { bundleLikeTheFunctions } from '../testkit/bundle';
+import { type LocalRig, listSamples, startLocalRig } from '../testkit/samples';
+import { clickPayload, signedRequest, TEST_SIGNING_SECRET } from '../testkit/slack-interaction';
 
 const ROOT = join(__dirname, '..');
 const OUT = join(ROOT, 'build', 'bench');

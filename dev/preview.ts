@@ -9,16 +9,22 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSlackActionsHandler } from '../functions/slack-actions/handler';
-import { resetForTests } from '../shared/container';
-import { decodeBakeValue, isBakeAction } from '../shared/rollbacks';
-import { currentRouting } from '../shared/runtime';
+import { decodeBakeValue, isBakeAction } from '../shared/decisions/rollbacks';
+import { currentRouting } from '../shared/flow/runtime';
+import { resetForTests } from '../shared/lambda/container';
 import type { SlackMessage } from '../shared/slack/message';
-import { lambdaContext } from './lambda-context';
+import { lambdaContext } from '../testkit/lambda-context';
+import {
+  type LocalRig,
+  runAllSamples,
+  type SampleResult,
+  sendTarget,
+  startLocalRig,
+} from '../testkit/samples';
+import { BAKE_CLICK_TIME, CLICK_TIME, clickPayload, signedRequest } from '../testkit/slack-interaction';
 import { html, peopleOf, renderMessage } from './preview/blockkit-html';
 import { renderPage } from './preview/page';
 import { playReleases } from './release-preview';
-import { type LocalRig, runAllSamples, type SampleResult, sendTarget, startLocalRig } from './samples';
-import { BAKE_CLICK_TIME, CLICK_TIME, clickPayload, signedRequest } from './slack-interaction';
 
 /**
  * The samples happened on one day of November 2026: clicks on them are made then too (signed at that

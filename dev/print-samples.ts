@@ -4,7 +4,7 @@
  * it). `npm run samples -- --send <webhook URL>` (or SLACK_WEBHOOK_URL) posts them to a channel.
  */
 import type { SlackMessage } from '../shared/slack/message';
-import { runAllSamples, type SampleResult, sendTarget, startLocalRig } from './samples';
+import { runAllSamples, type SampleResult, sendTarget, startLocalRig } from '../testkit/samples';
 
 function printMessage(message: SlackMessage): void {
   for (const block of message.blocks) {

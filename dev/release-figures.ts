@@ -1,15 +1,21 @@
 /**
- * `npm run release:figures`: the three releases of dev/releases.ts played through the real
+ * `npm run release:figures`: the three releases of testkit/releases.ts played through the real
  * handlers, once in webhook mode (today's one message per event) and once in app mode (one card
  * per release), printing what reached Slack and what it cost: channel messages, thread replies,
  * card updates, Slack API calls, DynamoDB calls. Prints figures; asserts nothing.
  */
 import type { Context } from 'aws-lambda';
-import { resetForTests } from '../shared/container';
-import { captureLogs } from './capture-logs';
-import { lambdaContext } from './lambda-context';
-import { failedBuildRelease, failedProdRelease, happyRelease, type Release, type Target } from './releases';
-import { type LocalRig, startLocalRig } from './samples';
+import { resetForTests } from '../shared/lambda/container';
+import { captureLogs } from '../testkit/capture-logs';
+import { lambdaContext } from '../testkit/lambda-context';
+import {
+  failedBuildRelease,
+  failedProdRelease,
+  happyRelease,
+  type Release,
+  type Target,
+} from '../testkit/releases';
+import { type LocalRig, startLocalRig } from '../testkit/samples';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 

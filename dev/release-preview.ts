@@ -1,16 +1,22 @@
 /**
- * For `npm start`: the three releases of dev/releases.ts played in app mode through the real
+ * For `npm start`: the three releases of testkit/releases.ts played in app mode through the real
  * handlers (Slack's Web API on the local receiver, the state table on dynalite), recording the card
  * after each event and the thread it ends with, as Slack would show them.
  */
 import type { Context } from 'aws-lambda';
-import { resetForTests } from '../shared/container';
-import { readRelease, releaseKey } from '../shared/releases/store';
+import { resetForTests } from '../shared/lambda/container';
 import type { SlackMessage } from '../shared/slack/message';
-import { captureLogs } from './capture-logs';
-import { lambdaContext } from './lambda-context';
-import { failedBuildRelease, failedProdRelease, happyRelease, PIPELINE, type Target } from './releases';
-import type { LocalRig } from './samples';
+import { readRelease, releaseKey } from '../shared/state/releases';
+import { captureLogs } from '../testkit/capture-logs';
+import { lambdaContext } from '../testkit/lambda-context';
+import {
+  failedBuildRelease,
+  failedProdRelease,
+  happyRelease,
+  PIPELINE,
+  type Target,
+} from '../testkit/releases';
+import type { LocalRig } from '../testkit/samples';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 

@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS } from './browser';
+import { CHROMIUM, CHROMIUM_ARGS } from '../testkit/browser';
 import { startPreview } from './preview';
 
 async function main(): Promise<void> {

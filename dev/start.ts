@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { sendTarget } from './samples';
+import { sendTarget } from '../testkit/samples';
 
 const PREFERRED = Number(process.env.PORT ?? 4400);
 

@@ -4,14 +4,15 @@
  * Nothing may throw except a failure to reach Slack or AWS, and nothing posted may break Slack's
  * limits. The mutations are fixed (no randomness): a failure names the sample, the path and the value.
  */
-import { type LocalRig, listSamples, runSample, type Sample } from '../dev/samples';
+
 import { checkSlackLimits } from '../shared/slack/limits';
+import { type LocalRig, listSamples, runSample, type Sample } from '../testkit/samples';
 
 const SAVED = { ...process.env };
 let rig: LocalRig;
 
 beforeAll(async () => {
-  const { startLocalRig } = await import('../dev/samples');
+  const { startLocalRig } = await import('../testkit/samples');
   rig = await startLocalRig();
 });
 

@@ -4,7 +4,7 @@
  * state table on dynalite): one snapshot per sample of what Herald posts, or why it stays silent,
  * and which AWS reads it made. Reviewed like code: a change here is a change of what teams see.
  */
-import { type LocalRig, listSamples, runSample, startLocalRig } from '../dev/samples';
+import { type LocalRig, listSamples, runSample, startLocalRig } from '../testkit/samples';
 import { assertSlackLimits } from './helpers/slack-limits';
 
 const SAVED = { ...process.env };

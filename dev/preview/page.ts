@@ -2,8 +2,9 @@
  * The preview page: every sample event next to the message Herald makes of it, grouped by source,
  * with the raw Block Kit and the event one click away and Slack's limits checked per message.
  */
+
+import type { SampleResult } from '../../testkit/samples';
 import type { ReleaseView } from '../release-preview';
-import type { SampleResult } from '../samples';
 import { html, type People, renderMessage } from './blockkit-html';
 
 const STYLE = `

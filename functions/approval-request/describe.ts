@@ -4,17 +4,17 @@
  * Herald shows is the pipeline's, never `approvalReviewLink`, whose URL carries the token.
  */
 import { createHash } from 'node:crypto';
+import { codePipelineExecutionUrl, codePipelineUrl } from '../../shared/aws/console-links';
+import { revisionFact } from '../../shared/aws/revisions';
 import {
   APPROVE_ACTION,
   COMMENT_ACTION,
   COMMENT_BLOCK,
   encodeButtonValue,
   REJECT_ACTION,
-} from '../../shared/approvals';
-import { codePipelineExecutionUrl, codePipelineUrl } from '../../shared/aws/console-links';
-import { revisionFact } from '../../shared/aws/revisions';
-import { type Fact, footer, type Link, type Notice } from '../../shared/notice';
-import { formatUtcMinute, parseAwsDate } from '../../shared/time';
+} from '../../shared/decisions/approvals';
+import { formatUtcMinute, parseAwsDate } from '../../shared/input/time';
+import { type Fact, footer, type Link, type Notice } from '../../shared/notice/notice';
 import type { ApprovalEnrichment, ApprovalRequest } from './model';
 
 export function describeApprovalRequest(

@@ -9,7 +9,7 @@ import type { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { GetPipelineExecutionCommand, GetPipelineStateCommand } from '@aws-sdk/client-codepipeline';
 import { awsErrorName } from '../../shared/aws/clients';
 import { revisionsOf } from '../../shared/aws/revisions';
-import type { Log } from '../../shared/logger';
+import type { Log } from '../../shared/lambda/logger';
 import type { ApprovalEnrichment, ApprovalRequest } from './model';
 
 export interface EnrichDeps {

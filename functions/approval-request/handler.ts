@@ -4,8 +4,8 @@
  * Message format: https://docs.aws.amazon.com/codepipeline/latest/userguide/approvals-json-format.html
  */
 import { codeCommitClient, codePipelineClient } from '../../shared/aws/clients';
-import { eventHandler } from '../../shared/handler';
-import { withHerald } from '../../shared/middleware';
+import { eventHandler } from '../../shared/flow/handler';
+import { withHerald } from '../../shared/lambda/middleware';
 import { describeApprovalRequest } from './describe';
 import { enrichApproval } from './enrich';
 import { modelsOf } from './model';

@@ -2,10 +2,11 @@
  * What the approval request describer reads: the notification and the approval rule of the
  * routing config that governs it (none: nobody may decide from Slack), and what is being shipped.
  */
-import { ruleFor } from '../../shared/approvals';
+
 import type { Revision } from '../../shared/aws/revisions';
+import { ruleFor } from '../../shared/decisions/approvals';
+import { parseAwsDate } from '../../shared/input/time';
 import type { ApprovalRule, RoutingConfig } from '../../shared/routing/schema';
-import { parseAwsDate } from '../../shared/time';
 import type { ApprovalNotification } from './schema';
 
 export interface ApprovalRequest {

@@ -5,7 +5,7 @@
  * https://docs.aws.amazon.com/codepipeline/latest/userguide/approvals-json-format.html
  */
 import * as z from 'zod/mini';
-import { maybeString } from '../../shared/schema';
+import { maybeString } from '../../shared/input/schema';
 
 export const approvalNotificationSchema = z.object({
   region: z.string(),

@@ -10,10 +10,17 @@ import {
   logStreamUrl,
 } from '../../shared/aws/console-links';
 import { shortCommit } from '../../shared/aws/revisions';
-import { type Detail, type Fact, footer, type Link, type Notice, type Severity } from '../../shared/notice';
-import type { StepState } from '../../shared/releases/step';
-import { firstLine } from '../../shared/text';
-import { formatDuration, parseAwsDate } from '../../shared/time';
+import { formatDuration, parseAwsDate } from '../../shared/input/time';
+import type { StepState } from '../../shared/notice/notice';
+import {
+  type Detail,
+  type Fact,
+  footer,
+  type Link,
+  type Notice,
+  type Severity,
+} from '../../shared/notice/notice';
+import { firstLine } from '../../shared/notice/text';
 import {
   type BuildEnrichment,
   type BuildModel,

@@ -11,7 +11,7 @@ import { BatchGetBuildsCommand } from '@aws-sdk/client-codebuild';
 import type { CodeCommitClient } from '@aws-sdk/client-codecommit';
 import { GetCommitCommand } from '@aws-sdk/client-codecommit';
 import { awsErrorName } from '../../shared/aws/clients';
-import type { Log } from '../../shared/logger';
+import type { Log } from '../../shared/lambda/logger';
 import { type BuildDetails, type BuildEnrichment, commitIdOf, repositoryOf } from './model';
 import type { BuildEvent } from './schema';
 

@@ -5,9 +5,9 @@
  */
 import { findActionRun } from '../../shared/aws/action-executions';
 import { codeBuildClient, codeCommitClient, logsClient } from '../../shared/aws/clients';
-import { eventHandler } from '../../shared/handler';
-import { withHerald } from '../../shared/middleware';
-import type { Describer } from '../../shared/notify';
+import { eventHandler } from '../../shared/flow/handler';
+import type { Describer } from '../../shared/flow/notify';
+import { withHerald } from '../../shared/lambda/middleware';
 import { describeCodeBuild } from './describe';
 import { enrichBuild } from './enrich';
 import { type BuildEnrichment, type BuildModel, isPhase, modelsOf } from './model';

@@ -4,7 +4,7 @@
  * https://docs.aws.amazon.com/codebuild/latest/userguide/sample-build-notifications-ref.html
  */
 import * as z from 'zod/mini';
-import { booleanish, maybeString, numberish } from '../../shared/schema';
+import { booleanish, maybeString, numberish } from '../../shared/input/schema';
 
 const phaseSchema = z.object({
   'phase-type': maybeString,

@@ -9,9 +9,16 @@ import {
   codeCommitRepositoryUrl,
 } from '../../shared/aws/console-links';
 import { shortCommit } from '../../shared/aws/revisions';
-import { type Detail, type Fact, footer, type Link, type Notice, type Severity } from '../../shared/notice';
-import { firstLine, plural } from '../../shared/text';
-import { parseAwsDate } from '../../shared/time';
+import { parseAwsDate } from '../../shared/input/time';
+import {
+  type Detail,
+  type Fact,
+  footer,
+  type Link,
+  type Notice,
+  type Severity,
+} from '../../shared/notice/notice';
+import { firstLine, plural } from '../../shared/notice/text';
 import {
   emptyPush,
   type FileChangeType,

@@ -16,7 +16,7 @@ import {
   GetDifferencesCommand,
 } from '@aws-sdk/client-codecommit';
 import { awsErrorName } from '../../shared/aws/clients';
-import type { Log } from '../../shared/logger';
+import type { Log } from '../../shared/lambda/logger';
 import {
   emptyPush,
   type FileChangeType,

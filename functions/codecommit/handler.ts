@@ -5,8 +5,8 @@
  * Event docs: https://docs.aws.amazon.com/codecommit/latest/userguide/monitoring-events.html
  */
 import { codeCommitClient } from '../../shared/aws/clients';
-import { eventHandler } from '../../shared/handler';
-import { withHerald } from '../../shared/middleware';
+import { eventHandler } from '../../shared/flow/handler';
+import { withHerald } from '../../shared/lambda/middleware';
 import { describeChange } from './describe';
 import { enrichPush } from './enrich';
 import { modelsOf } from './model';

@@ -4,7 +4,7 @@
  * it, and what a push contained.
  */
 import { parseArn, principalName } from '../../shared/aws/arn';
-import type { Quiet } from '../../shared/quiet';
+import type { Quiet } from '../../shared/notice/quiet';
 import { matchesGlob } from '../../shared/routing/route';
 import type { CodeCommitFilter, RoutingConfig } from '../../shared/routing/schema';
 import type { CodeCommitInput } from './schema';

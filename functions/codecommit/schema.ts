@@ -6,7 +6,7 @@
  * EventBridge: https://docs.aws.amazon.com/codecommit/latest/userguide/monitoring-events.html
  */
 import * as z from 'zod/mini';
-import { booleanish, eventBridgeEnvelope, maybeString, numberish } from '../../shared/schema';
+import { booleanish, eventBridgeEnvelope, maybeString, numberish } from '../../shared/input/schema';
 
 const triggerSchema = z.object({
   Records: z

@@ -14,8 +14,8 @@ import {
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { awsErrorName } from '../../shared/aws/clients';
-import { readDecision, recordBakeWindow, type StateDeps } from '../../shared/bake-window';
-import type { Log } from '../../shared/logger';
+import type { Log } from '../../shared/lambda/logger';
+import { readDecision, recordBakeWindow, type StateDeps } from '../../shared/state/bake-window';
 import {
   bakeWindowOf,
   type DeploymentChange,

@@ -6,9 +6,9 @@
  */
 import { findActionRun } from '../../shared/aws/action-executions';
 import { codeDeployClient, dynamoClient, ecsClient } from '../../shared/aws/clients';
-import { eventHandler } from '../../shared/handler';
-import { withHerald } from '../../shared/middleware';
-import type { Describer } from '../../shared/notify';
+import { eventHandler } from '../../shared/flow/handler';
+import type { Describer } from '../../shared/flow/notify';
+import { withHerald } from '../../shared/lambda/middleware';
 import { describeCodeDeploy } from './describe';
 import { enrichDeployment } from './enrich';
 import { type CodeDeployModel, type DeploymentEnrichment, isInstance, modelsOf } from './model';

@@ -2,11 +2,12 @@
  * What the codedeploy describer reads: both input forms as one `DeploymentChange` (with the
  * environment its deployment group belongs to), and what enrichment found.
  */
-import type { SlackDecision } from '../../shared/bake-window';
-import { rollbackRuleFor } from '../../shared/rollbacks';
+
+import { rollbackRuleFor } from '../../shared/decisions/rollbacks';
+import { parseAwsDate } from '../../shared/input/time';
 import { environmentOf } from '../../shared/routing/route';
 import type { RollbackRule, RoutingConfig } from '../../shared/routing/schema';
-import { parseAwsDate } from '../../shared/time';
+import type { SlackDecision } from '../../shared/state/bake-window';
 import type { CodeDeployInput } from './schema';
 
 export type DeploymentState =

@@ -7,7 +7,7 @@
  * SNS triggers: https://docs.aws.amazon.com/codedeploy/latest/userguide/monitoring-sns-event-notifications.html
  */
 import * as z from 'zod/mini';
-import { maybeString } from '../../shared/schema';
+import { maybeString } from '../../shared/input/schema';
 
 const eventBridgeSchema = z.object({
   'detail-type': z.literal('CodeDeploy Deployment State-change Notification'),

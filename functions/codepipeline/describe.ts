@@ -9,10 +9,17 @@ import {
   codePipelineUrl,
 } from '../../shared/aws/console-links';
 import { type Revision, revisionFact } from '../../shared/aws/revisions';
-import { type Detail, type Fact, footer, type Link, type Notice, type Severity } from '../../shared/notice';
-import type { ReleaseStep, StepState } from '../../shared/releases/step';
-import { firstLine } from '../../shared/text';
-import { formatDuration, parseAwsDate } from '../../shared/time';
+import { formatDuration, parseAwsDate } from '../../shared/input/time';
+import type { ReleaseStep, StepState } from '../../shared/notice/notice';
+import {
+  type Detail,
+  type Fact,
+  footer,
+  type Link,
+  type Notice,
+  type Severity,
+} from '../../shared/notice/notice';
+import { firstLine } from '../../shared/notice/text';
 import {
   emptyPipelineEnrichment,
   type FailedAction,

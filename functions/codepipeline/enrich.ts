@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-codepipeline';
 import { awsErrorName } from '../../shared/aws/clients';
 import { revisionsOf } from '../../shared/aws/revisions';
-import type { Log } from '../../shared/logger';
+import type { Log } from '../../shared/lambda/logger';
 import { emptyPipelineEnrichment, type PipelineChange, type PipelineEnrichment } from './model';
 
 export interface EnrichDeps {

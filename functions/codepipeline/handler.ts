@@ -1,12 +1,12 @@
 /**
  * CodePipeline runs → Slack: pipeline, stage and action state changes.
  * Triggers: EventBridge `CodePipeline … Execution State Change`; CodeStar Notifications through
- * Herald's notifications SNS topic (same messages: shared/parse.ts reads both forms).
+ * Herald's notifications SNS topic (same messages: shared/input/parse.ts reads both forms).
  * Event doc: https://docs.aws.amazon.com/codepipeline/latest/userguide/detect-state-changes-cloudwatch-events.html
  */
 import { codePipelineClient } from '../../shared/aws/clients';
-import { eventHandler } from '../../shared/handler';
-import { withHerald } from '../../shared/middleware';
+import { eventHandler } from '../../shared/flow/handler';
+import { withHerald } from '../../shared/lambda/middleware';
 import { describePipeline } from './describe';
 import { enrichPipeline } from './enrich';
 import { modelsOf } from './model';

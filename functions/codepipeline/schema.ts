@@ -1,13 +1,13 @@
 /**
  * EventBridge `CodePipeline Pipeline Execution State Change`, `Stage Execution State Change` and
  * `Action Execution State Change` (the CodeStar Notifications form is made to look the same by
- * shared/parse.ts). Real events drift: `version` is an int, a float or a string; some stage events
+ * shared/input/parse.ts). Real events drift: `version` is an int, a float or a string; some stage events
  * lack `stage`, some events `region`; `failedActionCount` may disagree with `failedActions`;
  * `external-execution-summary` may be a JSON document in a string.
  * https://docs.aws.amazon.com/codepipeline/latest/userguide/detect-state-changes-cloudwatch-events.html
  */
 import * as z from 'zod/mini';
-import { maybeString, numberish } from '../../shared/schema';
+import { maybeString, numberish } from '../../shared/input/schema';
 
 const common = {
   source: z.literal('aws.codepipeline'),

@@ -4,10 +4,17 @@
  */
 import { taskDefinitionName } from '../../shared/aws/arn';
 import { ecsServiceUrl, ecsTaskUrl, logStreamUrl } from '../../shared/aws/console-links';
-import type { BakeWindow } from '../../shared/bake-window';
-import { type Detail, type Fact, footer, type Link, type Notice, type Severity } from '../../shared/notice';
-import { bakeOffer } from '../../shared/rollbacks';
-import { formatUtcClock, parseAwsDate } from '../../shared/time';
+import { bakeOffer } from '../../shared/decisions/rollbacks';
+import { formatUtcClock, parseAwsDate } from '../../shared/input/time';
+import {
+  type Detail,
+  type Fact,
+  footer,
+  type Link,
+  type Notice,
+  type Severity,
+} from '../../shared/notice/notice';
+import type { BakeWindow } from '../../shared/state/bake-window';
 import {
   clusterName,
   type EcsAlert,

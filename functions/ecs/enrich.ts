@@ -7,13 +7,13 @@
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { awsErrorName } from '../../shared/aws/clients';
-import { type BakeWindow, readBakeWindow, type StateDeps } from '../../shared/bake-window';
-import { keep } from '../../shared/container';
-import type { Log } from '../../shared/logger';
-import type { Silenced } from '../../shared/notify';
-import { readLink } from '../../shared/releases/store';
+import type { Silenced } from '../../shared/flow/notify';
+import { keep } from '../../shared/lambda/container';
+import type { Log } from '../../shared/lambda/logger';
 import type { RollbackRule } from '../../shared/routing/schema';
-import { admit, type FloodDeps } from './flood';
+import { type BakeWindow, readBakeWindow, type StateDeps } from '../../shared/state/bake-window';
+import { admit, type FloodDeps } from '../../shared/state/flood';
+import { readLink } from '../../shared/state/releases';
 import type { EcsAlert, EcsEnrichment, TaskDefinitionLogs } from './model';
 
 const cache = keep<string, TaskDefinitionLogs>();

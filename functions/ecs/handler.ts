@@ -7,15 +7,15 @@
  */
 import type { Context } from 'aws-lambda';
 import { dynamoClient, ecsClient } from '../../shared/aws/clients';
-import type { BakeWindow } from '../../shared/bake-window';
-import { eventHandler } from '../../shared/handler';
-import { withHerald } from '../../shared/middleware';
-import { send } from '../../shared/notify';
-import { rollbackRuleFor } from '../../shared/rollbacks';
-import { createRuntime, type Runtime } from '../../shared/runtime';
+import { rollbackRuleFor } from '../../shared/decisions/rollbacks';
+import { eventHandler } from '../../shared/flow/handler';
+import { send } from '../../shared/flow/notify';
+import { createRuntime, type Runtime } from '../../shared/flow/runtime';
+import { withHerald } from '../../shared/lambda/middleware';
+import type { BakeWindow } from '../../shared/state/bake-window';
+import { type FloodDeps, sweep } from '../../shared/state/flood';
 import { describeAlert, describeFoldedRun } from './describe';
 import { enrichAlert } from './enrich';
-import { type FloodDeps, sweep } from './flood';
 import { modelsOf } from './model';
 import { ecsInputSchema, scheduleSchema } from './schema';
 

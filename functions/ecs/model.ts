@@ -5,10 +5,10 @@
  * the task's logs are).
  */
 import { taskDefinitionName } from '../../shared/aws/arn';
-import type { BakeWindow } from '../../shared/bake-window';
-import { isQuiet, type Quiet } from '../../shared/quiet';
+import { isQuiet, type Quiet } from '../../shared/notice/quiet';
 import { environmentOf } from '../../shared/routing/route';
 import type { RollbackRule, RoutingConfig } from '../../shared/routing/schema';
+import type { BakeWindow } from '../../shared/state/bake-window';
 import {
   classifyDeployment,
   classifyServiceAction,

@@ -6,7 +6,7 @@
  * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_cwe_events.html
  */
 import * as z from 'zod/mini';
-import { eventBridgeEnvelope, maybeString, numberish } from '../../shared/schema';
+import { eventBridgeEnvelope, maybeString, numberish } from '../../shared/input/schema';
 
 const common = { ...eventBridgeEnvelope, source: z.literal('aws.ecs') };
 

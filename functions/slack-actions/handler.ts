@@ -5,15 +5,15 @@
  * in app mode, else `response_url`); the approval token is never logged. https://api.slack.com/interactivity/handling
  */
 import type { Context } from 'aws-lambda';
-import { logger as log } from '../../shared/logger';
-import { withHerald } from '../../shared/middleware';
-import { currentRouting } from '../../shared/runtime';
-import { handleApprovalClick } from './approve';
-import { handleBakeClick } from './bake';
-import { readClick } from './read';
-import type { HttpRequest, HttpResponse } from './schema';
-import { showOptions } from './show';
-import { reply, verifyRequest } from './verify';
+import { currentRouting } from '../../shared/flow/runtime';
+import { logger as log } from '../../shared/lambda/logger';
+import { withHerald } from '../../shared/lambda/middleware';
+import { handleApprovalClick } from './approval/click';
+import { readClick } from './click/read';
+import type { HttpRequest, HttpResponse } from './click/schema';
+import { showOptions } from './click/show';
+import { reply, verifyRequest } from './click/verify';
+import { handleBakeClick } from './rollback/click';
 
 interface SlackActionsDeps {
   /** Epoch seconds; tests pin it to check the ±300 s window. */

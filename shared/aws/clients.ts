@@ -11,8 +11,8 @@ import { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { getConfig } from '../config';
-import { once } from '../container';
+import { getConfig } from '../lambda/config';
+import { once } from '../lambda/container';
 
 const requestHandler = { requestTimeout: 3000, connectionTimeout: 1000 };
 

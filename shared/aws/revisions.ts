@@ -3,8 +3,8 @@
  * `artifactRevisions`), shown the same way by the codepipeline and approvalRequest messages.
  */
 import type { ArtifactRevision } from '@aws-sdk/client-codepipeline';
-import type { Fact } from '../notice';
-import { firstLine } from '../text';
+import type { Fact } from '../notice/notice';
+import { firstLine } from '../notice/text';
 
 export interface Revision {
   artifact?: string;

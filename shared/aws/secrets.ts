@@ -5,7 +5,7 @@
  */
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
-import { keep } from '../container';
+import { keep } from '../lambda/container';
 
 export const SECRET_CACHE_SECONDS = 300;
 

@@ -5,9 +5,9 @@
  */
 import { codePipelineExecutionUrl } from '../aws/console-links';
 import { shortCommit } from '../aws/revisions';
-import type { ListItem, Notice, Severity, StepState } from '../notice';
-import { firstLine } from '../text';
-import { formatDuration, formatUtcMinute, parseAwsDate } from '../time';
+import { formatDuration, formatUtcMinute, parseAwsDate } from '../input/time';
+import type { ListItem, Notice, Severity, StepState } from '../notice/notice';
+import { firstLine } from '../notice/text';
 import { currentState, openOffer, orderedStages, type ReleaseState, type StageLine } from './state';
 
 const MARK: Record<StepState | 'pending', string> = {

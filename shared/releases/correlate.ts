@@ -5,8 +5,8 @@
  * task definition its release deployed (linked when that deployment was correlated).
  * https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ListActionExecutions.html
  */
-import type { ReleaseStep } from '../notice';
-import { type ReleaseLink, readLink, type StoreDeps, writeLink } from './store';
+import type { ReleaseStep } from '../notice/notice';
+import { type ReleaseLink, readLink, type StoreDeps, writeLink } from '../state/releases';
 
 export interface CorrelateDeps extends StoreDeps {
   /**

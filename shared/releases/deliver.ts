@@ -9,15 +9,12 @@
  * Anything that cannot be used (the table, the card) makes the caller post a standalone message.
  */
 import { awsErrorName } from '../aws/clients';
-import type { Log } from '../logger';
-import type { Notice, ReleaseStep } from '../notice';
+import type { Log } from '../lambda/logger';
+import type { Notice, ReleaseStep } from '../notice/notice';
 import { type AttemptOptions, SlackPermanentError, SlackUnavailableError } from '../slack/attempts';
 import type { Destination } from '../slack/destinations';
 import type { SlackMessage } from '../slack/message';
 import { renderNotice } from '../slack/render';
-import { describeCard } from './card';
-import { type CorrelateDeps, findRelease } from './correlate';
-import { applyStep, emptyRelease } from './state';
 import {
   claimCardPost,
   claimCommit,
@@ -32,7 +29,10 @@ import {
   releaseOfCommit,
   type StoredRelease,
   writeRelease,
-} from './store';
+} from '../state/releases';
+import { describeCard } from './card';
+import { type CorrelateDeps, findRelease } from './correlate';
+import { applyStep, emptyRelease } from './state';
 
 export interface ReleaseDeps extends CorrelateDeps {
   log: Log;

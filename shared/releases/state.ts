@@ -5,7 +5,7 @@
  * failed), times widen, and each text field keeps the value of the step that gave one with the
  * highest state (the more specific source first among equals): "approved" outlives "waiting".
  */
-import type { ReleaseStep, StepState } from '../notice';
+import type { ReleaseStep, StepState } from '../notice/notice';
 
 export interface StageLine {
   name: string;

@@ -3,7 +3,7 @@
  * holds no secret: channels name SSM parameters). A new stage is a new file, nothing else: esbuild
  * bundles every file the template path can match. Invalid files fail with each problem's path.
  */
-import { ConfigError } from '../config';
+import { ConfigError } from '../lambda/config';
 import { describeRoutingIssues } from './issues';
 import { type RoutingConfig, routingSchema } from './schema';
 

@@ -1,5 +1,5 @@
 /** Pure: which channels a notice goes to, with which mentions, or nowhere. */
-import type { Notice } from '../notice';
+import type { Notice } from '../notice/notice';
 import type { RoutingConfig } from './schema';
 
 /** How a notice goes to one channel: the mentions of the routes that send it there, and threads. */

@@ -3,7 +3,7 @@
  * SecureString parameter that holds their webhook URL, never the URL itself.
  */
 import * as z from 'zod/mini';
-import { SEVERITIES, SOURCES } from '../notice';
+import { SEVERITIES, SOURCES } from '../notice/notice';
 
 /** `<!here>`, `<!channel>`, `<@U0123ABC>`, `<!subteam^S0123ABC>`: the only mention forms allowed. */
 const MENTION_PATTERN = /^<(?:!here|!channel|@[UW][A-Z0-9]{2,}|!subteam\^S[A-Z0-9]{2,})>$/;

@@ -3,8 +3,8 @@
  * the same lists already; this is the second line, for what arrives anyway (a rule edited by
  * hand, a CodeStar notification rule or an SNS trigger pointed at Herald by another team).
  */
-import type { WatchDefaults } from '../config';
-import type { Notice, Scope, Source } from '../notice';
+import type { WatchDefaults } from '../lambda/config';
+import type { Notice, Scope, Source } from '../notice/notice';
 import { matchesGlob } from './route';
 import type { RoutingConfig } from './schema';
 

@@ -7,7 +7,7 @@
  * `@slack/web-api` would sleep out any `Retry-After` and retry for about 30 minutes.
  * https://api.slack.com/apis/rate-limits
  */
-import type { Log } from '../logger';
+import type { Log } from '../lambda/logger';
 
 /** What one failed attempt means for the next one. */
 export type Failure =

@@ -6,7 +6,7 @@
  * destination, so one override posts once. A missing or unusable secret fails here, before anything
  * is posted; it never posts to an empty URL. Secrets stay inside `post`, never in a field.
  */
-import type { HeraldConfig } from '../config';
+import type { HeraldConfig } from '../lambda/config';
 import type { RouteTo } from '../routing/route';
 import type { RoutingConfig } from '../routing/schema';
 import type { AttemptOptions } from './attempts';

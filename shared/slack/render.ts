@@ -12,8 +12,8 @@ import type {
   KnownBlock,
   SectionBlock,
 } from '@slack/types';
-import type { Choice, Detail, Fact, Notice, Severity } from '../notice';
-import { ELLIPSIS, plural, truncate } from '../text';
+import type { Choice, Detail, Fact, Notice, Severity } from '../notice/notice';
+import { ELLIPSIS, plural, truncate } from '../notice/text';
 import { LIMITS } from './limits';
 import type { SlackMessage } from './message';
 import { escapeText, link, safeUrl, truncateEscaped } from './text';

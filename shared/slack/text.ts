@@ -4,7 +4,7 @@
  * https://api.slack.com/reference/surfaces/formatting#escaping
  */
 
-import { truncate } from '../text';
+import { truncate } from '../notice/text';
 
 export function escapeText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

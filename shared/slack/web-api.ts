@@ -16,7 +16,7 @@ import {
   WebAPIRequestError,
   WebClient,
 } from '@slack/web-api';
-import type { Log } from '../logger';
+import type { Log } from '../lambda/logger';
 import { type AttemptOptions, type Failure, withinDeadline } from './attempts';
 import { nodeFetch } from './fetch';
 import type { SlackMessage } from './message';

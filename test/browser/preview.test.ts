@@ -9,7 +9,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS } from '../../dev/browser';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../testkit/browser';
 
 const ROOT = join(__dirname, '..', '..');
 const available = existsSync(CHROMIUM);

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleLikeTheFunctions } from '../../dev/bundle';
+import { bundleLikeTheFunctions } from '../../testkit/bundle';
 
 // The plugin file is plain CommonJS so that serverless-esbuild can load it.
 const plugins = require('../../build-tools/esbuild-plugins.js') as import('esbuild').Plugin[] & {

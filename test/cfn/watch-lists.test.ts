@@ -5,7 +5,7 @@
  * same lists (HERALD_WATCH).
  */
 
-import type { WatchDefaults } from '../../shared/config';
+import type { WatchDefaults } from '../../shared/lambda/config';
 import { loadRouting } from '../../shared/routing/load';
 import { watchOf } from '../../shared/routing/watch';
 import { packagedTemplate } from '../helpers/packaged';

@@ -14,7 +14,7 @@ import { handler as codebuild } from '../../functions/codebuild/handler';
 import { handler as codedeploy } from '../../functions/codedeploy/handler';
 import { handler as codepipeline } from '../../functions/codepipeline/handler';
 import { handler as ecs } from '../../functions/ecs/handler';
-import { resetForTests } from '../../shared/container';
+import { resetForTests } from '../../shared/lambda/container';
 import { useHandlerRig } from '../helpers/handler-rig';
 import { sampleEvent } from '../helpers/lambda';
 import { packagedTemplate } from '../helpers/packaged';

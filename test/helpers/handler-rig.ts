@@ -4,10 +4,10 @@
  * table on dynalite (a new, empty table per test), and the logs of each run.
  */
 import type { Context } from 'aws-lambda';
-import { type SlackServer, startSlackServer } from '../../dev/slack-receiver';
-import { type StateTableServer, startStateTable } from '../../dev/state-table';
-import { resetForTests } from '../../shared/container';
+import { resetForTests } from '../../shared/lambda/container';
 import type { SlackMessage } from '../../shared/slack/message';
+import { type SlackServer, startSlackServer } from '../../testkit/slack-receiver';
+import { type StateTableServer, startStateTable } from '../../testkit/state-table';
 import { captureLogs, lambdaContext } from './lambda';
 
 export interface HandlerRig {

@@ -1,4 +1,4 @@
-import type { Log, LogAttributes } from '../../shared/logger';
+import type { Log, LogAttributes } from '../../shared/lambda/logger';
 
 export interface LogLine {
   level: string;

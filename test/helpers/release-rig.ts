@@ -4,9 +4,9 @@
  * events to their real handlers, one after the other or all at once, and sums up what Slack got.
  */
 import type { Context } from 'aws-lambda';
-import { type Release, type ReleaseEvent, TARGETS, type Target } from '../../dev/releases';
-import { type LocalRig, startLocalRig } from '../../dev/samples';
-import { resetForTests } from '../../shared/container';
+import { resetForTests } from '../../shared/lambda/container';
+import { type Release, type ReleaseEvent, TARGETS, type Target } from '../../testkit/releases';
+import { type LocalRig, startLocalRig } from '../../testkit/samples';
 import { captureLogs, lambdaContext } from './lambda';
 import { visibleText } from './slack-limits';
 

@@ -4,11 +4,11 @@
  * delivery log on a dynalite table.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { type SlackServer, startSlackServer } from '../../dev/slack-receiver';
-import { type StateTableServer, startStateTable } from '../../dev/state-table';
-import { readConfig } from '../../shared/config';
+import { assembleRuntime, type Runtime } from '../../shared/flow/runtime';
+import { readConfig } from '../../shared/lambda/config';
 import type { RoutingConfig } from '../../shared/routing/schema';
-import { assembleRuntime, type Runtime } from '../../shared/runtime';
+import { type SlackServer, startSlackServer } from '../../testkit/slack-receiver';
+import { type StateTableServer, startStateTable } from '../../testkit/state-table';
 import { recordingLog } from './recording-log';
 
 export const ROUTING: RoutingConfig = {

@@ -2,8 +2,9 @@
  * Clicks in app mode with Slack user groups: the bot token and the local Web API for the tests of
  * a describe block, and Slack's answer to `usergroups.users.list`.
  */
-import type { SlackServer } from '../../dev/slack-receiver';
-import { resetForTests } from '../../shared/container';
+
+import { resetForTests } from '../../shared/lambda/container';
+import type { SlackServer } from '../../testkit/slack-receiver';
 
 const APP_MODE = ['SLACK_BOT_TOKEN', 'SLACK_CHANNEL', 'SLACK_API_URL'];
 

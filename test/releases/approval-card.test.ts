@@ -3,12 +3,13 @@
  * its header carrying the outcome) and on the release card (the Approval stage says who decided,
  * when, and with what comment).
  */
-import { happyRelease } from '../../dev/releases';
-import { clickPayload, signedRequest } from '../../dev/slack-interaction';
+
 import { createSlackActionsHandler } from '../../functions/slack-actions/handler';
-import { APPROVE_ACTION } from '../../shared/approvals';
-import { resetForTests } from '../../shared/container';
+import { APPROVE_ACTION } from '../../shared/decisions/approvals';
+import { resetForTests } from '../../shared/lambda/container';
 import { routingFile } from '../../shared/routing/load';
+import { happyRelease } from '../../testkit/releases';
+import { clickPayload, signedRequest } from '../../testkit/slack-interaction';
 import { captureLogs, lambdaContext } from '../helpers/lambda';
 import { CHANNEL, useReleaseRig } from '../helpers/release-rig';
 import { visibleText } from '../helpers/slack-limits';

@@ -3,12 +3,13 @@
  * the traffic-shifted reply does; a decision from either shows on the card, which then offers
  * nothing more.
  */
-import { happyRelease } from '../../dev/releases';
-import { clickPayload, signedRequest } from '../../dev/slack-interaction';
+
 import { createSlackActionsHandler } from '../../functions/slack-actions/handler';
-import { resetForTests } from '../../shared/container';
-import { FINISH_ACTION, ROLLBACK_ACTION } from '../../shared/rollbacks';
+import { FINISH_ACTION, ROLLBACK_ACTION } from '../../shared/decisions/rollbacks';
+import { resetForTests } from '../../shared/lambda/container';
 import { routingFile } from '../../shared/routing/load';
+import { happyRelease } from '../../testkit/releases';
+import { clickPayload, signedRequest } from '../../testkit/slack-interaction';
 import { captureLogs, lambdaContext } from '../helpers/lambda';
 import { useReleaseRig } from '../helpers/release-rig';
 

@@ -4,8 +4,9 @@
  * random orders, and all at once. A release must be one channel message (its card), updated in
  * place, with its details in the card's thread.
  */
-import { failedBuildRelease, failedProdRelease, happyRelease } from '../../dev/releases';
-import { resetForTests } from '../../shared/container';
+
+import { resetForTests } from '../../shared/lambda/container';
+import { failedBuildRelease, failedProdRelease, happyRelease } from '../../testkit/releases';
 import { CHANNEL, TOKEN, useReleaseRig } from '../helpers/release-rig';
 
 const { play, rig } = useReleaseRig();

@@ -3,7 +3,7 @@
  * with Slack's error code, and none loses the alert (it is posted after a wait or a retry, or the
  * invocation fails so that Lambda retries it and then keeps the event in the failed-events queue).
  */
-import { happyRelease } from '../../dev/releases';
+import { happyRelease } from '../../testkit/releases';
 import { useReleaseRig } from '../helpers/release-rig';
 
 const { play, rig } = useReleaseRig();

@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { resetForTests } from '../../shared/container';
+import { resetForTests } from '../../shared/lambda/container';
 import { loadRouting } from '../../shared/routing/load';
 
 const ROOT = join(__dirname, '..', '..');

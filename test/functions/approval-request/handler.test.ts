@@ -6,8 +6,8 @@ import {
 } from '@aws-sdk/client-codepipeline';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../functions/approval-request/handler';
-import { APPROVE_ACTION, decodeButtonValue, REJECT_ACTION } from '../../../shared/approvals';
-import { resetForTests } from '../../../shared/container';
+import { APPROVE_ACTION, decodeButtonValue, REJECT_ACTION } from '../../../shared/decisions/approvals';
+import { resetForTests } from '../../../shared/lambda/container';
 import { routingFile } from '../../../shared/routing/load';
 import type { SlackMessage } from '../../../shared/slack/message';
 import { useHandlerRig } from '../../helpers/handler-rig';

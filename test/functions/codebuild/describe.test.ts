@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describeBuild } from '../../../functions/codebuild/describe';
 import type { BuildEnrichment } from '../../../functions/codebuild/model';
 import { buildEventSchema } from '../../../functions/codebuild/schema';
-import { parseEvents } from '../../../shared/parse';
+import { parseEvents } from '../../../shared/input/parse';
 import { renderNotice } from '../../../shared/slack/render';
 import { sampleEvent } from '../../helpers/lambda';
 import { assertSlackLimits } from '../../helpers/slack-limits';

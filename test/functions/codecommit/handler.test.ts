@@ -8,7 +8,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../functions/codecommit/handler';
 import { changesOf, isWatched, MAX_COMMITS, TRIGGER_COMMITS } from '../../../functions/codecommit/model';
 import { codeCommitInputSchema } from '../../../functions/codecommit/schema';
-import { resetForTests } from '../../../shared/container';
+import { resetForTests } from '../../../shared/lambda/container';
 import { routingFile } from '../../../shared/routing/load';
 import { useHandlerRig } from '../../helpers/handler-rig';
 import { sampleEvent } from '../../helpers/lambda';

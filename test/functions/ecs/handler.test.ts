@@ -2,7 +2,7 @@ import { DeleteItemCommand, ScanCommand, UpdateItemCommand } from '@aws-sdk/clie
 import { DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../functions/ecs/handler';
-import { resetForTests } from '../../../shared/container';
+import { resetForTests } from '../../../shared/lambda/container';
 import { useHandlerRig } from '../../helpers/handler-rig';
 import { sampleEvent } from '../../helpers/lambda';
 import { recorded } from '../../helpers/recorded';

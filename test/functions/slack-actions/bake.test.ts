@@ -7,6 +7,11 @@ import {
   StopDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
 import { mockClient } from 'aws-sdk-client-mock';
+import { createSlackActionsHandler } from '../../../functions/slack-actions/handler';
+import { encodeBakeValue, FINISH_ACTION, ROLLBACK_ACTION } from '../../../shared/decisions/rollbacks';
+import { resetForTests } from '../../../shared/lambda/container';
+import { routingFile } from '../../../shared/routing/load';
+import type { SlackMessage } from '../../../shared/slack/message';
 import {
   BAKE,
   BAKE_CLICK_TIME,
@@ -14,14 +19,9 @@ import {
   clickPayload,
   signedRequest,
   TEST_SIGNING_SECRET,
-} from '../../../dev/slack-interaction';
-import { type SlackServer, startSlackServer } from '../../../dev/slack-receiver';
-import { type StateTableServer, startStateTable } from '../../../dev/state-table';
-import { createSlackActionsHandler } from '../../../functions/slack-actions/handler';
-import { resetForTests } from '../../../shared/container';
-import { encodeBakeValue, FINISH_ACTION, ROLLBACK_ACTION } from '../../../shared/rollbacks';
-import { routingFile } from '../../../shared/routing/load';
-import type { SlackMessage } from '../../../shared/slack/message';
+} from '../../../testkit/slack-interaction';
+import { type SlackServer, startSlackServer } from '../../../testkit/slack-receiver';
+import { type StateTableServer, startStateTable } from '../../../testkit/state-table';
 import { captureLogs, lambdaContext } from '../../helpers/lambda';
 import { groupMembers, useAppMode } from '../../helpers/slack-groups';
 import { assertSlackLimits, visibleText } from '../../helpers/slack-limits';

@@ -1,6 +1,10 @@
 import { CodePipelineClient, PutApprovalResultCommand } from '@aws-sdk/client-codepipeline';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
+import { createSlackActionsHandler } from '../../../functions/slack-actions/handler';
+import { encodeButtonValue, REJECT_ACTION } from '../../../shared/decisions/approvals';
+import { resetForTests } from '../../../shared/lambda/container';
+import { routingFile } from '../../../shared/routing/load';
 import {
   APPROVAL,
   CLICK_TIME,
@@ -8,12 +12,8 @@ import {
   clickPayload,
   signedRequest,
   TEST_SIGNING_SECRET,
-} from '../../../dev/slack-interaction';
-import { type SlackServer, startSlackServer } from '../../../dev/slack-receiver';
-import { createSlackActionsHandler } from '../../../functions/slack-actions/handler';
-import { encodeButtonValue, REJECT_ACTION } from '../../../shared/approvals';
-import { resetForTests } from '../../../shared/container';
-import { routingFile } from '../../../shared/routing/load';
+} from '../../../testkit/slack-interaction';
+import { type SlackServer, startSlackServer } from '../../../testkit/slack-receiver';
 import { captureLogs, lambdaContext } from '../../helpers/lambda';
 import { groupMembers, useAppMode } from '../../helpers/slack-groups';
 import { assertSlackLimits } from '../../helpers/slack-limits';

@@ -1,7 +1,7 @@
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SECRET_CACHE_SECONDS, ssmParameterReader } from '../../../shared/aws/secrets';
-import { resetForTests } from '../../../shared/container';
+import { resetForTests } from '../../../shared/lambda/container';
 
 const ssm = mockClient(SSMClient);
 

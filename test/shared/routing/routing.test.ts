@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Notice } from '../../../shared/notice';
+import type { Notice } from '../../../shared/notice/notice';
 import { checkRouting, loadRouting, ROUTING_FILES } from '../../../shared/routing/load';
 import { routeNotice } from '../../../shared/routing/route';
 import { type RoutingConfig, routingSchema } from '../../../shared/routing/schema';

@@ -1,4 +1,4 @@
-import type { Notice } from '../../../shared/notice';
+import type { Notice } from '../../../shared/notice/notice';
 import { checkSlackLimits, LIMITS } from '../../../shared/slack/limits';
 import type { SlackMessage } from '../../../shared/slack/message';
 import { renderNotice } from '../../../shared/slack/render';

@@ -1,7 +1,7 @@
-import { type SlackServer, startSlackServer } from '../../../dev/slack-receiver';
 import { SlackPermanentError, SlackUnavailableError } from '../../../shared/slack/attempts';
 import type { SlackMessage } from '../../../shared/slack/message';
 import { postToWebApi } from '../../../shared/slack/web-api';
+import { type SlackServer, startSlackServer } from '../../../testkit/slack-receiver';
 import { recordingLog } from '../../helpers/recording-log';
 
 const MESSAGE: SlackMessage = {

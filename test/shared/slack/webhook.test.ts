@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type SlackServer, startSlackServer } from '../../../dev/slack-receiver';
 import { SlackPermanentError, SlackUnavailableError } from '../../../shared/slack/attempts';
 import type { SlackMessage } from '../../../shared/slack/message';
 import { postToWebhook as deliver } from '../../../shared/slack/webhook';
+import { type SlackServer, startSlackServer } from '../../../testkit/slack-receiver';
 import { recordingLog } from '../../helpers/recording-log';
 
 const MESSAGE: SlackMessage = { text: 'Build failed: shop-api #42', blocks: [] };

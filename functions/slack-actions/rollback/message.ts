@@ -1,0 +1,105 @@
+/**
+ * What a bake-window click shows: the outcome in place of the buttons (a decision made, or a
+ * window that is over, so that nobody clicks a stale button again), or a line only the clicker
+ * sees when nothing about the deployment changed (not allowed, not ready yet, a fault).
+ */
+import { taskDefinitionName } from '../../../shared/aws/arn';
+import { isBakeAction, REASON_BLOCK } from '../../../shared/decisions/rollbacks';
+import { formatUtcClock, parseAwsDate } from '../../../shared/input/time';
+import { environmentOf } from '../../../shared/routing/route';
+import type { RoutingConfig } from '../../../shared/routing/schema';
+import type { SlackMessage } from '../../../shared/slack/message';
+import { escapeText } from '../../../shared/slack/text';
+import { settledMessage } from '../approval/decide';
+import type { BakeClick } from '../click/schema';
+import type { BakeOutcome } from './click';
+
+const NOTHING = 'Nothing was changed.';
+
+function ephemeral(text: string): SlackMessage {
+  return { text, blocks: [], response_type: 'ephemeral', replace_original: false };
+}
+
+function at(iso: string | undefined): string {
+  const date = parseAwsDate(iso);
+  return date ? formatUtcClock(date) : 'an earlier time';
+}
+
+export function bakeMessage(click: BakeClick, outcome: BakeOutcome, routing: RoutingConfig): SlackMessage {
+  const { value, payload } = click;
+  const environment = environmentOf(value.g, routing) ?? value.g;
+  const what = value.s?.split('/').pop() ?? value.a;
+  const original = value.o ? taskDefinitionName(value.o) : undefined;
+  const settle = (headline: string, line: string, fallback: string) =>
+    settledMessage(payload, {
+      headline,
+      line,
+      fallback,
+      isOurs: isBakeAction,
+      inputBlock: REASON_BLOCK,
+      title: `*${escapeText(what)}* in ${escapeText(environment)} · \`${value.d}\``,
+    });
+  switch (outcome.kind) {
+    case 'done': {
+      const { decision } = outcome;
+      const reason = decision.reason ? `: ${escapeText(decision.reason)}` : '';
+      const by = `by <@${decision.userId}> at ${at(decision.at)}${reason}`;
+      if (outcome.action === 'rollback')
+        return settle(
+          `:leftwards_arrow_with_hook: Rolling back: ${what} in ${environment}`,
+          `:leftwards_arrow_with_hook: *Rolled back* ${by}. Traffic returns to the original task set${original ? ` (${escapeText(original)})` : ''}; the rollback's progress follows here.`,
+          `Rolled back by ${decision.name}`,
+        );
+      return settle(
+        `:fast_forward: Bake ended early: ${what} in ${environment}`,
+        `:fast_forward: *Finished now* ${by}. The original task set${original ? ` (${escapeText(original)})` : ''} is being terminated.`,
+        `Finished now by ${decision.name}`,
+      );
+    }
+    case 'already': {
+      const earlier = outcome.earlier;
+      const done = earlier?.action === 'finish' ? 'finished early' : 'rolled back';
+      return settle(
+        `:information_source: Already decided: ${what} in ${environment}`,
+        `:information_source: This deployment was already ${done} from Slack${earlier ? ` by <@${earlier.userId}> at ${at(earlier.at)}` : ''}. ${NOTHING}`,
+        `Already ${done}.`,
+      );
+    }
+    case 'window-over':
+      return settle(
+        `:hourglass: Bake window over: ${what} in ${environment}`,
+        `:hourglass: The bake window ended at ${at(outcome.until)}: the original task set is gone, so there is nothing to roll back to from here. ${NOTHING}`,
+        'The bake window is over.',
+      );
+    case 'moved-on':
+      return settle(
+        `:information_source: Deployment moved on: ${what} in ${environment}`,
+        `:information_source: \`${value.d}\` is no longer in its bake window (CodeDeploy says ${escapeText(outcome.status)})${outcome.current ? `; \`${outcome.current}\` is in progress now: use its message` : ''}. ${NOTHING}`,
+        'The deployment has moved on.',
+      );
+    case 'gone':
+      return settle(
+        `:information_source: Deployment not found: ${what}`,
+        `:information_source: CodeDeploy no longer knows \`${value.d}\`. ${NOTHING}`,
+        'The deployment no longer exists.',
+      );
+    case 'no-rule':
+      return ephemeral(
+        `No rollback rule of Herald covers ${value.g}, so nobody can decide it from Slack. ${NOTHING}`,
+      );
+    case 'not-allowed':
+      return ephemeral(
+        `You are not allowed to roll back or finish deployments in ${outcome.environment}. ${NOTHING}`,
+      );
+    case 'not-baking':
+      return ephemeral(
+        `${value.d} is not waiting in its bake window (CodeDeploy says ${outcome.status}). ${NOTHING}`,
+      );
+    case 'mismatch':
+      return ephemeral(`This button does not match the deployment CodeDeploy knows. ${NOTHING}`);
+    case 'failed':
+      return ephemeral(
+        `Herald could not reach CodeDeploy (${outcome.error}; it was logged). ${NOTHING} Please try again in a moment.`,
+      );
+  }
+}

@@ -1,0 +1,203 @@
+/**
+ * One pass from a source's model to Slack. The notice drafted from the event alone is checked
+ * first (muted or unrouted: no AWS read, no secret read); then the source enriches (while the
+ * secrets of the draft's channels are read), describes the notice as it will be sent, and that
+ * notice is routed once into destinations. Each destination goes claim → render → post → record
+ * in `deliverOnce`, the one place of the delivery log's life-cycle.
+ */
+import { awsErrorName } from '../aws/clients';
+import type { Log } from '../lambda/logger';
+import type { Notice } from '../notice/notice';
+import { deliverToRelease } from '../releases/deliver';
+import { type RouteTo, routeNotice } from '../routing/route';
+import { unwatched, watchOf } from '../routing/watch';
+import { SlackPermanentError } from '../slack/attempts';
+import { type Destination, isAppChannel } from '../slack/destinations';
+import type { SlackMessage } from '../slack/message';
+import { renderNotice } from '../slack/render';
+import { type DeliveryLog, fingerprint } from '../state/delivery-log';
+import type { Runtime } from './runtime';
+
+/** What an enrichment says when, having looked, there is nothing to send (a folded ECS alert). */
+export interface Silenced {
+  silenced: string;
+}
+
+/** A source's pure describer and its AWS reads. */
+export interface Describer<M, X> {
+  /** Without enrichment: the draft, from the event alone. */
+  describe(model: M, enrichment?: X): Notice;
+  enrich(model: M, runtime: Runtime): Promise<X | Silenced>;
+}
+
+export class PublishError extends Error {
+  override name = 'PublishError';
+}
+
+/** Slack codes that mean "these blocks", not "this destination": worth one plain-text try. */
+const BLOCK_ERRORS = new Set([
+  'invalid_blocks',
+  'invalid_blocks_format',
+  'msg_blocks_too_long',
+  'invalid_attachments',
+  'invalid_payload',
+  'too_many_attachments',
+]);
+
+function isSilenced(value: unknown): value is Silenced {
+  return typeof value === 'object' && value !== null && 'silenced' in value;
+}
+
+/** Why a notice stays unsent; a muted kind is expected (phase changes, spot notices…): debug level. */
+function notSent(log: Log, notice: Notice, routed: { reason?: string; muted?: string }): void {
+  const line = { kind: notice.kind, source: notice.source, reason: routed.reason ?? 'no route matches' };
+  if (routed.muted) log.debug('Notice not sent', line);
+  else log.info('Notice not sent', line);
+}
+
+export async function notify<M, X>(runtime: Runtime, model: M, source: Describer<M, X>): Promise<void> {
+  const draft = source.describe(model);
+  const refused = unwatched(draft, watchOf(runtime.config.watch, runtime.routing));
+  if (refused) {
+    notSent(runtime.log, draft, { reason: refused });
+    return;
+  }
+  const early = routeNotice(draft, runtime.routing);
+  if (early.channels.size === 0) {
+    notSent(runtime.log, draft, early);
+    // App mode: a muted notice of a release still moves its card (from what its event says).
+    await updateCards(runtime, draft, early.channels);
+    return;
+  }
+  runtime.destinations.warm([...early.channels.keys()]);
+  const enrichment = await source.enrich(model, runtime);
+  if (isSilenced(enrichment)) {
+    notSent(runtime.log, draft, { reason: enrichment.silenced });
+    return;
+  }
+  // Known by its draft, so that a retry whose AWS reads went differently is still recognised.
+  await send(runtime, source.describe(model, enrichment), fingerprint(draft));
+}
+
+/**
+ * Routes a finished notice and delivers it to each destination once. Every destination is tried;
+ * if one failed, the invocation fails afterwards, so Lambda retries and the delivery log lets the
+ * retry post only where it failed.
+ */
+export async function send(runtime: Runtime, notice: Notice, id = fingerprint(notice)): Promise<string[]> {
+  const routed = routeNotice(notice, runtime.routing);
+  await updateCards(runtime, notice, routed.channels);
+  if (routed.channels.size === 0) {
+    notSent(runtime.log, notice, routed);
+    return [];
+  }
+  // Every secret is read before anything is posted: a missing one fails the invocation cleanly.
+  const destinations = await runtime.destinations.resolve(routed.channels);
+  const failures: string[] = [];
+  const delivered: string[] = [];
+  for (const destination of destinations) {
+    const failure = await deliverOnce(runtime, notice, id, destination);
+    if (failure) failures.push(failure);
+    else delivered.push(...destination.channels);
+  }
+  if (failures.length > 0)
+    throw new PublishError(`Notice ${notice.kind} not delivered to ${failures.join('; ')}`);
+  return delivered;
+}
+
+/**
+ * The release cards a notice moves without being posted (muted for those channels): the app
+ * channels with threads that would carry it if nothing were muted, minus those it is routed to.
+ */
+async function updateCards(runtime: Runtime, notice: Notice, routed: Map<string, RouteTo>): Promise<void> {
+  const { releases } = runtime;
+  if (!releases || !notice.release) return;
+  const unmuted = routeNotice(notice, { ...runtime.routing, mute: [] }).channels;
+  const cards = new Map(
+    [...unmuted].filter(
+      ([channel, to]) =>
+        to.thread && !routed.has(channel) && isAppChannel(channel, runtime.routing, runtime.config),
+    ),
+  );
+  if (cards.size === 0) return;
+  try {
+    for (const destination of await runtime.destinations.resolve(cards)) {
+      if (destination.releaseChannel) await deliverToRelease(notice, destination, { reply: false }, releases);
+    }
+  } catch (error) {
+    runtime.log.warn('Release card not updated', { kind: notice.kind, error: awsErrorName(error) });
+  }
+}
+
+/** claim → render → post → record for one destination; the failure's description, or nothing. */
+async function deliverOnce(
+  runtime: Runtime,
+  notice: Notice,
+  id: string,
+  destination: Destination,
+): Promise<string | undefined> {
+  const { log, deliveryLog } = runtime;
+  const target = destination.key;
+  if (!(await claim(deliveryLog, id, target))) {
+    log.info('Notice already delivered', { kind: notice.kind, target });
+    return undefined;
+  }
+  let placed = 'channel';
+  try {
+    placed = await postToRelease(runtime, notice, destination);
+    if (placed === 'channel') {
+      const message = renderNotice(notice, { mentions: destination.mentions });
+      await postWithFallback(runtime, notice, destination, message);
+    }
+  } catch (error) {
+    await deliveryLog?.release(id, target);
+    log.error('Notice not delivered', {
+      kind: notice.kind,
+      target,
+      via: destination.via,
+      error: awsErrorName(error),
+      slackError: error instanceof SlackPermanentError ? error.code : undefined,
+      problem: error instanceof Error ? error.message : String(error),
+    });
+    return `${target} (${error instanceof Error ? error.message : String(error)})`;
+  }
+  log.info('Notice delivered', { kind: notice.kind, target, via: destination.via, placed });
+  await deliveryLog?.sent(id, target);
+  return undefined;
+}
+
+/** App channels keep releases in one thread: `thread` or `card` when the release took it, else `channel`. */
+async function postToRelease(runtime: Runtime, notice: Notice, destination: Destination): Promise<string> {
+  if (!destination.releaseChannel || !notice.release || !runtime.releases) return 'channel';
+  const outcome = await deliverToRelease(notice, destination, { reply: true }, runtime.releases);
+  if (outcome.kind !== 'standalone') return outcome.kind;
+  runtime.log.info('Notice posted on its own', { kind: notice.kind, why: outcome.why });
+  return 'channel';
+}
+
+async function claim(deliveryLog: DeliveryLog | undefined, id: string, target: string): Promise<boolean> {
+  return deliveryLog ? deliveryLog.claim(id, target) : true;
+}
+
+/** Render keeps every limit by construction; should Slack still refuse the blocks, the text goes. */
+async function postWithFallback(
+  runtime: Runtime,
+  notice: Notice,
+  destination: Destination,
+  message: SlackMessage,
+): Promise<void> {
+  const options = { deadline: runtime.deadline, target: destination.key, log: runtime.log };
+  try {
+    await destination.post(message, options);
+  } catch (error) {
+    if (!(error instanceof SlackPermanentError && BLOCK_ERRORS.has(error.code) && message.blocks.length > 0))
+      throw error;
+    runtime.log.error('Slack rejected the blocks; sending plain text instead', {
+      kind: notice.kind,
+      target: destination.key,
+      status: error.status,
+      slackError: error.code,
+    });
+    await destination.post({ text: message.text, blocks: [] }, options);
+  }
+}

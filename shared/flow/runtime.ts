@@ -1,0 +1,101 @@
+/**
+ * What every notifier needs per invocation, built from the container's configuration: routing,
+ * Slack destinations, the time budget, the delivery log.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Context } from 'aws-lambda';
+import { dynamoClient, ssmClient } from '../aws/clients';
+import { type ParameterReader, ssmParameterReader } from '../aws/secrets';
+import { getConfig, type HeraldConfig } from '../lambda/config';
+import { once } from '../lambda/container';
+import { type Log, logger } from '../lambda/logger';
+import type { CorrelateDeps } from '../releases/correlate';
+import type { ReleaseDeps } from '../releases/deliver';
+import { loadRouting } from '../routing/load';
+import type { RoutingConfig } from '../routing/schema';
+import { createDestinationResolver, type DestinationResolver, isAppChannel } from '../slack/destinations';
+import { type DeliveryLog, dynamoDeliveryLog } from '../state/delivery-log';
+
+/** Time kept back from the Lambda's budget so that a failure is logged before the timeout. */
+const SAFETY_MARGIN_MS = 1500;
+
+export interface Runtime {
+  config: HeraldConfig;
+  routing: RoutingConfig;
+  destinations: DestinationResolver;
+  log: Log;
+  /** Epoch ms by which Slack must have been reached or given up. */
+  deadline: number;
+  /** Epoch ms now, by which events are judged (an approval request past its expiry). */
+  now: () => number;
+  deliveryLog?: DeliveryLog;
+  /** App mode with a state table: release cards and threads. */
+  releases?: ReleaseDeps;
+}
+
+/** What a function may add: how builds and deployments are found in their release. */
+export interface RuntimeExtras {
+  findActionRun?: CorrelateDeps['findActionRun'];
+}
+
+/** The routing file of this container's stage, read and checked once. */
+export const currentRouting = once(() => {
+  const config = getConfig();
+  return loadRouting(config.stage, config.inLambda);
+});
+
+/** A runtime from its parts: the seam tests build theirs through. */
+export function assembleRuntime(parts: {
+  config: HeraldConfig;
+  routing: RoutingConfig;
+  readParameter: ParameterReader;
+  log: Log;
+  remainingMs: number;
+  dynamo?: Pick<DynamoDBClient, 'send'>;
+  findActionRun?: CorrelateDeps['findActionRun'];
+  now?: () => number;
+}): Runtime {
+  const { config, routing, readParameter, log, dynamo, now } = parts;
+  const runtime: Runtime = {
+    config,
+    routing,
+    destinations: createDestinationResolver({ routing, config, readParameter }),
+    log,
+    deadline: Date.now() + parts.remainingMs - SAFETY_MARGIN_MS,
+    now: now ?? (config.clock === undefined ? Date.now : () => config.clock as number),
+  };
+  if (dynamo && config.stateTable && !config.deliveryLogDisabled) {
+    runtime.deliveryLog = dynamoDeliveryLog({ dynamo, table: config.stateTable, log, now });
+  }
+  const appMode =
+    Boolean(config.appOverride) ||
+    Object.keys(routing.channels).some((c) => isAppChannel(c, routing, config));
+  if (dynamo && config.stateTable && appMode) {
+    runtime.releases = {
+      dynamo,
+      table: config.stateTable,
+      now,
+      findActionRun: parts.findActionRun,
+      pipelines: routing.releases?.pipelines ?? [],
+      log,
+      deadline: runtime.deadline,
+    };
+  }
+  return runtime;
+}
+
+export function createRuntime(
+  context: Pick<Context, 'getRemainingTimeInMillis'>,
+  extras: RuntimeExtras = {},
+): Runtime {
+  const config = getConfig();
+  return assembleRuntime({
+    config,
+    routing: currentRouting(),
+    readParameter: ssmParameterReader(ssmClient()),
+    log: logger,
+    remainingMs: context.getRemainingTimeInMillis(),
+    dynamo: config.stateTable ? dynamoClient() : undefined,
+    findActionRun: extras.findActionRun,
+  });
+}

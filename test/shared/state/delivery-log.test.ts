@@ -1,0 +1,128 @@
+import { type Describer, notify, PublishError, send } from '../../../shared/flow/notify';
+import type { Notice } from '../../../shared/notice/notice';
+import { fingerprint } from '../../../shared/state/delivery-log';
+import type { SlackServer } from '../../../testkit/slack-receiver';
+import type { StateTableServer } from '../../../testkit/state-table';
+import { testRuntime, useSlackAndState } from '../../helpers/runtime';
+
+const NOTICE: Notice = {
+  source: 'codebuild',
+  kind: 'build.failed',
+  severity: 'failure',
+  title: 'Build failed: shop-api #7',
+  facts: [{ label: 'Project', value: 'shop-api' }],
+  details: [],
+  links: [],
+  context: [],
+  correlation: { buildId: 'shop-api:7' },
+  occurredAt: '2026-11-20T14:07:41.000Z',
+};
+
+const local = useSlackAndState();
+let slack: SlackServer;
+let state: StateTableServer;
+let table: string;
+
+beforeEach(async () => {
+  slack = local.slack();
+  state = local.state();
+  table = await state.createTable();
+});
+
+function logged(now?: () => number) {
+  return testRuntime(slack, { state: { dynamo: state.client, table, now } });
+}
+
+describe('the delivery log (on dynalite)', () => {
+  it('posts a notice once per channel however often its event comes', async () => {
+    const { runtime, lines } = logged();
+
+    await send(runtime, NOTICE);
+    await send(runtime, NOTICE);
+    await send(runtime, { ...NOTICE });
+
+    expect(slack.requests.map((r) => r.path)).toEqual(['/services/T0/releases/x', '/services/T0/alerts/x']);
+    expect(lines.filter((l) => l.message === 'Notice already delivered')).toHaveLength(4);
+  });
+
+  it('posts once when two invocations race on the same claim', async () => {
+    const first = logged();
+    const second = logged();
+
+    const outcomes = await Promise.allSettled([send(first.runtime, NOTICE), send(second.runtime, NOTICE)]);
+
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled']);
+    expect(slack.requests.map((r) => r.path).sort()).toEqual([
+      '/services/T0/alerts/x',
+      '/services/T0/releases/x',
+    ]);
+  });
+
+  it('after a partial failure, the retry posts only where it failed', async () => {
+    const { runtime } = logged();
+    slack.script({ status: 200, body: 'ok' }, { status: 404, body: 'no_service' });
+
+    await expect(send(runtime, NOTICE)).rejects.toBeInstanceOf(PublishError);
+    await send(runtime, NOTICE);
+
+    expect(slack.requests.map((r) => r.path)).toEqual([
+      '/services/T0/releases/x',
+      '/services/T0/alerts/x',
+      '/services/T0/alerts/x',
+    ]);
+  });
+
+  it('knows a notice by its draft, so a retry whose AWS reads went differently is still recognised', async () => {
+    const { runtime } = logged();
+    let reads = 0;
+    const source: Describer<string, string> = {
+      describe: (_model, enrichment) => (enrichment ? { ...NOTICE, summary: enrichment } : NOTICE),
+      enrich: async () => {
+        reads += 1;
+        return reads === 1 ? 'exit status 1' : 'Not available: build log (ThrottlingException)';
+      },
+    };
+
+    await notify(runtime, 'model', source);
+    await notify(runtime, 'model', source);
+
+    expect(reads).toBe(2);
+    expect(slack.requests).toHaveLength(2);
+  });
+
+  it('tells different events apart', () => {
+    expect(fingerprint(NOTICE)).toBe(fingerprint({ ...NOTICE }));
+    expect(fingerprint(NOTICE)).not.toBe(fingerprint({ ...NOTICE, correlation: { buildId: 'shop-api:8' } }));
+    expect(fingerprint(NOTICE)).not.toBe(fingerprint({ ...NOTICE, occurredAt: '2026-11-20T14:07:42.000Z' }));
+  });
+
+  it('takes over a claim whose sender died, once its lease is over', async () => {
+    let now = Date.parse('2026-11-20T14:08:00Z');
+    const { runtime } = logged(() => now);
+    await runtime.deliveryLog?.claim(fingerprint(NOTICE), 'releases');
+
+    await send(runtime, NOTICE);
+    expect(slack.requests.map((r) => r.path)).toEqual(['/services/T0/alerts/x']);
+    now += 61_000;
+    await send(runtime, NOTICE);
+
+    expect(slack.requests.map((r) => r.path)).toEqual(['/services/T0/alerts/x', '/services/T0/releases/x']);
+  });
+
+  it('posts anyway when the log cannot be written: a duplicate is better than a lost alert', async () => {
+    const { runtime, lines } = testRuntime(slack, {
+      state: { dynamo: state.client, table: 'herald-missing-state' },
+    });
+
+    await send(runtime, NOTICE);
+
+    expect(slack.requests).toHaveLength(2);
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        message: 'Delivery log unavailable; posting without it',
+        attributes: expect.objectContaining({ error: 'ResourceNotFoundException' }),
+      }),
+    );
+  });
+});
