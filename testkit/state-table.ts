@@ -13,6 +13,7 @@ import {
   CreateTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
+  type GlobalSecondaryIndex,
   type KeySchemaElement,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
@@ -23,10 +24,11 @@ const CORE = join(__dirname, '..', 'resources', 'herald-core.yml');
 interface TableDefinition {
   AttributeDefinitions: AttributeDefinition[];
   KeySchema: KeySchemaElement[];
+  GlobalSecondaryIndexes?: GlobalSecondaryIndex[];
   BillingMode: 'PAY_PER_REQUEST';
 }
 
-/** The key schema of the deployed table, from the CloudFormation Herald ships. */
+/** The key schema and indexes of the deployed table, from the CloudFormation Herald ships. */
 export function stateTableDefinition(file = CORE): TableDefinition {
   const template = parse(readFileSync(file, 'utf8')) as {
     Resources?: Record<
@@ -43,6 +45,9 @@ export function stateTableDefinition(file = CORE): TableDefinition {
   return {
     AttributeDefinitions: properties.AttributeDefinitions,
     KeySchema: properties.KeySchema,
+    ...(properties.GlobalSecondaryIndexes
+      ? { GlobalSecondaryIndexes: properties.GlobalSecondaryIndexes }
+      : {}),
     BillingMode: 'PAY_PER_REQUEST',
   };
 }

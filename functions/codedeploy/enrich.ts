@@ -15,7 +15,8 @@ import type { ECSClient } from '@aws-sdk/client-ecs';
 import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { awsErrorName } from '../../shared/aws/clients';
 import type { Log } from '../../shared/lambda/logger';
-import { readDecision, recordBakeWindow, type StateDeps } from '../../shared/state/bake-window';
+import { readDecision, recordBakeWindow } from '../../shared/state/bake-window';
+import type { TableDeps } from '../../shared/state/table';
 import {
   bakeWindowOf,
   type DeploymentChange,
@@ -29,7 +30,7 @@ export interface EnrichDeps {
   ecs: Pick<ECSClient, 'send'>;
   log: Log;
   /** Herald's state table: the bake window is kept there, and decisions made from Slack read. */
-  state?: StateDeps;
+  state?: TableDeps;
 }
 
 /** States whose message says whether a decision from Slack led to them. */

@@ -11,9 +11,10 @@ import type { Silenced } from '../../shared/flow/notify';
 import { keep } from '../../shared/lambda/container';
 import type { Log } from '../../shared/lambda/logger';
 import type { RollbackRule } from '../../shared/routing/schema';
-import { type BakeWindow, readBakeWindow, type StateDeps } from '../../shared/state/bake-window';
+import { type BakeWindow, readBakeWindow } from '../../shared/state/bake-window';
 import { admit, type FloodDeps } from '../../shared/state/flood';
 import { readLink } from '../../shared/state/releases';
+import type { TableDeps } from '../../shared/state/table';
 import type { EcsAlert, EcsEnrichment, TaskDefinitionLogs } from './model';
 
 const cache = keep<string, TaskDefinitionLogs>();
@@ -60,7 +61,7 @@ export interface EnrichDeps {
   log: Log;
   now?: () => number;
   /** Herald's state table: the bake windows codedeploy keeps, and who may roll one back. */
-  bake?: { state: StateDeps; ruleFor: (window: BakeWindow) => RollbackRule | undefined };
+  bake?: { state: TableDeps; ruleFor: (window: BakeWindow) => RollbackRule | undefined };
 }
 
 /** The bake window the task's revision is in, if the task stopped inside it. */

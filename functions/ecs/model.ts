@@ -61,13 +61,7 @@ export interface EcsEnrichment {
 }
 
 /** A run of alerts the flood gate folded and nobody reported yet. */
-export interface FoldedRun {
-  key: string;
-  folded: number;
-  since?: string;
-  lastKind?: string;
-  region?: string;
-}
+export type { FoldedRun } from '../../shared/state/flood';
 
 /** `arn:aws:ecs:r:a:cluster/name` → `name`. */
 export function clusterName(arn: string | undefined): string | undefined {

@@ -114,7 +114,8 @@ export function footer(parts: Array<string | undefined>, problems: string[] = []
 }
 
 /** Where a stage of a release stands. */
-export type StepState = 'running' | 'waiting' | 'succeeded' | 'failed' | 'stopped' | 'superseded';
+export const STEP_STATES = ['running', 'waiting', 'succeeded', 'failed', 'stopped', 'superseded'] as const;
+export type StepState = (typeof STEP_STATES)[number];
 
 /**
  * What a notice says about the release (the pipeline execution) it belongs to: how to find the

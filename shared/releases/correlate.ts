@@ -6,9 +6,10 @@
  * https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ListActionExecutions.html
  */
 import type { ReleaseStep } from '../notice/notice';
-import { type ReleaseLink, readLink, type StoreDeps, writeLink } from '../state/releases';
+import { type ReleaseLink, readLink, writeLink } from '../state/releases';
+import type { TableDeps } from '../state/table';
 
-export interface CorrelateDeps extends StoreDeps {
+export interface CorrelateDeps extends TableDeps {
   /**
    * Finds the execution that ran a build or deployment among the pipeline's action executions;
    * without it (functions that never meet one), only links are read.

@@ -5,37 +5,49 @@
  * failed), times widen, and each text field keeps the value of the step that gave one with the
  * highest state (the more specific source first among equals): "approved" outlives "waiting".
  */
-import type { ReleaseStep, StepState } from '../notice/notice';
-
-export interface StageLine {
-  name: string;
-  state?: StepState;
-  startedAt?: string;
-  endedAt?: string;
-  label?: Ranked;
-  url?: Ranked;
-  note?: Ranked;
-  /** The stage's buttons (JSON of the step's `offer`), and whether a decision closed them. */
-  offer?: Ranked;
-  offerClosed?: boolean;
-}
+import * as z from 'zod/mini';
+import { type ReleaseStep, STEP_STATES, type StepState } from '../notice/notice';
 
 /** A value with what decides between two of them (higher state, then more specific source, then text). */
-export interface Ranked {
-  value: string;
-  rank: [number, number];
-}
+const rankedSchema = z.object({ value: z.string(), rank: z.tuple([z.number(), z.number()]) });
 
-export interface ReleaseState {
-  pipeline: string;
-  executionId: string;
-  region?: string;
-  state?: StepState;
-  startedAt?: string;
-  endedAt?: string;
-  commit?: { id: string; message?: string; author?: string; url?: string };
-  stages: Record<string, StageLine>;
-}
+export type Ranked = z.infer<typeof rankedSchema>;
+
+const stageLineSchema = z.object({
+  name: z.string(),
+  state: z.optional(z.enum(STEP_STATES)),
+  startedAt: z.optional(z.string()),
+  endedAt: z.optional(z.string()),
+  label: z.optional(rankedSchema),
+  url: z.optional(rankedSchema),
+  note: z.optional(rankedSchema),
+  /** The stage's buttons (JSON of the step's `offer`), and whether a decision closed them. */
+  offer: z.optional(rankedSchema),
+  offerClosed: z.optional(z.boolean()),
+});
+
+export type StageLine = z.infer<typeof stageLineSchema>;
+
+/** The card's state as stored (and validated when read back: shared/state/releases.ts). */
+export const releaseStateSchema = z.object({
+  pipeline: z.string(),
+  executionId: z.string(),
+  region: z.optional(z.string()),
+  state: z.optional(z.enum(STEP_STATES)),
+  startedAt: z.optional(z.string()),
+  endedAt: z.optional(z.string()),
+  commit: z.optional(
+    z.object({
+      id: z.string(),
+      message: z.optional(z.string()),
+      author: z.optional(z.string()),
+      url: z.optional(z.string()),
+    }),
+  ),
+  stages: z.record(z.string(), stageLineSchema),
+});
+
+export type ReleaseState = z.infer<typeof releaseStateSchema>;
 
 /** The stages of the pipeline Herald ships, in their order; others follow, by name. */
 export const KNOWN_STAGES = ['Source', 'Build', 'Deploy-stage', 'Approval', 'Deploy-prod'];

@@ -1,23 +1,20 @@
 /**
  * Events come at least once, and an invocation that fails after posting to one channel is retried
- * whole. The delivery log makes each notice reach each channel once: before posting, the channel
- * is claimed for the notice (a conditional write, leased for a minute); after posting, the claim
- * is kept for a day; when posting fails, it is released so the retry posts. A notice is known by
- * a fingerprint of what the event alone says (the draft), so a retry whose AWS reads went
- * differently is still recognised. If the log cannot be read or written, Herald posts anyway:
- * a duplicate is better than a lost alert.
+ * whole. The delivery log (`sent#` items) makes each notice reach each channel once: before
+ * posting, the channel is claimed for the notice (a conditional write, leased for a minute); after
+ * posting, the claim is kept for a day; when posting fails, it is released so the retry posts. A
+ * notice is known by a fingerprint of what the event alone says (the draft), so a retry whose AWS
+ * reads went differently is still recognised. If the log cannot be read or written, Herald posts
+ * anyway: a duplicate is better than a lost alert.
  */
 import { createHash } from 'node:crypto';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { awsErrorName } from '../aws/clients';
 import type { Log } from '../lambda/logger';
 import type { Notice } from '../notice/notice';
+import { expiryOf, n, nowOf, removeIf, s, type TableDeps, updateIf } from './table';
 
-const CLAIM_CONDITION = 'attribute_not_exists(#key) OR (#status = :sending AND leaseUntil < :now)';
-const DONE = 'SET #status = :sent, expiresAt = :ttl REMOVE leaseUntil';
 const LEASE_MS = 60_000;
-const KEEP_SECONDS = 86_400;
+const NAMES = { '#key': 'key', '#status': 'status' };
 
 /** What identifies a notice across retries and duplicates of its event. */
 export function fingerprint(notice: Notice): string {
@@ -40,61 +37,49 @@ export interface DeliveryLog {
   release(notice: string, target: string): Promise<void>;
 }
 
-export function dynamoDeliveryLog(options: {
-  dynamo: Pick<DynamoDBClient, 'send'>;
-  table: string;
-  log: Log;
-  now?: () => number;
-}): DeliveryLog {
-  const { dynamo, table, log, now = Date.now } = options;
-  const key = (notice: string, target: string) => ({ key: { S: `sent#${notice}#${target}` } });
-  const names = { '#key': 'key', '#status': 'status' };
+export function dynamoDeliveryLog(options: TableDeps & { log: Log }): DeliveryLog {
+  const { log } = options;
+  const id = (notice: string, target: string) => `${notice}#${target}`;
   return {
     async claim(notice, target) {
-      const at = now();
+      const at = nowOf(options);
       try {
-        await dynamo.send(
-          new PutItemCommand({
-            TableName: table,
-            Item: {
-              ...key(notice, target),
-              status: { S: 'sending' },
-              leaseUntil: { N: String(at + LEASE_MS) },
-              expiresAt: { N: String(Math.floor(at / 1000) + KEEP_SECONDS) },
-            },
-            ConditionExpression: CLAIM_CONDITION,
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: { ':sending': { S: 'sending' }, ':now': { N: String(at) } },
-          }),
-        );
-        return true;
+        const written = await updateIf(options, 'sent', id(notice, target), {
+          UpdateExpression: 'SET #status = :sending, leaseUntil = :lease, expiresAt = :ttl',
+          ConditionExpression: 'attribute_not_exists(#key) OR (#status = :sending AND leaseUntil < :now)',
+          ExpressionAttributeNames: NAMES,
+          ExpressionAttributeValues: {
+            ':sending': s('sending'),
+            ':lease': n(at + LEASE_MS),
+            ':ttl': expiryOf('sent', at),
+            ':now': n(at),
+          },
+        });
+        return written !== false;
       } catch (error) {
-        if (awsErrorName(error) === 'ConditionalCheckFailedException') return false;
         log.warn('Delivery log unavailable; posting without it', { error: awsErrorName(error) });
         return true;
       }
     },
     async sent(notice, target) {
       try {
-        await dynamo.send(
-          new UpdateItemCommand({
-            TableName: table,
-            Key: key(notice, target),
-            UpdateExpression: DONE,
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':sent': { S: 'sent' },
-              ':ttl': { N: String(Math.floor(now() / 1000) + KEEP_SECONDS) },
-            },
-          }),
-        );
+        await updateIf(options, 'sent', id(notice, target), {
+          UpdateExpression: 'SET #status = :sent, expiresAt = :ttl REMOVE leaseUntil',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':sent': s('sent'), ':ttl': expiryOf('sent', nowOf(options)) },
+        });
       } catch (error) {
         log.warn('Could not record a delivery; a retry may post it again', { error: awsErrorName(error) });
       }
     },
     async release(notice, target) {
       try {
-        await dynamo.send(new DeleteItemCommand({ TableName: table, Key: key(notice, target) }));
+        // Only a claim still sending is given back: a delivery recorded meanwhile stays recorded.
+        await removeIf(options, 'sent', id(notice, target), {
+          ConditionExpression: '#status = :sending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':sending': s('sending') },
+        });
       } catch (error) {
         log.warn('Could not release a failed delivery; it stays claimed for a minute', {
           error: awsErrorName(error),

@@ -25,13 +25,9 @@ import {
 import type { Log } from '../../../shared/lambda/logger';
 import type { ReleaseStep } from '../../../shared/notice/notice';
 import type { RoutingConfig } from '../../../shared/routing/schema';
-import {
-  claimDecision,
-  type SlackDecision,
-  type StateDeps,
-  settleDecision,
-} from '../../../shared/state/bake-window';
+import { claimDecision, type SlackDecision, settleDecision } from '../../../shared/state/bake-window';
 import { readLink } from '../../../shared/state/releases';
+import type { TableDeps } from '../../../shared/state/table';
 import { typedIn } from '../approval/decide';
 import { membershipOf } from '../click/groups';
 import { type BakeClick, deploymentOf } from '../click/schema';
@@ -55,7 +51,7 @@ export type BakeOutcome =
 export interface BakeDeps {
   codeDeploy: Pick<CodeDeployClient, 'send'>;
   /** The state table, for the one decision per deployment; without it, CodeDeploy's state decides. */
-  state?: StateDeps;
+  state?: TableDeps;
   log: Log;
   nowMs: number;
 }

@@ -35,7 +35,9 @@ async function closeWindows() {
       new UpdateItemCommand({
         TableName: process.env.HERALD_STATE_TABLE,
         Key: { key: { S: item.key?.S ?? '' } },
-        UpdateExpression: 'SET windowEnd = :past',
+        // A window with folded alerts is in the ByTime index at its end: both move.
+        UpdateExpression: item.series ? 'SET windowEnd = :past, #at = :past' : 'SET windowEnd = :past',
+        ...(item.series ? { ExpressionAttributeNames: { '#at': 'at' } } : {}),
         ExpressionAttributeValues: { ':past': { N: String(Date.now() - 1) } },
       }),
     );

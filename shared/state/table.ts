@@ -1,0 +1,220 @@
+/**
+ * Herald's state table (`HERALD_STATE_TABLE`, one per stage): one DynamoDB table, many kinds of
+ * item. Every kind is declared here, once: its key, who writes and who reads it, how long it is
+ * kept and what it is for. Items are written through one conditional-update helper and read back
+ * through a schema, so an item of an older shape or a damaged one reads as absent instead of
+ * crashing a handler. No Scan: every read is by key, or by the `ByTime` index (a sparse index of
+ * the items that carry a `series` and a time `at`).
+ */
+import {
+  type AttributeValue,
+  DeleteItemCommand,
+  type DeleteItemCommandInput,
+  type DynamoDBClient,
+  GetItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+  type UpdateItemCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import type * as z from 'zod/mini';
+import { awsErrorName } from '../aws/clients';
+
+const DAY = 86_400;
+
+/** Every kind of item in the table. `keep` is in seconds from the write (or from `expiresAt` given). */
+export const ITEMS = {
+  sent: {
+    prefix: 'sent#',
+    keep: DAY,
+    writes: 'every notifier (flow/notify: claim → post → record)',
+    reads: 'every notifier (the conditional claim)',
+    what: 'the delivery log: each notice reaches each destination once across retries and duplicates',
+  },
+  flood: {
+    prefix: 'flood#',
+    keep: DAY,
+    writes: 'ecs (each alert; the sweep)',
+    reads: 'ecs (each alert; the sweep, through the ByTime index)',
+    what: 'crash-loop folding: the open window per service and what was folded into it',
+  },
+  release: {
+    prefix: 'release#',
+    keep: 21 * DAY,
+    writes: 'every notifier in app mode; slackActions after a decision',
+    reads: 'the same',
+    what: 'the release card: its state, version, channel and ts',
+  },
+  link: {
+    prefix: 'link#',
+    keep: 21 * DAY,
+    writes: 'codebuild, codedeploy (correlation)',
+    reads: 'codebuild, codedeploy, ecs, slackActions',
+    what: 'a build, deployment or task definition → its pipeline execution',
+  },
+  commit: {
+    prefix: 'commit#',
+    keep: 21 * DAY,
+    writes: 'codecommit (the push), the release that ships the commit',
+    reads: 'the same',
+    what: 'a pushed commit: the push message posted before its release, and the release that took it',
+  },
+  bake: {
+    prefix: 'bake#',
+    keep: DAY,
+    writes: 'codedeploy (a traffic shift that keeps the original task set)',
+    reads: 'ecs (alerts of the new revision)',
+    what: 'the prod bake window of a service: which deployment, which revisions, until when',
+  },
+  decision: {
+    prefix: 'decision#',
+    keep: DAY,
+    writes: 'slackActions (Roll back / Finish now)',
+    reads: 'slackActions, codedeploy (the follow-up messages)',
+    what: 'the one decision taken from Slack about a deployment',
+  },
+} as const;
+
+export type ItemKind = keyof typeof ITEMS;
+
+export interface TableDeps {
+  dynamo: Pick<DynamoDBClient, 'send'>;
+  table: string;
+  now?: () => number;
+}
+
+/** The index of items that belong to a series in time (open flood windows, release history). */
+export const BY_TIME_INDEX = 'ByTime';
+
+export const s = (value: string): AttributeValue => ({ S: value });
+export const n = (value: number): AttributeValue => ({ N: String(value) });
+
+export function keyOf(kind: ItemKind, id: string): Record<string, AttributeValue> {
+  return { key: s(`${ITEMS[kind].prefix}${id}`) };
+}
+
+/** The id of a stored key of `kind`, or undefined for a key of another kind. */
+export function idOf(kind: ItemKind, key: string | undefined): string | undefined {
+  const prefix = ITEMS[kind].prefix;
+  return key?.startsWith(prefix) ? key.slice(prefix.length) : undefined;
+}
+
+/** The TTL attribute (epoch seconds) of an item of `kind` written at `fromMs`. */
+export function expiryOf(kind: ItemKind, fromMs: number): AttributeValue {
+  return n(Math.floor(fromMs / 1000) + ITEMS[kind].keep);
+}
+
+export function nowOf(deps: TableDeps): number {
+  return (deps.now ?? Date.now)();
+}
+
+export function isConflict(error: unknown): boolean {
+  return awsErrorName(error) === 'ConditionalCheckFailedException';
+}
+
+/** A plain object of a stored item's top-level strings and numbers (what Herald stores). */
+export type Plain = Record<string, string | number | boolean>;
+
+export function plainOf(item: Record<string, AttributeValue> | undefined): Plain | undefined {
+  if (!item) return undefined;
+  const plain: Plain = {};
+  for (const [name, value] of Object.entries(item)) {
+    if (value.S !== undefined) plain[name] = value.S;
+    else if (value.N !== undefined) plain[name] = Number(value.N);
+    else if (value.BOOL !== undefined) plain[name] = value.BOOL;
+  }
+  return plain;
+}
+
+/**
+ * One update of one item, on its own condition: the item's attributes before (`ALL_OLD`) when
+ * written, `false` when the condition did not hold. Any other failure is thrown.
+ */
+export async function updateIf(
+  deps: TableDeps,
+  kind: ItemKind,
+  id: string,
+  input: Omit<UpdateItemCommandInput, 'TableName' | 'Key' | 'ReturnValues'>,
+): Promise<Plain | false> {
+  try {
+    const { Attributes } = await deps.dynamo.send(
+      new UpdateItemCommand({
+        TableName: deps.table,
+        Key: keyOf(kind, id),
+        ReturnValues: 'ALL_OLD',
+        ...input,
+      }),
+    );
+    return plainOf(Attributes) ?? {};
+  } catch (error) {
+    if (isConflict(error)) return false;
+    throw error;
+  }
+}
+
+/** Deletes one item on its condition: false when the condition did not hold. */
+export async function removeIf(
+  deps: TableDeps,
+  kind: ItemKind,
+  id: string,
+  input: Omit<DeleteItemCommandInput, 'TableName' | 'Key'>,
+): Promise<boolean> {
+  try {
+    await deps.dynamo.send(new DeleteItemCommand({ TableName: deps.table, Key: keyOf(kind, id), ...input }));
+    return true;
+  } catch (error) {
+    if (isConflict(error)) return false;
+    throw error;
+  }
+}
+
+/** An item read back through its schema: undefined when absent or not of that shape. */
+export async function readItem<T>(
+  deps: TableDeps,
+  kind: ItemKind,
+  id: string,
+  schema: z.ZodMiniType<T>,
+  options: { consistent?: boolean } = {},
+): Promise<T | undefined> {
+  const { Item } = await deps.dynamo.send(
+    new GetItemCommand({ TableName: deps.table, Key: keyOf(kind, id), ConsistentRead: options.consistent }),
+  );
+  const plain = plainOf(Item);
+  if (!plain) return undefined;
+  const parsed = schema.safeParse(plain);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** A JSON attribute read back through its schema: undefined when not JSON of that shape. */
+export function jsonOf<T>(schema: z.ZodMiniType<T>, text: string | undefined): T | undefined {
+  if (!text) return undefined;
+  try {
+    const parsed = schema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The items of a series whose time `at` is at most `until` (the ByTime index; eventually consistent). */
+export async function querySeries(deps: TableDeps, series: string, until: number): Promise<Plain[]> {
+  const items: Plain[] = [];
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await deps.dynamo.send(
+      new QueryCommand({
+        TableName: deps.table,
+        IndexName: BY_TIME_INDEX,
+        KeyConditionExpression: 'series = :series AND #at <= :until',
+        ExpressionAttributeNames: { '#at': 'at' },
+        ExpressionAttributeValues: { ':series': s(series), ':until': n(until) },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const plain = plainOf(item);
+      if (plain) items.push(plain);
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
