@@ -1,8 +1,9 @@
 /**
  * Hostile input: every leaf of every sample event replaced, in turn, by a lone UTF-16 surrogate, a
  * 100 000-character string, a number, an object or null, through the real handler (local rig).
- * Nothing may throw except a failure to reach Slack or AWS, and nothing posted may break Slack's
- * limits. The mutations are fixed (no randomness): a failure names the sample, the path and the value.
+ * Nothing may throw except a failure to reach Slack or AWS, nothing may fail to render, and nothing
+ * posted may break Slack's limits. The mutations are fixed (no randomness): a failure names the
+ * sample, the path and the value.
  */
 
 import { checkSlackLimits } from '../shared/slack/limits';
@@ -106,6 +107,9 @@ describe('hostile input through every handler', () => {
         const result = await runSample({ ...sample, event: mutation.event }, rig);
         if (result.error && !TRANSIENT.test(result.error))
           problems.push(`${mutation.path}: threw ${result.error}`);
+        // A render failure still posts the plain text; here it is the bug it is.
+        for (const warning of result.warnings.filter((line) => line.startsWith('ERROR Render failed')))
+          problems.push(`${mutation.path}: ${warning}`);
         for (const message of result.messages) {
           const broken = checkSlackLimits(message);
           if (broken.length > 0) problems.push(`${mutation.path}: breaks Slack limits: ${broken.join('; ')}`);

@@ -93,8 +93,31 @@ export async function enrichDeployment(
           .catch(fail('decision from Slack'))
       : Promise.resolve();
   await Promise.all([targets, image, original, decided]);
-  await keepBakeWindow(change, result, deps).catch(fail('bake window record'));
   result.problems.sort();
+  return result;
+}
+
+/**
+ * What a traffic shift tells other notices, recorded whatever routing says: the bake window (which
+ * revision is new in which service, until when a rollback can go back to the original; the ecs
+ * function marks its alerts). Its reads are the message's own: they go on to the describer.
+ */
+export async function recordDeployment(
+  change: DeploymentChange,
+  deps: EnrichDeps,
+): Promise<DeploymentEnrichment | undefined> {
+  if (change.state !== 'ready' || !deps.state) return undefined;
+  const result = await enrichDeployment(change, deps);
+  await keepBakeWindow(change, result, deps).catch((error: unknown) => {
+    result.problems.push(`bake window record (${awsErrorName(error)})`);
+    result.problems.sort();
+    deps.log.warn(
+      'Could not record the bake window; ECS alerts of the new revision will not offer Roll back',
+      {
+        error: awsErrorName(error),
+      },
+    );
+  });
   return result;
 }
 
@@ -117,10 +140,7 @@ async function readOriginal(change: DeploymentChange, deps: EnrichDeps): Promise
   return (await readDeployment(previous, deps)).taskDefinition;
 }
 
-/**
- * After a traffic shift that keeps the original task set: which revision is new in which service,
- * and until when a rollback can go back to the original (the ecs function marks its alerts).
- */
+/** After a traffic shift that keeps the original task set: its window, unless a newer one stands. */
 async function keepBakeWindow(change: DeploymentChange, result: DeploymentEnrichment, deps: EnrichDeps) {
   const window = bakeWindowOf(change, result.details);
   const taskDefinition = result.details?.taskDefinition;

@@ -8,25 +8,33 @@ import { findActionRun } from '../../shared/aws/action-executions';
 import { codeDeployClient, dynamoClient, ecsClient } from '../../shared/aws/clients';
 import { eventHandler } from '../../shared/flow/handler';
 import type { Describer } from '../../shared/flow/notify';
+import type { Runtime } from '../../shared/flow/runtime';
 import { withHerald } from '../../shared/lambda/middleware';
 import { describeCodeDeploy } from './describe';
-import { enrichDeployment } from './enrich';
+import { type EnrichDeps, enrichDeployment, recordDeployment } from './enrich';
 import { type CodeDeployModel, type DeploymentEnrichment, isInstance, modelsOf } from './model';
 import { codeDeployInputSchema } from './schema';
 
-/** A build's or deployment's own reads; `findActionRun` finds its release (app mode). */
-const reads: Describer<CodeDeployModel, DeploymentEnrichment> = {
+function readsOf(runtime: Runtime): EnrichDeps {
+  const table = runtime.config.stateTable;
+  return {
+    codeDeploy: codeDeployClient(),
+    ecs: ecsClient(),
+    log: runtime.log,
+    state: table ? { dynamo: dynamoClient(), table } : undefined,
+  };
+}
+
+/** A deployment's bake window (recorded whatever routing says), its own reads; `findActionRun` finds its release. */
+const reads: Describer<CodeDeployModel, DeploymentEnrichment, DeploymentEnrichment | undefined> = {
   describe: describeCodeDeploy,
+  record: async (change, runtime) =>
+    isInstance(change) ? undefined : recordDeployment(change, readsOf(runtime)),
   // An instance event says all there is: no read.
-  enrich: async (change, { log, config }) =>
-    isInstance(change)
-      ? { taskSets: [], problems: [] }
-      : enrichDeployment(change, {
-          codeDeploy: codeDeployClient(),
-          ecs: ecsClient(),
-          log,
-          state: config.stateTable ? { dynamo: dynamoClient(), table: config.stateTable } : undefined,
-        }),
+  enrich: async (change, runtime, recorded) => {
+    if (isInstance(change)) return { taskSets: [], problems: [] };
+    return recorded ?? enrichDeployment(change, readsOf(runtime));
+  },
 };
 
 const handleDeploymentEvents = eventHandler('codedeploy', codeDeployInputSchema, modelsOf, reads, {

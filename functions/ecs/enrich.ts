@@ -1,8 +1,8 @@
 /**
- * The reads of an ECS alert: first the flood gate (a service that already spoke in this window
- * only counts up, and nothing is sent), then where a stopped task's logs are: the `awslogs`
- * options of its task definition (DescribeTaskDefinition, cached per revision for the life of the
- * container, since revisions never change). Without them the message links the task's page.
+ * The flood gate of an ECS alert (recorded whatever routing says), then its reads: where a
+ * stopped task's logs are (the `awslogs` options of its task definition: DescribeTaskDefinition,
+ * cached per revision for the life of the container, since revisions never change; without them
+ * the message links the task's page), and the bake window its revision is in.
  */
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
@@ -12,7 +12,7 @@ import { keep } from '../../shared/lambda/container';
 import type { Log } from '../../shared/lambda/logger';
 import type { RollbackRule } from '../../shared/routing/schema';
 import { type BakeWindow, readBakeWindow } from '../../shared/state/bake-window';
-import { admit, type FloodDeps } from '../../shared/state/flood';
+import { type Admission, admit, type FloodDeps } from '../../shared/state/flood';
 import { readLink } from '../../shared/state/releases';
 import type { TableDeps } from '../../shared/state/table';
 import type { EcsAlert, EcsEnrichment, TaskDefinitionLogs } from './model';
@@ -76,22 +76,35 @@ async function bakeWindowOf(
   return at >= Date.parse(window.shiftedAt) && at < Date.parse(window.until) ? window : undefined;
 }
 
-export async function enrichAlert(alert: EcsAlert, deps: EnrichDeps): Promise<EcsEnrichment | Silenced> {
+/**
+ * The flood gate, recorded for every alert whatever routing says: a service that already spoke
+ * in this window only counts up, and nothing is sent.
+ */
+export async function admitAlert(
+  alert: EcsAlert,
+  deps: Pick<EnrichDeps, 'flood' | 'log' | 'now'>,
+): Promise<Admission | Silenced> {
   const { cluster, service, kind, region, settings } = alert;
-  const admission = deps.flood
-    ? await admit(
-        `${cluster}/${service}`,
-        settings.windowMinutes,
-        kind,
-        region,
-        (deps.now ?? Date.now)(),
-        deps.flood,
-      )
-    : { admitted: true, folded: 0 };
-  if (!admission.admitted) {
-    deps.log.info('Alert folded into the open window', { cluster, ecsService: service, kind });
-    return { silenced: 'folded into the open window' };
-  }
+  if (!deps.flood) return { admitted: true, folded: 0, storage: 'ok' };
+  const admission = await admit(
+    `${cluster}/${service}`,
+    settings.windowMinutes,
+    kind,
+    region,
+    (deps.now ?? Date.now)(),
+    deps.flood,
+  );
+  if (admission.admitted) return admission;
+  deps.log.info('Alert folded into the open window', { cluster, ecsService: service, kind });
+  return { silenced: 'folded into the open window' };
+}
+
+/** Where a stopped task's logs are, and the bake window its revision is in. */
+export async function enrichAlert(
+  alert: EcsAlert,
+  deps: EnrichDeps,
+  admission: Admission = { admitted: true, folded: 0, storage: 'ok' },
+): Promise<EcsEnrichment> {
   if (alert.type !== 'task') return { folding: admission, problems: [] };
   const problems: string[] = [];
   const [{ logs, problem }, bake] = await Promise.all([

@@ -15,7 +15,7 @@ import { withHerald } from '../../shared/lambda/middleware';
 import type { BakeWindow } from '../../shared/state/bake-window';
 import { type FloodDeps, sweep } from '../../shared/state/flood';
 import { describeAlert, describeFoldedRun } from './describe';
-import { enrichAlert } from './enrich';
+import { admitAlert, enrichAlert } from './enrich';
 import { modelsOf } from './model';
 import { ecsInputSchema, scheduleSchema } from './schema';
 
@@ -26,15 +26,13 @@ function floodGate(runtime: Runtime): FloodDeps | undefined {
 
 const handleAlerts = eventHandler('ecs', ecsInputSchema, modelsOf, {
   describe: describeAlert,
-  enrich: (alert, runtime) => {
-    const flood = floodGate(runtime);
-    const ruleFor = (window: BakeWindow) => rollbackRuleFor(window, runtime.routing);
-    return enrichAlert(alert, {
-      ecs: ecsClient(),
-      flood,
-      log: runtime.log,
-      bake: flood && { state: flood, ruleFor },
-    });
+  // The flood gate counts what is announced: a muted kind opens no window.
+  record: async (alert, runtime, routed) =>
+    routed ? admitAlert(alert, { flood: floodGate(runtime), log: runtime.log }) : undefined,
+  enrich: (alert, runtime, admission) => {
+    const state = floodGate(runtime);
+    const bake = state && { state, ruleFor: (w: BakeWindow) => rollbackRuleFor(w, runtime.routing) };
+    return enrichAlert(alert, { ecs: ecsClient(), log: runtime.log, bake }, admission);
   },
 });
 

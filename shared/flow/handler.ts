@@ -19,11 +19,11 @@ import { createRuntime, type RuntimeExtras } from './runtime';
  */
 type ModelsOf<I, M> = (input: I, routing: RoutingConfig, now: number) => Array<M | Quiet>;
 
-export function eventHandler<I, M, X>(
+export function eventHandler<I, M, X, R = never>(
   source: Source,
   schema: z.ZodMiniType<I>,
   modelsOf: ModelsOf<I, M>,
-  describer: Describer<M, X>,
+  describer: Describer<M, X, R>,
   extras: RuntimeExtras = {},
 ) {
   return async (input: unknown, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<void> => {

@@ -6,7 +6,7 @@
  * in `deliverOnce`, the one place of the delivery log's life-cycle.
  */
 import { awsErrorName } from '../aws/clients';
-import type { Log } from '../lambda/logger';
+import { type Log, logRenderFailure } from '../lambda/logger';
 import type { Notice } from '../notice/notice';
 import { deliverToRelease } from '../releases/deliver';
 import { type RouteTo, routeNotice } from '../routing/route';
@@ -14,7 +14,7 @@ import { unwatched, watchOf } from '../routing/watch';
 import { SlackPermanentError } from '../slack/attempts';
 import { type Destination, isAppChannel } from '../slack/destinations';
 import type { SlackMessage } from '../slack/message';
-import { renderNotice } from '../slack/render';
+import { renderOrPlain } from '../slack/render';
 import { type DeliveryLog, fingerprint } from '../state/delivery-log';
 import type { Runtime } from './runtime';
 
@@ -23,11 +23,19 @@ export interface Silenced {
   silenced: string;
 }
 
-/** A source's pure describer and its AWS reads. */
-export interface Describer<M, X> {
+/** A source's pure describer, what it records for other notices, and its AWS reads. */
+export interface Describer<M, X, R = never> {
   /** Without enrichment: the draft, from the event alone. */
   describe(model: M, enrichment?: X): Notice;
-  enrich(model: M, runtime: Runtime): Promise<X | Silenced>;
+  /**
+   * Side effects other notices depend on (the bake window, the flood gate), in a step of their
+   * own before enrichment, whatever routing and muting decide (`routed` says which, for a side
+   * effect that is about what is announced: a muted kind must not open a flood window that would
+   * swallow the next real alert). What it read goes on to `enrich`; it may silence the notice.
+   */
+  record?(model: M, runtime: Runtime, routed: boolean): Promise<R | Silenced | undefined>;
+  /** The reads that make the message useful (only for a notice that goes somewhere). */
+  enrich(model: M, runtime: Runtime, recorded?: R): Promise<X | Silenced>;
 }
 
 export class PublishError extends Error {
@@ -55,7 +63,7 @@ function notSent(log: Log, notice: Notice, routed: { reason?: string; muted?: st
   else log.info('Notice not sent', line);
 }
 
-export async function notify<M, X>(runtime: Runtime, model: M, source: Describer<M, X>): Promise<void> {
+export async function notify<M, X, R>(runtime: Runtime, model: M, source: Describer<M, X, R>): Promise<void> {
   const draft = source.describe(model);
   const refused = unwatched(draft, watchOf(runtime.config.watch, runtime.routing));
   if (refused) {
@@ -63,20 +71,45 @@ export async function notify<M, X>(runtime: Runtime, model: M, source: Describer
     return;
   }
   const early = routeNotice(draft, runtime.routing);
+  if (early.channels.size > 0) runtime.destinations.warm([...early.channels.keys()]);
+  const recorded = await record(runtime, model, source, draft, early.channels.size > 0);
+  if (isSilenced(recorded)) {
+    notSent(runtime.log, draft, { reason: recorded.silenced });
+    return;
+  }
   if (early.channels.size === 0) {
     notSent(runtime.log, draft, early);
     // App mode: a muted notice of a release still moves its card (from what its event says).
     await updateCards(runtime, draft, early.channels);
     return;
   }
-  runtime.destinations.warm([...early.channels.keys()]);
-  const enrichment = await source.enrich(model, runtime);
+  const enrichment = await source.enrich(model, runtime, recorded);
   if (isSilenced(enrichment)) {
     notSent(runtime.log, draft, { reason: enrichment.silenced });
     return;
   }
   // Known by its draft, so that a retry whose AWS reads went differently is still recognised.
   await send(runtime, source.describe(model, enrichment), fingerprint(draft));
+}
+
+/** The source's side effects; a fault there is logged and the notice goes on (never lost). */
+async function record<M, X, R>(
+  runtime: Runtime,
+  model: M,
+  source: Describer<M, X, R>,
+  draft: Notice,
+  routed: boolean,
+): Promise<R | Silenced | undefined> {
+  if (!source.record) return undefined;
+  try {
+    return await source.record(model, runtime, routed);
+  } catch (error) {
+    runtime.log.error('Could not record what this notice tells other notices', {
+      kind: draft.kind,
+      error: awsErrorName(error),
+    });
+    return undefined;
+  }
 }
 
 /**
@@ -146,7 +179,9 @@ async function deliverOnce(
   try {
     placed = await postToRelease(runtime, notice, destination);
     if (placed === 'channel') {
-      const message = renderNotice(notice, { mentions: destination.mentions });
+      // Rendering is pure: should it fail (a bug), the plain text goes, and it is not a Slack failure.
+      const { message, failure } = renderOrPlain(notice, { mentions: destination.mentions });
+      if (failure) logRenderFailure(log, notice, failure);
       await postWithFallback(runtime, notice, destination, message);
     }
   } catch (error) {

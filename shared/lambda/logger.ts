@@ -12,3 +12,13 @@ export interface Log {
   warn(message: string, ...attributes: LogAttributes[]): void;
   error(message: string, ...attributes: LogAttributes[]): void;
 }
+
+/** The one line a render failure gets: a bug in Herald (the plain text was posted instead). */
+export function logRenderFailure(log: Log, notice: { kind: string; source: string }, failure: unknown): void {
+  log.error('Render failed: posted the plain text instead (a bug in Herald)', {
+    kind: notice.kind,
+    source: notice.source,
+    problem: failure instanceof Error ? `${failure.name}: ${failure.message}` : String(failure),
+    stack: failure instanceof Error ? failure.stack?.split('\n').slice(0, 6).join('\n') : undefined,
+  });
+}

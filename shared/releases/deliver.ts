@@ -9,12 +9,12 @@
  * Anything that cannot be used (the table, the card) makes the caller post a standalone message.
  */
 import { awsErrorName } from '../aws/clients';
-import type { Log } from '../lambda/logger';
+import { type Log, logRenderFailure } from '../lambda/logger';
 import type { Notice, ReleaseStep } from '../notice/notice';
 import { type AttemptOptions, SlackPermanentError, SlackUnavailableError } from '../slack/attempts';
 import type { Destination } from '../slack/destinations';
 import type { SlackMessage } from '../slack/message';
-import { renderNotice } from '../slack/render';
+import { renderOrPlain } from '../slack/render';
 import {
   claimCardPost,
   claimCommit,
@@ -56,6 +56,13 @@ function attemptFor(destination: Destination, what: string, deps: ReleaseDeps): 
 }
 
 const sleepOf = (deps: ReleaseDeps) => deps.sleep ?? wait;
+
+/** Block Kit, or the plain text when rendering fails (a bug, logged: the notice still goes). */
+function render(notice: Notice, mentions: string[], deps: ReleaseDeps): SlackMessage {
+  const { message, failure } = renderOrPlain(notice, { mentions });
+  if (failure) logRenderFailure(deps.log, notice, failure);
+  return message;
+}
 
 /** Which notices the card says enough about by itself. */
 function needsReply(notice: Notice): boolean {
@@ -100,7 +107,7 @@ async function showCard(key: string, destination: Destination, deps: ReleaseDeps
     if (!stored.state) throw new Error('the release has no state');
     if (stored.ts && (pushed >= stored.version || (pushed === 0 && stored.shown >= stored.version)))
       return stored;
-    const card = renderNotice(describeCard(stored.state), { mentions: [] });
+    const card = render(describeCard(stored.state), [], deps);
     if (!stored.ts) {
       if (!(await claimCardPost(key, deps))) {
         // Someone else is posting the card right now: its ts comes in a moment.
@@ -189,7 +196,7 @@ async function deliverPush(
 ): Promise<ReleaseOutcome> {
   let release = await releaseOfCommit(commit, deps);
   if (!release && (await claimSeed(commit, deps))) {
-    const message = renderNotice(notice, { mentions: destination.mentions });
+    const message = render(notice, destination.mentions, deps);
     const posted = await destination.post(message, attemptFor(destination, 'push', deps));
     const channel = posted.channel ?? destination.releaseChannel ?? '';
     await recordSeed(commit, { channel, ts: posted.ts ?? '', message: JSON.stringify(message) }, deps);
@@ -199,7 +206,7 @@ async function deliverPush(
   if (!release) return { kind: 'standalone', why: 'the commit is being announced elsewhere' };
   const card = await showCard(release, destination, deps);
   const posted = await destination.post(
-    renderNotice(notice, { mentions: [] }),
+    render(notice, [], deps),
     attemptFor(destination, 'release thread', deps),
     { threadTs: card.ts, broadcast: false },
   );
@@ -280,7 +287,7 @@ export async function deliverToRelease(
   }
   if (!options.reply || !needsReply(notice)) return { kind: 'card' };
   const broadcast = isBroadcast(notice);
-  const message = renderNotice(notice, { mentions: broadcast ? destination.mentions : [] });
+  const message = render(notice, broadcast ? destination.mentions : [], deps);
   const posted = await destination.post(message, attemptFor(destination, 'release thread', deps), {
     threadTs: card.ts,
     broadcast,

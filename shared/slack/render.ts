@@ -246,6 +246,27 @@ function renderChoice(choice: Choice): Button {
 }
 
 /** The plain-text fallback: what notifications and screen readers say. */
+/**
+ * The message, or, should rendering fail (a bug in Herald, never Slack's fault), the plain-text
+ * fallback alone with the failure: the caller logs it and posts the text, so the notice is not lost.
+ */
+export function renderOrPlain(
+  notice: Notice,
+  options: RenderOptions = {},
+): { message: SlackMessage; failure?: unknown } {
+  try {
+    return { message: renderNotice(notice, options) };
+  } catch (failure) {
+    let text: string;
+    try {
+      text = renderFallback(notice, options.mentions);
+    } catch {
+      text = `Herald has a ${String(notice.kind)} notice it could not format; it was logged.`;
+    }
+    return { message: { text, blocks: [] }, failure };
+  }
+}
+
 function renderFallback(notice: Notice, mentions: string[] = []): string {
   const summary = notice.summary ? ` — ${notice.summary}` : '';
   const text = escapeText(truncate(`${notice.title}${summary}`, LIMITS.fallbackText - 200));

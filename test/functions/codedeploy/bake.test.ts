@@ -1,21 +1,23 @@
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { ECSClient } from '@aws-sdk/client-ecs';
+import { DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../functions/codedeploy/handler';
+import { handler as ecsHandler } from '../../../functions/ecs/handler';
 import { decodeBakeValue, FINISH_ACTION, ROLLBACK_ACTION } from '../../../shared/decisions/rollbacks';
 import { resetForTests } from '../../../shared/lambda/container';
 import { routingFile } from '../../../shared/routing/load';
 import type { SlackMessage } from '../../../shared/slack/message';
 import { answerCodeDeployFrom } from '../../helpers/codedeploy-answers';
 import { useHandlerRig } from '../../helpers/handler-rig';
-import { sampleEvent } from '../../helpers/lambda';
+import { captureLogs, lambdaContext, sampleEvent } from '../../helpers/lambda';
+import { recorded } from '../../helpers/recorded';
 import { assertSlackLimits, visibleText } from '../../helpers/slack-limits';
 
 const codeDeploy = mockClient(CodeDeployClient);
 const ecs = mockClient(ECSClient);
 const rig = useHandlerRig(handler, { stateTable: true });
-const stageRouting = routingFile('stage') as { rollbacks?: unknown };
+const stageRouting = routingFile('stage') as { rollbacks?: unknown; mute?: string[] };
 
 /** Answers every read from the sample's recorded AWS answers. */
 const answerFrom = (sample: string) => answerCodeDeployFrom(sample, codeDeploy, ecs);
@@ -147,5 +149,80 @@ describe('codedeploy: the bake window after a prod traffic shift', () => {
     const { messages } = await rig.run(sampleEvent('codedeploy/sns-rollback-in-progress.json'));
 
     expect(visibleText(messages[0] as SlackMessage)).not.toContain('Slack');
+  });
+});
+
+describe('codedeploy: the bake window is kept whatever routing and muting say', () => {
+  const readWindow = async () => {
+    const { Item } = await rig.state().client.send(
+      new GetItemCommand({
+        TableName: process.env.HERALD_STATE_TABLE,
+        Key: { key: { S: 'bake#shop-cluster/shop-api-prod' } },
+      }),
+    );
+    return JSON.parse(Item?.window?.S ?? '{}') as { deploymentId?: string; shiftedAt?: string };
+  };
+
+  it('never lets a late duplicate "ready" of an older deployment replace the newer window', async () => {
+    answerFrom('ready');
+    // A newer deployment shifted prod's traffic at 18:00 (its window is recorded).
+    const newer = JSON.parse(JSON.stringify(sampleEvent('codedeploy/ready.json'))) as {
+      time: string;
+      detail: { deploymentId: string };
+    };
+    newer.time = '2026-11-20T18:00:00Z';
+    await rig.run(newer);
+    await rig.state().client.send(
+      new PutItemCommand({
+        TableName: process.env.HERALD_STATE_TABLE,
+        Item: {
+          key: { S: 'bake#shop-cluster/shop-api-prod' },
+          window: { S: JSON.stringify({ ...(await readWindow()), deploymentId: 'd-NEWER0001' }) },
+          shiftedMs: { N: String(Date.parse('2026-11-20T18:00:00Z')) },
+        },
+      }),
+    );
+
+    // The older deployment's "ready" (16:16:40) arrives again, late.
+    await rig.run(sampleEvent('codedeploy/ready.json'));
+
+    expect(await readWindow()).toMatchObject({
+      deploymentId: 'd-NEWER0001',
+      shiftedAt: '2026-11-20T18:00:00.000Z',
+    });
+  });
+
+  it('keeps the window of a muted traffic shift, so the crash of the new revision still offers Roll back', async () => {
+    stageRouting.mute = [...(stageRouting.mute ?? []), 'codedeploy:deployment.ready'];
+    resetForTests();
+    answerFrom('ready');
+    try {
+      const muted = await rig.run(sampleEvent('codedeploy/ready.json'));
+      expect(muted.messages).toEqual([]);
+      expect(await readWindow()).toMatchObject({ deploymentId: 'd-7Q2WERT5X' });
+
+      ecs.reset();
+      ecs
+        .on(DescribeTaskDefinitionCommand)
+        .resolves(
+          recorded(
+            'ecs/task-crashed-in-bake.aws.json',
+            'AmazonEC2ContainerServiceV20141113.DescribeTaskDefinition',
+          ),
+        );
+      const before = rig.slack().messages().length;
+      const logs = captureLogs();
+      try {
+        await ecsHandler(sampleEvent('ecs/task-crashed-in-bake.json'), lambdaContext());
+      } finally {
+        logs.restore();
+      }
+      const [alert] = rig.slack().messages().slice(before);
+
+      expect(visibleText(alert as SlackMessage)).toContain('*New revision*');
+      expect(choices(alert as SlackMessage).map((choice) => choice.action_id)).toEqual([ROLLBACK_ACTION]);
+    } finally {
+      stageRouting.mute = stageRouting.mute?.filter((kind) => kind !== 'codedeploy:deployment.ready');
+    }
   });
 });

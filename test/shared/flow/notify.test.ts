@@ -246,4 +246,105 @@ describe('send: routing and delivery of a finished notice', () => {
     expect(String(failure)).not.toContain('xoxb-not-a-url');
     expect(slack.requests).toHaveLength(0);
   });
+
+  it('posts the plain text when rendering fails, logs the bug, and does not fail the invocation', async () => {
+    const { runtime, lines } = testRuntime(slack, {
+      routing: { ...ROUTING, routes: [{ channels: ['releases'] }] },
+    });
+    // A describer bug: a list without items (the renderer reads them).
+    const broken = { ...NOTICE, details: [{ type: 'list', label: 'Files', noun: 'file', items: null }] };
+
+    expect(await send(runtime, broken as unknown as Notice)).toEqual(['releases']);
+
+    expect(slack.requests).toHaveLength(1);
+    expect(slack.requests[0]?.json).toEqual({
+      text: 'Build failed: shop-api #7 — BUILD phase failed',
+      blocks: [],
+    });
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        message: 'Render failed: posted the plain text instead (a bug in Herald)',
+        attributes: expect.objectContaining({
+          kind: 'build.failed',
+          problem: expect.stringContaining('TypeError'),
+        }),
+      }),
+    );
+    expect(lines.map((line) => line.message)).not.toContain('Notice not delivered');
+  });
+});
+
+describe('notify: what a notice records for others happens whatever routing says', () => {
+  function recording(record: () => Promise<string | { silenced: string }>) {
+    const calls: string[] = [];
+    const describer: Describer<string, string, string> = {
+      describe: (kind, enrichment) => ({ ...NOTICE, kind, summary: enrichment ?? NOTICE.summary }),
+      record: async (_model, _runtime, routed) => {
+        calls.push(routed ? 'record' : 'record (not routed)');
+        return record();
+      },
+      enrich: async (_model, _runtime, recorded) => {
+        calls.push(`enrich with ${recorded}`);
+        return 'enriched';
+      },
+    };
+    return { calls, describer };
+  }
+
+  it('records a muted notice, and neither enriches nor posts it', async () => {
+    const { runtime } = testRuntime(slack, { routing: { ...ROUTING, mute: ['codebuild:build.failed'] } });
+    const { calls, describer } = recording(async () => 'the bake window');
+
+    await notify(runtime, 'build.failed', describer);
+
+    expect(calls).toEqual(['record (not routed)']);
+    expect(slack.requests).toHaveLength(0);
+  });
+
+  it('hands what it recorded to the enrichment of a routed notice', async () => {
+    const { runtime } = testRuntime(slack, { routing: { ...ROUTING, routes: [{ channels: ['releases'] }] } });
+    const { calls, describer } = recording(async () => 'the bake window');
+
+    await notify(runtime, 'build.failed', describer);
+
+    expect(calls).toEqual(['record', 'enrich with the bake window']);
+    expect(slack.messages()).toHaveLength(1);
+  });
+
+  it('stays silent when the record says so (an alert folded into its window)', async () => {
+    const { runtime, lines } = testRuntime(slack);
+    const { calls, describer } = recording(async () => ({ silenced: 'folded into the open window' }));
+
+    await notify(runtime, 'build.failed', describer);
+
+    expect(calls).toEqual(['record']);
+    expect(slack.requests).toHaveLength(0);
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        message: 'Notice not sent',
+        attributes: expect.objectContaining({ reason: 'folded into the open window' }),
+      }),
+    );
+  });
+
+  it('still posts when recording fails, logging why', async () => {
+    const { runtime, lines } = testRuntime(slack, {
+      routing: { ...ROUTING, routes: [{ channels: ['releases'] }] },
+    });
+    const { calls, describer } = recording(async () => {
+      throw Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' });
+    });
+
+    await notify(runtime, 'build.failed', describer);
+
+    expect(calls).toEqual(['record', 'enrich with undefined']);
+    expect(slack.messages()).toHaveLength(1);
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        attributes: expect.objectContaining({ error: 'ProvisionedThroughputExceededException' }),
+      }),
+    );
+  });
 });
