@@ -9,7 +9,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSlackActionsHandler } from '../functions/slack-actions/handler';
-import { decodeBakeValue, isBakeAction } from '../shared/decisions/rollbacks';
+import { decodeBakeValue } from '../shared/decisions/button-value';
+import { isBakeAction } from '../shared/decisions/rollbacks';
 import { currentRouting } from '../shared/flow/runtime';
 import { resetForTests } from '../shared/lambda/container';
 import type { SlackMessage } from '../shared/slack/message';
@@ -41,9 +42,9 @@ const bakeActions = createSlackActionsHandler({ nowSeconds: () => BAKE_CLICK_TIM
 function bakeAnswers(value: string) {
   const bake = decodeBakeValue(value);
   const deploymentInfo = bake && {
-    deploymentId: bake.d,
-    applicationName: bake.a,
-    deploymentGroupName: bake.g,
+    deploymentId: bake.deployment,
+    applicationName: bake.application,
+    deploymentGroupName: bake.group,
     status: 'InProgress',
     instanceTerminationWaitTimeStarted: true,
   };

@@ -4,40 +4,37 @@
  */
 
 import type { HttpRequest } from '../functions/slack-actions/click/schema';
-import {
-  APPROVE_ACTION,
-  type ButtonValue,
-  COMMENT_ACTION,
-  COMMENT_BLOCK,
-  encodeButtonValue,
-} from '../shared/decisions/approvals';
-import { type BakeValue, REASON_ACTION, REASON_BLOCK } from '../shared/decisions/rollbacks';
+import { APPROVE_ACTION, COMMENT_ACTION, COMMENT_BLOCK } from '../shared/decisions/approvals';
+import { type ApprovalValue, type BakeValue, encodeButtonValue } from '../shared/decisions/button-value';
+import { REASON_ACTION, REASON_BLOCK } from '../shared/decisions/rollbacks';
 import { signBody } from '../shared/slack/signature';
 
 export const TEST_SIGNING_SECRET = 'test-signing-secret-not-a-real-one';
 export const CLICK_TIME = 1795190100; // 2026-11-20T15:55:00Z, minutes after the approval request
 
-export const APPROVAL: ButtonValue = {
-  v: 1,
-  p: 'herald-stage-pipeline',
-  s: 'Approval',
-  a: 'Approve-prod',
-  t: '0f6ad3e2-7c41-4b9e-9a5d-2c8e1b7f4a60',
-  e: 'prod',
-  au: ['Jane Doe', 'jane.doe@example.com'],
-  x: '2026-11-27T15:48:00.000Z',
+export const APPROVAL: ApprovalValue = {
+  v: 2,
+  kind: 'approval',
+  pipeline: 'herald-stage-pipeline',
+  stage: 'Approval',
+  action: 'Approve-prod',
+  token: '0f6ad3e2-7c41-4b9e-9a5d-2c8e1b7f4a60',
+  environment: 'prod',
+  authors: ['Jane Doe', 'jane.doe@example.com'],
+  expires: '2026-11-27T15:48:00.000Z',
 };
 
 /** The prod deployment of the samples shifted traffic at 16:16:40 and keeps the original until 19:16:40. */
 export const BAKE: BakeValue = {
-  v: 1,
-  d: 'd-7Q2WERT5X',
-  a: 'herald-stage-app',
-  g: 'herald-stage-app-prod',
-  s: 'shop-cluster/shop-api-prod',
-  n: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/shop-api-prod:43',
-  o: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/shop-api-prod:42',
-  w: '2026-11-20T19:16:40.000Z',
+  v: 2,
+  kind: 'bake',
+  deployment: 'd-7Q2WERT5X',
+  application: 'herald-stage-app',
+  group: 'herald-stage-app-prod',
+  service: 'shop-cluster/shop-api-prod',
+  revision: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/shop-api-prod:43',
+  original: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/shop-api-prod:42',
+  until: '2026-11-20T19:16:40.000Z',
 };
 /** A click inside that window: 2026-11-20T16:40:00Z. */
 export const BAKE_CLICK_TIME = 1795192800;

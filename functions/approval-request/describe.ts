@@ -10,9 +10,9 @@ import {
   APPROVE_ACTION,
   COMMENT_ACTION,
   COMMENT_BLOCK,
-  encodeButtonValue,
   REJECT_ACTION,
 } from '../../shared/decisions/approvals';
+import { encodeButtonValue } from '../../shared/decisions/button-value';
 import { formatUtcMinute, parseAwsDate } from '../../shared/input/time';
 import { type Fact, footer, type Link, type Notice } from '../../shared/notice/notice';
 import type { ApprovalEnrichment, ApprovalRequest } from './model';
@@ -52,19 +52,20 @@ export function describeApprovalRequest(
   });
 
   const value = encodeButtonValue({
-    v: 1,
-    p: approval.pipelineName,
-    s: approval.stageName,
-    a: approval.actionName,
-    t: approval.token,
-    e: environment ?? '',
+    v: 2,
+    kind: 'approval',
+    pipeline: approval.pipelineName,
+    stage: approval.stageName,
+    action: approval.actionName,
+    token: approval.token,
+    environment: environment ?? '',
     // Bounded like the click reads it back: the button value stays far under Slack's 2000 characters.
-    au: [author?.name, author?.email]
+    authors: [author?.name, author?.email]
       .filter((x): x is string => Boolean(x))
       .map((identity) => identity.slice(0, 200))
       .slice(0, 5),
-    x: expires?.toISOString(),
-    r: enrichment.executionId,
+    expires: expires?.toISOString(),
+    execution: enrichment.executionId,
   });
   const target = environment ? `to ${environment}` : `past ${approval.stageName}`;
 

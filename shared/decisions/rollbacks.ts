@@ -1,16 +1,15 @@
 /**
  * What the bake-window buttons and the click share: which rule lets whom roll back or finish a
- * deployment, and the button value that names the deployment. The value only says which deployment
- * was shown; the click re-reads it from CodeDeploy and acts only on what CodeDeploy says now.
+ * deployment, and the buttons themselves (their value, ./button-value.ts, only says which
+ * deployment was shown; the click re-reads it from CodeDeploy and acts only on what it says now).
  */
-import * as z from 'zod/mini';
 import { taskDefinitionName } from '../aws/arn';
-import { parseJsonAs } from '../input/schema';
 import { formatUtcClock } from '../input/time';
 import type { Choice, Fact, Notice } from '../notice/notice';
 import { environmentOf, matchesGlob } from '../routing/route';
 import type { RollbackRule, RoutingConfig } from '../routing/schema';
 import type { SlackDecision } from '../state/bake-window';
+import { encodeButtonValue } from './button-value';
 
 export const ROLLBACK_ACTION = 'herald-rollback';
 export const FINISH_ACTION = 'herald-finish';
@@ -36,33 +35,6 @@ export function rollbackRuleFor(
   );
 }
 
-const id = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
-
-const bakeValueSchema = z.object({
-  v: z.literal(1),
-  /** The deployment, its application and deployment group (CodeDeploy's limits). */
-  d: z.string().check(z.regex(/^d-[A-Z0-9]{1,20}$/)),
-  a: id(100),
-  g: id(100),
-  /** The service (`cluster/service`), the new and the original task definition revisions. */
-  s: z.optional(id(520)),
-  n: z.optional(id(300)),
-  o: z.optional(id(300)),
-  /** When the bake window ends (the original task set is terminated), ISO. */
-  w: z.optional(z.string().check(z.maxLength(40))),
-});
-
-export type BakeValue = z.infer<typeof bakeValueSchema>;
-
-export function encodeBakeValue(value: BakeValue): string {
-  return JSON.stringify(value);
-}
-
-/** The deployment a bake-window button stands for, or undefined for anything that is not one. */
-export function decodeBakeValue(text: string): BakeValue | undefined {
-  return parseJsonAs(bakeValueSchema, text);
-}
-
 /** What the buttons of a bake window name: the deployment, where, which revisions, until when. */
 export interface BakeTarget {
   deploymentId: string;
@@ -83,15 +55,16 @@ export interface BakeTarget {
  * both revisions and what will happen. The value carries the window's identity only.
  */
 function bakeChoices(target: BakeTarget, options: { finish: boolean }): Choice[] {
-  const value = encodeBakeValue({
-    v: 1,
-    d: target.deploymentId,
-    a: target.application,
-    g: target.deploymentGroup,
-    ...(target.cluster && target.service ? { s: `${target.cluster}/${target.service}` } : {}),
-    ...(target.taskDefinition ? { n: target.taskDefinition } : {}),
-    ...(target.original ? { o: target.original } : {}),
-    w: target.until.toISOString(),
+  const value = encodeButtonValue({
+    v: 2,
+    kind: 'bake',
+    deployment: target.deploymentId,
+    application: target.application,
+    group: target.deploymentGroup,
+    ...(target.cluster && target.service ? { service: `${target.cluster}/${target.service}` } : {}),
+    ...(target.taskDefinition ? { revision: target.taskDefinition } : {}),
+    ...(target.original ? { original: target.original } : {}),
+    until: target.until.toISOString(),
   });
   const what = target.service ?? target.application;
   const where = target.environment ? ` in ${target.environment}` : '';

@@ -20,7 +20,7 @@ export async function handleApprovalClick(
   const allowed = authorise(click, routing, await groupsOf(click, routing, show));
   if (!allowed.ok) {
     show.log.warn('Refused an approval click', { ...whereOf(click), outcome: allowed.outcome.kind });
-    await showOutcome(click, ephemeralReply(allowed.outcome, value.e), undefined, show);
+    await showOutcome(click, ephemeralReply(allowed.outcome, value.environment), undefined, show);
     return;
   }
   const comment = commentOf(payload);
@@ -28,7 +28,7 @@ export async function handleApprovalClick(
   const outcome = await recordDecision(click, allowed.decision, comment, deps);
   const message =
     outcome.kind === 'failed'
-      ? ephemeralReply(outcome, value.e)
+      ? ephemeralReply(outcome, value.environment)
       : outcomeMessage(payload, value, outcome, allowed.decision, comment, now);
   await showOutcome(click, message, { outcome, decision: allowed.decision, comment, now }, show);
 }

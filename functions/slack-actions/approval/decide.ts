@@ -6,13 +6,13 @@
 import type { KnownBlock } from '@slack/types';
 import {
   APPROVE_ACTION,
-  type ButtonValue,
   COMMENT_ACTION,
   COMMENT_BLOCK,
   normalizedIdentities,
   REJECT_ACTION,
   ruleFor,
 } from '../../../shared/decisions/approvals';
+import type { ApprovalValue } from '../../../shared/decisions/button-value';
 import { formatUtcClock } from '../../../shared/input/time';
 import { truncate } from '../../../shared/notice/text';
 import type { RoutingConfig } from '../../../shared/routing/schema';
@@ -84,7 +84,7 @@ export function authorise(
   /** The rule's user groups the clicker belongs to (app mode). */
   groups: Set<string> = new Set(),
 ): { ok: true; decision: Decision } | { ok: false; outcome: Outcome } {
-  const rule = ruleFor({ pipeline: value.p, stage: value.s, action: value.a }, routing);
+  const rule = ruleFor({ pipeline: value.pipeline, stage: value.stage, action: value.action }, routing);
   if (!rule) return { ok: false, outcome: { kind: 'no-rule' } };
   const listed = rule.approvers.find((a) => a.slackUserId === payload.user.id);
   const group = rule.approverGroups?.find((g) => groups.has(g.slackGroupId));
@@ -97,7 +97,7 @@ export function authorise(
   if (!approver) return { ok: false, outcome: { kind: 'not-approver' } };
   if (rule.noSelfApproval) {
     const mine = normalizedIdentities([approver.name, ...(approver.identities ?? [])]);
-    if (value.au.some((identity) => mine.has(identity.trim().toLowerCase())))
+    if (value.authors.some((identity) => mine.has(identity.trim().toLowerCase())))
       return { ok: false, outcome: { kind: 'self-approval' } };
   }
   const status = payload.actions[0]?.action_id === APPROVE_ACTION ? 'Approved' : 'Rejected';
@@ -124,8 +124,8 @@ export function ephemeralReply(outcome: Outcome, environment: string): SlackMess
 }
 
 /** The header of a decided (or no longer open) request: what happened, to what. */
-function headlineOf(outcome: Outcome, value: ButtonValue): string {
-  const where = `${value.p} → ${value.e || value.s}`;
+function headlineOf(outcome: Outcome, value: ApprovalValue): string {
+  const where = `${value.pipeline} → ${value.environment || value.stage}`;
   return outcome.kind === 'recorded'
     ? `${outcome.status === 'Approved' ? ':white_check_mark: Approved' : ':no_entry: Rejected'}: ${where}`
     : `:information_source: Approval closed: ${where}`;
@@ -134,7 +134,7 @@ function headlineOf(outcome: Outcome, value: ButtonValue): string {
 /** The original message with its header, buttons and comment box replaced by what happened. */
 export function outcomeMessage(
   payload: BlockActions,
-  value: ButtonValue,
+  value: ApprovalValue,
   outcome: Outcome,
   decision: Decision | undefined,
   comment: string | undefined,
@@ -160,7 +160,7 @@ export function outcomeMessage(
       fallback = 'This approval request has expired.';
       break;
     case 'gone':
-      line = `:information_source: The ${outcome.what} no longer exists in ${escapeText(value.p)}. Nothing was changed.`;
+      line = `:information_source: The ${outcome.what} no longer exists in ${escapeText(value.pipeline)}. Nothing was changed.`;
       fallback = `The ${outcome.what} no longer exists.`;
       break;
     case 'invalid':
@@ -176,7 +176,7 @@ export function outcomeMessage(
     fallback,
     isOurs: isOurAction,
     inputBlock: COMMENT_BLOCK,
-    title: `*${escapeText(value.p)}* → ${escapeText(value.e || value.s)}`,
+    title: `*${escapeText(value.pipeline)}* → ${escapeText(value.environment || value.stage)}`,
   });
 }
 

@@ -18,7 +18,7 @@ export async function recordDecision(
   const { payload, value } = click;
   const where = whereOf(click);
   // A request past its expiry cannot be decided: say so without asking CodePipeline.
-  const expires = value.x ? Date.parse(value.x) : Number.NaN;
+  const expires = value.expires ? Date.parse(value.expires) : Number.NaN;
   if (expires <= deps.nowMs) {
     deps.log.info('Refused a click on an expired approval request', where);
     return { kind: 'expired' };
@@ -26,10 +26,10 @@ export async function recordDecision(
   try {
     await deps.codePipeline.send(
       new PutApprovalResultCommand({
-        pipelineName: value.p,
-        stageName: value.s,
-        actionName: value.a,
-        token: value.t,
+        pipelineName: value.pipeline,
+        stageName: value.stage,
+        actionName: value.action,
+        token: value.token,
         result: {
           status: decision.status,
           summary: summaryOf(decision.status, { name: decision.approverName, id: payload.user.id }, comment),

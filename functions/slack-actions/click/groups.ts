@@ -18,7 +18,8 @@ const members = keep<string, { users: Set<string>; until: number }>();
 export function groupsOf(click: Click, routing: RoutingConfig, options: ShowOptions): Promise<Set<string>> {
   const { value, payload } = click;
   const groups =
-    ruleFor({ pipeline: value.p, stage: value.s, action: value.a }, routing)?.approverGroups ?? [];
+    ruleFor({ pipeline: value.pipeline, stage: value.stage, action: value.action }, routing)
+      ?.approverGroups ?? [];
   return membershipOf(payload.user.id, groups, options);
 }
 

@@ -3,8 +3,8 @@
  * Reject) or a bake-window decision (Roll back / Finish now). Anything that is not one of Herald's
  * buttons is answered 200 and ignored; an unreadable payload or button value gets a 400.
  */
-import { decodeButtonValue } from '../../../shared/decisions/approvals';
-import { decodeBakeValue, isBakeAction } from '../../../shared/decisions/rollbacks';
+import { decodeApprovalValue, decodeBakeValue } from '../../../shared/decisions/button-value';
+import { isBakeAction } from '../../../shared/decisions/rollbacks';
 import { describeIssues } from '../../../shared/input/parse';
 import type { Log } from '../../../shared/lambda/logger';
 import { isOurAction } from '../approval/decide';
@@ -42,7 +42,7 @@ export function readClick(
     return { ok: false, response: reply(400, 'invalid button') };
   }
   if (!isOurAction(action?.action_id)) return { ok: false, response: reply(200) };
-  const value = decodeButtonValue(action?.value ?? '');
+  const value = decodeApprovalValue(action?.value ?? '');
   if (!value) {
     log.warn('Approval button with an invalid value', { user: payload.user.id });
     return { ok: false, response: reply(400, 'invalid button') };

@@ -4,8 +4,7 @@
  * https://api.slack.com/reference/interaction-payloads/block-actions
  */
 import * as z from 'zod/mini';
-import type { ButtonValue } from '../../../shared/decisions/approvals';
-import type { BakeValue } from '../../../shared/decisions/rollbacks';
+import type { ApprovalValue, BakeValue } from '../../../shared/decisions/button-value';
 
 export const blockActionsSchema = z.object({
   type: z.literal('block_actions'),
@@ -40,7 +39,7 @@ export type BlockActions = z.infer<typeof blockActionsSchema>;
 /** A verified click on one of Herald's buttons, and the approval its value stands for. */
 export interface Click {
   payload: BlockActions;
-  value: ButtonValue;
+  value: ApprovalValue;
 }
 
 /** A verified click on Roll back / Finish now, and the deployment its value names. */
@@ -51,12 +50,17 @@ export interface BakeClick {
 
 /** Where a bake-window click acts, for log lines. */
 export function deploymentOf({ payload, value }: BakeClick): Record<string, string> {
-  return { deploymentId: value.d, application: value.a, deploymentGroup: value.g, user: payload.user.id };
+  return {
+    deploymentId: value.deployment,
+    application: value.application,
+    deploymentGroup: value.group,
+    user: payload.user.id,
+  };
 }
 
 /** Where a click acts, for log lines (never the token). */
 export function whereOf({ payload, value }: Click): Record<string, string> {
-  return { pipeline: value.p, stage: value.s, action: value.a, user: payload.user.id };
+  return { pipeline: value.pipeline, stage: value.stage, action: value.action, user: payload.user.id };
 }
 
 /** Both API Gateway shapes: HTTP API (v2) and REST API (v1). */

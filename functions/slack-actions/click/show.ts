@@ -129,13 +129,13 @@ async function showOnCard(
 ): Promise<void> {
   const { value } = click;
   const { outcome, decision, comment, now } = decided;
-  if (outcome.kind !== 'recorded' || !decision || !value.r) return;
-  const link = { pipeline: value.p, executionId: value.r, stage: value.s };
+  if (outcome.kind !== 'recorded' || !decision || !value.execution) return;
+  const link = { pipeline: value.pipeline, executionId: value.execution, stage: value.stage };
   const verb = outcome.status === 'Approved' ? 'approved' : 'rejected';
   const step = {
     ...link,
     level: 'stage' as const,
-    stage: value.s,
+    stage: value.stage,
     state: outcome.status === 'Approved' ? ('succeeded' as const) : ('failed' as const),
     at: now.toISOString(),
     region: options.config.region,

@@ -73,7 +73,7 @@ export function authoriseBake(
   routing: RoutingConfig,
   groups: Set<string>,
 ): { ok: true; name: string } | { ok: false; outcome: BakeOutcome } {
-  const rule = rollbackRuleFor({ application: value.a, deploymentGroup: value.g }, routing);
+  const rule = rollbackRuleFor({ application: value.application, deploymentGroup: value.group }, routing);
   if (!rule) return { ok: false, outcome: { kind: 'no-rule' } };
   const listed = rule.allowed.find((person) => person.slackUserId === payload.user.id);
   const inGroup = rule.allowedGroups?.some((group) => groups.has(group.slackGroupId));
@@ -92,13 +92,15 @@ const KNOWN_REFUSALS: Record<string, BakeOutcome> = {
 /** Is the deployment still the one shown, in its bake window? The reason it is not, otherwise. */
 async function stillBaking(click: BakeClick, deps: BakeDeps): Promise<BakeOutcome | undefined> {
   const { value } = click;
-  if (value.w && Date.parse(value.w) <= deps.nowMs) return { kind: 'window-over', until: value.w };
+  if (value.until && Date.parse(value.until) <= deps.nowMs)
+    return { kind: 'window-over', until: value.until };
   const { deploymentInfo: info } = await deps.codeDeploy.send(
-    new GetDeploymentCommand({ deploymentId: value.d }),
+    new GetDeploymentCommand({ deploymentId: value.deployment }),
   );
   if (!info) return { kind: 'gone' };
   // The rule was the button's group's: CodeDeploy must say the deployment is of that very group.
-  if (info.applicationName !== value.a || info.deploymentGroupName !== value.g) return { kind: 'mismatch' };
+  if (info.applicationName !== value.application || info.deploymentGroupName !== value.group)
+    return { kind: 'mismatch' };
   const status = info.status ?? 'Unknown';
   // CodeDeploy may also say `Baking` for a deployment past its traffic shift.
   const running = status === 'InProgress' || status === 'Baking';
@@ -106,11 +108,13 @@ async function stillBaking(click: BakeClick, deps: BakeDeps): Promise<BakeOutcom
   if (running || status === 'Ready' || status === 'Created' || status === 'Queued')
     return { kind: 'not-baking', status };
   const { deploymentGroupInfo: group } = await deps.codeDeploy
-    .send(new GetDeploymentGroupCommand({ applicationName: value.a, deploymentGroupName: value.g }))
+    .send(
+      new GetDeploymentGroupCommand({ applicationName: value.application, deploymentGroupName: value.group }),
+    )
     .catch(() => ({ deploymentGroupInfo: undefined }));
   const latest = group?.lastAttemptedDeployment;
   const current =
-    latest?.deploymentId && latest.deploymentId !== value.d && latest.status === 'InProgress'
+    latest?.deploymentId && latest.deploymentId !== value.deployment && latest.status === 'InProgress'
       ? latest.deploymentId
       : undefined;
   return { kind: 'moved-on', status, current };
@@ -145,7 +149,7 @@ export async function decideBake(click: BakeClick, name: string, deps: BakeDeps)
     at: new Date(deps.nowMs).toISOString(),
   };
   if (deps.state) {
-    const claim = await claimDecision(value.d, decision, deps.state).catch((error: unknown) => {
+    const claim = await claimDecision(value.deployment, decision, deps.state).catch((error: unknown) => {
       deps.log.error('Could not claim the decision; nothing was changed', {
         ...where,
         error: awsErrorName(error),
@@ -160,18 +164,21 @@ export async function decideBake(click: BakeClick, name: string, deps: BakeDeps)
   }
   const settle = (status: 'done' | 'failed') =>
     deps.state
-      ? settleDecision(value.d, status, deps.state).catch((error: unknown) =>
+      ? settleDecision(value.deployment, status, deps.state).catch((error: unknown) =>
           deps.log.warn('Could not settle the decision record', { ...where, error: awsErrorName(error) }),
         )
       : Promise.resolve();
   try {
     if (action === 'rollback')
       await deps.codeDeploy.send(
-        new StopDeploymentCommand({ deploymentId: value.d, autoRollbackEnabled: true }),
+        new StopDeploymentCommand({ deploymentId: value.deployment, autoRollbackEnabled: true }),
       );
     else
       await deps.codeDeploy.send(
-        new ContinueDeploymentCommand({ deploymentId: value.d, deploymentWaitType: 'TERMINATION_WAIT' }),
+        new ContinueDeploymentCommand({
+          deploymentId: value.deployment,
+          deploymentWaitType: 'TERMINATION_WAIT',
+        }),
       );
   } catch (error) {
     await settle('failed');
@@ -199,7 +206,7 @@ export async function handleBakeClick(
 ): Promise<void> {
   const { value, payload } = click;
   const where = { ...deploymentOf(click), action: actionOf(click) };
-  const rule = rollbackRuleFor({ application: value.a, deploymentGroup: value.g }, routing);
+  const rule = rollbackRuleFor({ application: value.application, deploymentGroup: value.group }, routing);
   const groups = await membershipOf(payload.user.id, rule?.allowedGroups ?? [], show);
   const allowed = authoriseBake(click, routing, groups);
   if (!allowed.ok) {
@@ -231,13 +238,15 @@ async function showOnCard(
   show: ShowOptions,
 ) {
   const where = deploymentOf(click);
-  const link = await readLink(click.value.d, { dynamo: dynamoClient(), table }).catch((error: unknown) => {
-    show.log.warn('Release of the deployment not found; its card is not updated', {
-      ...where,
-      error: awsErrorName(error),
-    });
-    return undefined;
-  });
+  const link = await readLink(click.value.deployment, { dynamo: dynamoClient(), table }).catch(
+    (error: unknown) => {
+      show.log.warn('Release of the deployment not found; its card is not updated', {
+        ...where,
+        error: awsErrorName(error),
+      });
+      return undefined;
+    },
+  );
   if (!link?.stage) return;
   const step: ReleaseStep = {
     level: 'stage',

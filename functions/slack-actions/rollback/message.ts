@@ -27,9 +27,9 @@ function at(iso: string | undefined): string {
 
 export function bakeMessage(click: BakeClick, outcome: BakeOutcome, routing: RoutingConfig): SlackMessage {
   const { value, payload } = click;
-  const environment = environmentOf(value.g, routing) ?? value.g;
-  const what = value.s?.split('/').pop() ?? value.a;
-  const original = value.o ? taskDefinitionName(value.o) : undefined;
+  const environment = environmentOf(value.group, routing) ?? value.group;
+  const what = value.service?.split('/').pop() ?? value.application;
+  const original = value.original ? taskDefinitionName(value.original) : undefined;
   const settle = (headline: string, line: string, fallback: string) =>
     settledMessage(payload, {
       headline,
@@ -37,7 +37,7 @@ export function bakeMessage(click: BakeClick, outcome: BakeOutcome, routing: Rou
       fallback,
       isOurs: isBakeAction,
       inputBlock: REASON_BLOCK,
-      title: `*${escapeText(what)}* in ${escapeText(environment)} · \`${value.d}\``,
+      title: `*${escapeText(what)}* in ${escapeText(environment)} · \`${value.deployment}\``,
     });
   switch (outcome.kind) {
     case 'done': {
@@ -74,18 +74,18 @@ export function bakeMessage(click: BakeClick, outcome: BakeOutcome, routing: Rou
     case 'moved-on':
       return settle(
         `:information_source: Deployment moved on: ${what} in ${environment}`,
-        `:information_source: \`${value.d}\` is no longer in its bake window (CodeDeploy says ${escapeText(outcome.status)})${outcome.current ? `; \`${outcome.current}\` is in progress now: use its message` : ''}. ${NOTHING}`,
+        `:information_source: \`${value.deployment}\` is no longer in its bake window (CodeDeploy says ${escapeText(outcome.status)})${outcome.current ? `; \`${outcome.current}\` is in progress now: use its message` : ''}. ${NOTHING}`,
         'The deployment has moved on.',
       );
     case 'gone':
       return settle(
         `:information_source: Deployment not found: ${what}`,
-        `:information_source: CodeDeploy no longer knows \`${value.d}\`. ${NOTHING}`,
+        `:information_source: CodeDeploy no longer knows \`${value.deployment}\`. ${NOTHING}`,
         'The deployment no longer exists.',
       );
     case 'no-rule':
       return ephemeral(
-        `No rollback rule of Herald covers ${value.g}, so nobody can decide it from Slack. ${NOTHING}`,
+        `No rollback rule of Herald covers ${value.group}, so nobody can decide it from Slack. ${NOTHING}`,
       );
     case 'not-allowed':
       return ephemeral(
@@ -93,7 +93,7 @@ export function bakeMessage(click: BakeClick, outcome: BakeOutcome, routing: Rou
       );
     case 'not-baking':
       return ephemeral(
-        `${value.d} is not waiting in its bake window (CodeDeploy says ${outcome.status}). ${NOTHING}`,
+        `${value.deployment} is not waiting in its bake window (CodeDeploy says ${outcome.status}). ${NOTHING}`,
       );
     case 'mismatch':
       return ephemeral(`This button does not match the deployment CodeDeploy knows. ${NOTHING}`);

@@ -6,7 +6,8 @@ import {
 } from '@aws-sdk/client-codepipeline';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../functions/approval-request/handler';
-import { APPROVE_ACTION, decodeButtonValue, REJECT_ACTION } from '../../../shared/decisions/approvals';
+import { APPROVE_ACTION, REJECT_ACTION } from '../../../shared/decisions/approvals';
+import { decodeApprovalValue } from '../../../shared/decisions/button-value';
 import { resetForTests } from '../../../shared/lambda/container';
 import { routingFile } from '../../../shared/routing/load';
 import type { SlackMessage } from '../../../shared/slack/message';
@@ -90,17 +91,18 @@ describe('approvalRequest handler', () => {
       style: 'danger',
       confirm: { confirm: { text: 'Reject' } },
     });
-    const value = decodeButtonValue(approve && 'value' in approve ? String(approve.value) : '');
+    const value = decodeApprovalValue(approve && 'value' in approve ? String(approve.value) : '');
     expect(value).toEqual({
-      v: 1,
-      p: 'herald-stage-pipeline',
-      s: 'Approval',
-      a: 'Approve-prod',
-      t: TOKEN,
-      e: 'prod',
-      au: ['Jane Doe', 'jane.doe@example.com'],
-      x: '2026-11-27T15:48:00.000Z',
-      r: '3b1c7d9e-5f2a-4c8b-9d61-0e7a2b4c6d8f',
+      v: 2,
+      kind: 'approval',
+      pipeline: 'herald-stage-pipeline',
+      stage: 'Approval',
+      action: 'Approve-prod',
+      token: TOKEN,
+      environment: 'prod',
+      authors: ['Jane Doe', 'jane.doe@example.com'],
+      expires: '2026-11-27T15:48:00.000Z',
+      execution: '3b1c7d9e-5f2a-4c8b-9d61-0e7a2b4c6d8f',
     });
     expect(message.blocks).toContainEqual(
       expect.objectContaining({ type: 'input', block_id: 'herald-comment', optional: true }),

@@ -4,7 +4,8 @@ import { DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../functions/codedeploy/handler';
 import { handler as ecsHandler } from '../../../functions/ecs/handler';
-import { decodeBakeValue, FINISH_ACTION, ROLLBACK_ACTION } from '../../../shared/decisions/rollbacks';
+import { decodeBakeValue } from '../../../shared/decisions/button-value';
+import { FINISH_ACTION, ROLLBACK_ACTION } from '../../../shared/decisions/rollbacks';
 import { resetForTests } from '../../../shared/lambda/container';
 import { routingFile } from '../../../shared/routing/load';
 import type { SlackMessage } from '../../../shared/slack/message';
@@ -57,14 +58,15 @@ describe('codedeploy: the bake window after a prod traffic shift', () => {
     expect([rollback?.action_id, finish?.action_id]).toEqual([ROLLBACK_ACTION, FINISH_ACTION]);
     // The value names exactly this deployment and its window; nothing else.
     expect(decodeBakeValue(rollback?.value ?? '')).toEqual({
-      v: 1,
-      d: 'd-7Q2WERT5X',
-      a: 'herald-stage-app',
-      g: 'herald-stage-app-prod',
-      s: 'shop-cluster/shop-api-prod',
-      n: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/shop-api-prod:43',
-      o: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/shop-api-prod:42',
-      w: '2026-11-20T19:16:40.000Z',
+      v: 2,
+      kind: 'bake',
+      deployment: 'd-7Q2WERT5X',
+      application: 'herald-stage-app',
+      group: 'herald-stage-app-prod',
+      service: 'shop-cluster/shop-api-prod',
+      revision: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/shop-api-prod:43',
+      original: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/shop-api-prod:42',
+      until: '2026-11-20T19:16:40.000Z',
     });
     expect(finish?.value).toBe(rollback?.value);
     expect(rollback?.confirm?.text.text).toBe(

@@ -4,7 +4,8 @@ import { type AttributeValue, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../functions/ecs/handler';
-import { decodeBakeValue, ROLLBACK_ACTION } from '../../../shared/decisions/rollbacks';
+import { decodeBakeValue } from '../../../shared/decisions/button-value';
+import { ROLLBACK_ACTION } from '../../../shared/decisions/rollbacks';
 import { resetForTests } from '../../../shared/lambda/container';
 import { routingFile } from '../../../shared/routing/load';
 import type { SlackMessage } from '../../../shared/slack/message';
@@ -73,11 +74,11 @@ describe('ecs: alerts of the new revision during its bake window', () => {
     const buttons = rollbackButtons(message);
     expect(buttons).toHaveLength(1);
     expect(decodeBakeValue(buttons[0]?.value ?? '')).toMatchObject({
-      d: 'd-7Q2WERT5X',
-      a: 'herald-stage-app',
-      g: 'herald-stage-app-prod',
-      n: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/shop-api-prod:43',
-      w: '2026-11-20T19:16:40.000Z',
+      deployment: 'd-7Q2WERT5X',
+      application: 'herald-stage-app',
+      group: 'herald-stage-app-prod',
+      revision: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/shop-api-prod:43',
+      until: '2026-11-20T19:16:40.000Z',
     });
     // An alert offers Roll back only: ending the bake early is the deployment message's business.
     expect(text).not.toContain('Finish now');

@@ -8,7 +8,8 @@ import {
 } from '@aws-sdk/client-codedeploy';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createSlackActionsHandler } from '../../../functions/slack-actions/handler';
-import { encodeBakeValue, FINISH_ACTION, ROLLBACK_ACTION } from '../../../shared/decisions/rollbacks';
+import { encodeButtonValue } from '../../../shared/decisions/button-value';
+import { FINISH_ACTION, ROLLBACK_ACTION } from '../../../shared/decisions/rollbacks';
 import { resetForTests } from '../../../shared/lambda/container';
 import { routingFile } from '../../../shared/routing/load';
 import type { SlackMessage } from '../../../shared/slack/message';
@@ -37,9 +38,9 @@ const RULES = {
 /** The deployment as CodeDeploy tells it during the bake window. */
 const baking = {
   deploymentInfo: {
-    deploymentId: BAKE.d,
-    applicationName: BAKE.a,
-    deploymentGroupName: BAKE.g,
+    deploymentId: BAKE.deployment,
+    applicationName: BAKE.application,
+    deploymentGroupName: BAKE.group,
     status: 'InProgress',
     instanceTerminationWaitTimeStarted: true,
   },
@@ -95,13 +96,13 @@ const bakeBlocks = [
       {
         type: 'button',
         action_id: ROLLBACK_ACTION,
-        value: encodeBakeValue(BAKE),
+        value: encodeButtonValue(BAKE),
         text: { type: 'plain_text', text: 'Roll back' },
       },
       {
         type: 'button',
         action_id: FINISH_ACTION,
-        value: encodeBakeValue(BAKE),
+        value: encodeButtonValue(BAKE),
         text: { type: 'plain_text', text: 'Finish now' },
       },
     ],
@@ -121,7 +122,7 @@ async function click(overrides: Partial<Click> = {}, options: Parameters<typeof 
         clickPayload({
           responseUrl: `${slack.url}${responsePath}`,
           actionId: ROLLBACK_ACTION,
-          value: encodeBakeValue(BAKE),
+          value: encodeButtonValue(BAKE),
           blocks: bakeBlocks,
           ...overrides,
         }),
@@ -270,8 +271,8 @@ describe('slackActions: bake-window clicks that change nothing', () => {
 
   it.each([
     ['a value that is not JSON', 'd-7Q2WERT5X'],
-    ['a deployment id of another shape', encodeBakeValue({ ...BAKE, d: 'd-7Q2WERT5X"; drop' } as never)],
-    ['a value of a future version', JSON.stringify({ ...BAKE, v: 2 })],
+    ['a deployment id of another shape', encodeButtonValue({ ...BAKE, deployment: 'd-7Q2WERT5X"; drop' })],
+    ['a value of a future version', JSON.stringify({ ...BAKE, v: 3 })],
   ])('answers 400 to %s and asks CodeDeploy nothing', async (_name, value) => {
     const { response, logs } = await click({ value });
 
@@ -283,7 +284,9 @@ describe('slackActions: bake-window clicks that change nothing', () => {
   });
 
   it('says the window is over for a click after it, without asking CodeDeploy', async () => {
-    const { answer } = await click({ value: encodeBakeValue({ ...BAKE, w: '2026-11-20T16:39:00.000Z' }) });
+    const { answer } = await click({
+      value: encodeButtonValue({ ...BAKE, until: '2026-11-20T16:39:00.000Z' }),
+    });
 
     expect(codeDeploy.calls()).toHaveLength(0);
     expect(visibleText(answer as SlackMessage)).toContain('The bake window ended at 16:39 UTC');
@@ -299,7 +302,7 @@ describe('slackActions: bake-window clicks that change nothing', () => {
     async (_name, status) => {
       codeDeploy.on(GetDeploymentCommand).resolves({ deploymentInfo: { ...baking.deploymentInfo, status } });
       codeDeploy.on(GetDeploymentGroupCommand).resolves({
-        deploymentGroupInfo: { lastAttemptedDeployment: { deploymentId: BAKE.d, status } },
+        deploymentGroupInfo: { lastAttemptedDeployment: { deploymentId: BAKE.deployment, status } },
       });
 
       const { answer } = await click();

@@ -2,7 +2,8 @@ import { CodePipelineClient, PutApprovalResultCommand } from '@aws-sdk/client-co
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createSlackActionsHandler } from '../../../functions/slack-actions/handler';
-import { encodeButtonValue, REJECT_ACTION } from '../../../shared/decisions/approvals';
+import { REJECT_ACTION } from '../../../shared/decisions/approvals';
+import { encodeButtonValue } from '../../../shared/decisions/button-value';
 import { resetForTests } from '../../../shared/lambda/container';
 import { routingFile } from '../../../shared/routing/load';
 import {
@@ -167,7 +168,7 @@ describe('slackActions: who decides', () => {
       pipelineName: 'herald-stage-pipeline',
       stageName: 'Approval',
       actionName: 'Approve-prod',
-      token: APPROVAL.t,
+      token: APPROVAL.token,
       result: {
         status: 'Approved',
         summary: 'Approved in Slack by Li Wei (U0APPROVER): Checked VAT on stage',
@@ -294,7 +295,7 @@ describe('slackActions: who decides', () => {
     const { raw } = await click();
 
     expect(raw).toContain('Approval decided from Slack');
-    expect(raw).not.toContain(APPROVAL.t);
+    expect(raw).not.toContain(APPROVAL.token);
   });
 });
 
@@ -320,7 +321,10 @@ describe('slackActions: what CodePipeline answers', () => {
   });
 
   it('answers a click on an expired request so, without calling CodePipeline', async () => {
-    const expired = encodeButtonValue({ ...APPROVAL, x: new Date((CLICK_TIME - 60) * 1000).toISOString() });
+    const expired = encodeButtonValue({
+      ...APPROVAL,
+      expires: new Date((CLICK_TIME - 60) * 1000).toISOString(),
+    });
 
     const { response, logs } = await click({ value: expired });
 
