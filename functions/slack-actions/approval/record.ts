@@ -7,7 +7,7 @@ import { type CodePipelineClient, PutApprovalResultCommand } from '@aws-sdk/clie
 import { awsErrorName } from '../../../shared/aws/clients';
 import type { Log } from '../../../shared/lambda/logger';
 import { type Click, whereOf } from '../click/schema';
-import { type Decision, type Outcome, refusalOf, summaryOf } from './decide';
+import { approvalRefusal, type Decision, type Outcome, summaryOf } from './decide';
 
 export async function recordDecision(
   click: Click,
@@ -39,7 +39,7 @@ export async function recordDecision(
     deps.log.info('Approval decided from Slack', { ...where, status: decision.status });
     return { kind: 'recorded', status: decision.status };
   } catch (error) {
-    const refusal = refusalOf(error);
+    const refusal = approvalRefusal(error);
     if (refusal) {
       deps.log.info('CodePipeline refused the decision', { ...where, refusal: refusal.kind });
       return refusal;

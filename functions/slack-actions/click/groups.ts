@@ -1,27 +1,15 @@
 /**
- * Step 3 of a click, the part that needs Slack: which of the rule's approver groups the clicker is
- * in (app mode: `usergroups.users.list` with the bot token, each group's members kept a minute).
- * Without a bot token, or should Slack not answer in time, the clicker is in none: fail closed.
+ * Step 3 of a click, the part that needs Slack: which of a rule's user groups (approvers, people
+ * who may roll back) the clicker is in (app mode: `usergroups.users.list` with the bot token, each
+ * group's members kept a minute). Without a bot token, or should Slack not answer in time, the
+ * clicker is in none: fail closed.
  */
-
 import { awsErrorName } from '../../../shared/aws/clients';
-import { ruleFor } from '../../../shared/decisions/approvals';
 import { keep } from '../../../shared/lambda/container';
-import type { RoutingConfig } from '../../../shared/routing/schema';
-import type { Click } from './schema';
 import { botToken, noToken, type ShowOptions } from './show';
 
 const MEMBERS_SECONDS = 60;
 const members = keep<string, { users: Set<string>; until: number }>();
-
-/** Which of an approval rule's approver groups the clicker is in. */
-export function groupsOf(click: Click, routing: RoutingConfig, options: ShowOptions): Promise<Set<string>> {
-  const { value, payload } = click;
-  const groups =
-    ruleFor({ pipeline: value.pipeline, stage: value.stage, action: value.action }, routing)
-      ?.approverGroups ?? [];
-  return membershipOf(payload.user.id, groups, options);
-}
 
 /** Which of these user groups a Slack user is in (none without the bot token: fail closed). */
 export async function membershipOf(

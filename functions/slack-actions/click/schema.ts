@@ -78,3 +78,12 @@ export interface HttpResponse {
   headers?: Record<string, string>;
   body: string;
 }
+
+/** AWS answers that are a state of what was clicked (already decided, gone), each with the outcome it means. */
+export type Refusals<O> = Record<string, (message: string) => O>;
+
+/** The outcome an AWS error means, when it is one of the known refusals; undefined for a fault. */
+export function refusalOf<O>(error: unknown, refusals: Refusals<O>): O | undefined {
+  if (!(error instanceof Error)) return undefined;
+  return refusals[error.name]?.(error.message);
+}

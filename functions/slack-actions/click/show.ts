@@ -31,14 +31,6 @@ export function isSlackResponseUrl(value: string | undefined): value is string {
   }
 }
 
-/** A decision CodePipeline was asked to record, and when (the handler's clock). */
-export interface Decided {
-  outcome: Outcome;
-  decision?: Decision;
-  comment?: string;
-  now: Date;
-}
-
 export interface ShowOptions {
   config: HeraldConfig;
   routing: RoutingConfig;
@@ -99,55 +91,6 @@ async function viaResponseUrl(
   });
 }
 
-/** A release card's step after a decision from Slack (app mode, with the state table). */
-export async function updateCardStep(
-  link: ReleaseLink,
-  step: ReleaseStep,
-  token: string,
-  where: Where,
-  options: ShowOptions,
-): Promise<void> {
-  const table = options.config.stateTable;
-  if (!table) return;
-  const deps = { dynamo: dynamoClient(), table, pipelines: [], log: options.log, deadline: options.deadline };
-  await updateRelease(
-    link,
-    step,
-    (channel) => appDestination(token, channel, options.config.slackApiUrl),
-    deps,
-  ).catch((error: unknown) =>
-    options.log.warn('Release card not updated after the decision', { ...where, error: awsErrorName(error) }),
-  );
-}
-
-/** The release card after a decision: the Approval stage says who decided, when, and why. */
-async function showOnCard(
-  click: Click,
-  decided: Decided,
-  token: string,
-  options: ShowOptions,
-): Promise<void> {
-  const { value } = click;
-  const { outcome, decision, comment, now } = decided;
-  if (outcome.kind !== 'recorded' || !decision || !value.execution) return;
-  const link = { pipeline: value.pipeline, executionId: value.execution, stage: value.stage };
-  const verb = outcome.status === 'Approved' ? 'approved' : 'rejected';
-  const step = {
-    ...link,
-    level: 'stage' as const,
-    stage: value.stage,
-    state: outcome.status === 'Approved' ? ('succeeded' as const) : ('failed' as const),
-    at: now.toISOString(),
-    region: options.config.region,
-    note: truncate(
-      `${verb} by ${decision.approverName} at ${formatUtcClock(now)}${comment ? `: ${comment}` : ''}`,
-      200,
-    ),
-    priority: 3,
-  };
-  await updateCardStep(link, step, token, whereOf(click), options);
-}
-
 /**
  * Replaces the clicked message (chat.update with the bot token in app mode, else `response_url`),
  * or answers only the clicker (`response_url`, ephemeral). The bot token, when it was used.
@@ -190,15 +133,4 @@ export async function replaceClicked(
   );
   if (!replaced) await viaResponseUrl(payload, message, where, options);
   return token;
-}
-
-export async function showOutcome(
-  click: Click,
-  message: SlackMessage | undefined,
-  decided: Decided | undefined,
-  options: ShowOptions,
-): Promise<void> {
-  if (!message) return;
-  const token = await replaceClicked(click.payload, message, whereOf(click), options);
-  if (token && decided) await showOnCard(click, decided, token, options);
 }

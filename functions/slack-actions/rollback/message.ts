@@ -10,15 +10,11 @@ import { environmentOf } from '../../../shared/routing/route';
 import type { RoutingConfig } from '../../../shared/routing/schema';
 import type { SlackMessage } from '../../../shared/slack/message';
 import { escapeText } from '../../../shared/slack/text';
-import { settledMessage } from '../approval/decide';
 import type { BakeClick } from '../click/schema';
-import type { BakeOutcome } from './click';
+import { ephemeral, settledMessage } from '../click/settle';
+import type { BakeOutcome } from './decide';
 
 const NOTHING = 'Nothing was changed.';
-
-function ephemeral(text: string): SlackMessage {
-  return { text, blocks: [], response_type: 'ephemeral', replace_original: false };
-}
 
 function at(iso: string | undefined): string {
   const date = parseAwsDate(iso);
