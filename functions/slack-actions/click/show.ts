@@ -4,21 +4,14 @@
  * message only the clicker sees, or should chat.update fail, through the click's `response_url`
  * (which comes from a verified request; still, only Slack or a loopback stand-in is called).
  */
-import { awsErrorName, dynamoClient, ssmClient } from '../../../shared/aws/clients';
+import { awsErrorName, ssmClient } from '../../../shared/aws/clients';
 import { ssmParameterReader } from '../../../shared/aws/secrets';
-import { formatUtcClock } from '../../../shared/input/time';
 import { getConfig, type HeraldConfig } from '../../../shared/lambda/config';
 import type { Log } from '../../../shared/lambda/logger';
-import type { ReleaseStep } from '../../../shared/notice/notice';
-import { truncate } from '../../../shared/notice/text';
-import { updateRelease } from '../../../shared/releases/deliver';
 import type { RoutingConfig } from '../../../shared/routing/schema';
-import { appDestination } from '../../../shared/slack/destinations';
 import type { SlackMessage } from '../../../shared/slack/message';
 import { postToWebhook } from '../../../shared/slack/webhook';
-import type { ReleaseLink } from '../../../shared/state/releases';
-import type { Decision, Outcome } from '../approval/decide';
-import { type BlockActions, type Click, whereOf } from './schema';
+import type { BlockActions } from './schema';
 
 export function isSlackResponseUrl(value: string | undefined): value is string {
   if (!value) return false;

@@ -14,9 +14,8 @@ import {
   GetDeploymentGroupCommand,
   StopDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
-import { awsErrorName, codeDeployDecisionClient, dynamoClient } from '../../../shared/aws/clients';
+import { awsErrorName } from '../../../shared/aws/clients';
 import {
-  decisionLine,
   FINISH_ACTION,
   REASON_ACTION,
   REASON_BLOCK,
