@@ -4,10 +4,10 @@ const tsJest = [
   { tsconfig: { module: 'commonjs', moduleResolution: 'node10', isolatedModules: true, allowJs: true } },
 ];
 
-module.exports = {
+/** What every project shares. */
+const common = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': tsJest,
     // middy 6 ships ESM only; Jest on Node 20 needs it as CommonJS.
@@ -17,4 +17,32 @@ module.exports = {
   setupFiles: ['<rootDir>/test/setup-env.ts'],
   setupFilesAfterEnv: ['aws-sdk-client-mock-jest'],
   testTimeout: 20000,
+};
+
+/** Tests that read what `sls package` built (npm test packages first; a stale package fails clearly). */
+const PACKAGED = [
+  '/test/cfn/',
+  '/test/build-tools/packaged-errors\\.test\\.ts$',
+  '/test/functions/watch\\.test\\.ts$',
+];
+/** Every sample mutated leaf by leaf (about a minute and a half). */
+const FUZZ = ['/test/fuzz\\.test\\.ts$'];
+
+// `npx jest --selectProjects unit` is the quick loop; `npm test` runs every project.
+module.exports = {
+  testTimeout: 20000,
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', ...PACKAGED, ...FUZZ],
+    },
+    {
+      ...common,
+      displayName: 'packaged',
+      testRegex: PACKAGED.map((path) => (path.endsWith('/') ? `${path}.*\\.test\\.ts$` : path)),
+    },
+    { ...common, displayName: 'fuzz', testRegex: FUZZ },
+  ],
 };

@@ -4,6 +4,8 @@
  * state table on dynalite): one snapshot per sample of what Herald posts, or why it stays silent,
  * and which AWS reads it made. Reviewed like code: a change here is a change of what teams see.
  */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { type LocalRig, listSamples, runSample, startLocalRig } from '../testkit/samples';
 import { assertSlackLimits } from './helpers/slack-limits';
 
@@ -19,27 +21,37 @@ afterAll(async () => {
   process.env = SAVED;
 });
 
-describe.each(['approval', 'codebuild', 'codecommit', 'codedeploy', 'codepipeline', 'ecs'])(
-  '%s samples',
-  (source) => {
-    const samples = listSamples().filter((sample) => sample.source === source);
+/** The sources are the folders of events/: a new folder is tested without anyone listing it. */
+const SOURCES = [...new Set(listSamples().map((sample) => sample.source))];
 
-    it('are there', () => {
-      expect(samples.length).toBeGreaterThan(0);
-    });
+it('finds every notifying function among the sample folders', () => {
+  const notifiers = readdirSync(join(__dirname, '..', 'functions')).filter(
+    (name) => name !== 'slack-actions',
+  );
 
-    it.each(samples.map((sample) => [sample.name, sample] as const))('%s', async (_name, sample) => {
-      const result = await runSample(sample, rig);
+  expect(SOURCES.map((source) => (source === 'approval' ? 'approval-request' : source)).sort()).toEqual(
+    notifiers.sort(),
+  );
+});
 
-      expect(result.error).toBeUndefined();
-      for (const message of result.messages) assertSlackLimits(message);
-      if (result.messages.length === 0) expect(result.silentReason).toEqual(expect.any(String));
-      expect({
-        messages: result.messages,
-        silent: result.silentReason,
-        // Reads run side by side: their order is not part of the behaviour.
-        awsReads: result.awsCalls.filter((call) => !call.startsWith('AmazonSSM.')).sort(),
-      }).toMatchSnapshot();
-    });
-  },
-);
+describe.each(SOURCES)('%s samples', (source) => {
+  const samples = listSamples().filter((sample) => sample.source === source);
+
+  it('are there', () => {
+    expect(samples.length).toBeGreaterThan(0);
+  });
+
+  it.each(samples.map((sample) => [sample.name, sample] as const))('%s', async (_name, sample) => {
+    const result = await runSample(sample, rig);
+
+    expect(result.error).toBeUndefined();
+    for (const message of result.messages) assertSlackLimits(message);
+    if (result.messages.length === 0) expect(result.silentReason).toEqual(expect.any(String));
+    expect({
+      messages: result.messages,
+      silent: result.silentReason,
+      // Reads run side by side: their order is not part of the behaviour.
+      awsReads: result.awsCalls.filter((call) => !call.startsWith('AmazonSSM.')).sort(),
+    }).toMatchSnapshot();
+  });
+});

@@ -43,9 +43,13 @@ export interface SampleResult {
   warnings: string[];
 }
 
+/** `events/releases/` holds whole releases (their events in order: testkit/releases.ts), not samples. */
+const NOT_SAMPLES = new Set(['releases']);
+
 export function listSamples(dir = EVENTS_DIR): Sample[] {
   const samples: Sample[] = [];
   for (const source of readdirSync(dir).sort()) {
+    if (NOT_SAMPLES.has(source)) continue;
     const folder = join(dir, source);
     for (const file of readdirSync(folder).sort()) {
       if (!file.endsWith('.json') || file.endsWith('.aws.json') || file.endsWith('.state.json')) continue;

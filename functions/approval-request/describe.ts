@@ -14,7 +14,8 @@ import {
 } from '../../shared/decisions/approvals';
 import { encodeButtonValue } from '../../shared/decisions/button-value';
 import { formatUtcMinute, parseAwsDate } from '../../shared/input/time';
-import { type Fact, footer, type Link, type Notice } from '../../shared/notice/notice';
+import type { Fact, Link, Notice } from '../../shared/notice/notice';
+import { footer } from '../../shared/notice/notice';
 import type { ApprovalEnrichment, ApprovalRequest } from './model';
 
 export function describeApprovalRequest(

@@ -11,15 +11,8 @@ import {
 } from '../../shared/aws/console-links';
 import { shortCommit } from '../../shared/aws/revisions';
 import { formatDuration, parseAwsDate } from '../../shared/input/time';
-import type { StepState } from '../../shared/notice/notice';
-import {
-  type Detail,
-  type Fact,
-  footer,
-  type Link,
-  type Notice,
-  type Severity,
-} from '../../shared/notice/notice';
+import type { Detail, Fact, Link, Notice, Severity, StepState } from '../../shared/notice/notice';
+import { footer } from '../../shared/notice/notice';
 import { firstLine } from '../../shared/notice/text';
 import {
   type BuildEnrichment,

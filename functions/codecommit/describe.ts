@@ -10,14 +10,8 @@ import {
 } from '../../shared/aws/console-links';
 import { shortCommit } from '../../shared/aws/revisions';
 import { parseAwsDate } from '../../shared/input/time';
-import {
-  type Detail,
-  type Fact,
-  footer,
-  type Link,
-  type Notice,
-  type Severity,
-} from '../../shared/notice/notice';
+import type { Detail, Fact, Link, Notice, Severity } from '../../shared/notice/notice';
+import { footer } from '../../shared/notice/notice';
 import { firstLine, plural } from '../../shared/notice/text';
 import {
   emptyPush,

@@ -9,15 +9,8 @@ import { taskDefinitionName } from '../../shared/aws/arn';
 import { codeDeployDeploymentUrl, codeDeployGroupUrl } from '../../shared/aws/console-links';
 import { type BakeOffer, bakeOffer, decisionLine } from '../../shared/decisions/rollbacks';
 import { formatDuration, formatUtcClock, formatUtcMinute, parseAwsDate } from '../../shared/input/time';
-import type { StepState } from '../../shared/notice/notice';
-import {
-  type Detail,
-  type Fact,
-  footer,
-  type Link,
-  type Notice,
-  type Severity,
-} from '../../shared/notice/notice';
+import type { Detail, Fact, Link, Notice, Severity, StepState } from '../../shared/notice/notice';
+import { footer } from '../../shared/notice/notice';
 import {
   bakeWindowOf,
   type CodeDeployModel,

@@ -10,15 +10,16 @@ import {
 } from '../../shared/aws/console-links';
 import { type Revision, revisionFact } from '../../shared/aws/revisions';
 import { formatDuration, parseAwsDate } from '../../shared/input/time';
-import type { ReleaseStep, StepState } from '../../shared/notice/notice';
-import {
-  type Detail,
-  type Fact,
-  footer,
-  type Link,
-  type Notice,
-  type Severity,
+import type {
+  Detail,
+  Fact,
+  Link,
+  Notice,
+  ReleaseStep,
+  Severity,
+  StepState,
 } from '../../shared/notice/notice';
+import { footer } from '../../shared/notice/notice';
 import { firstLine } from '../../shared/notice/text';
 import {
   emptyPipelineEnrichment,

@@ -6,14 +6,8 @@ import { taskDefinitionName } from '../../shared/aws/arn';
 import { ecsServiceUrl, ecsTaskUrl, logStreamUrl } from '../../shared/aws/console-links';
 import { bakeOffer } from '../../shared/decisions/rollbacks';
 import { formatUtcClock, parseAwsDate } from '../../shared/input/time';
-import {
-  type Detail,
-  type Fact,
-  footer,
-  type Link,
-  type Notice,
-  type Severity,
-} from '../../shared/notice/notice';
+import type { Detail, Fact, Link, Notice, Severity } from '../../shared/notice/notice';
+import { footer } from '../../shared/notice/notice';
 import type { BakeWindow } from '../../shared/state/bake-window';
 import {
   clusterName,

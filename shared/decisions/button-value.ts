@@ -49,79 +49,50 @@ export type ApprovalValue = z.infer<typeof approvalSchema>;
 export type BakeValue = z.infer<typeof bakeSchema>;
 export type ButtonValue = ApprovalValue | BakeValue;
 
-const legacyApproval = z.object({
-  v: z.literal(1),
-  p: z.string(),
-  s: z.string(),
-  a: z.string(),
-  t: z.string(),
-  e: z.string(),
-  au: z.array(z.string()),
-  x: z.optional(z.string()),
-  r: z.optional(z.string()),
-});
-
-const legacyBake = z.object({
-  v: z.literal(1),
-  d: z.string(),
-  a: z.string(),
-  g: z.string(),
-  s: z.optional(z.string()),
-  n: z.optional(z.string()),
-  o: z.optional(z.string()),
-  w: z.optional(z.string()),
-});
+/** Version 1's one-letter keys, per kind: renamed, then read through the same schema. */
+const VERSION_1_KEYS: Record<ButtonValue['kind'], Record<string, string>> = {
+  approval: {
+    p: 'pipeline',
+    s: 'stage',
+    a: 'action',
+    t: 'token',
+    e: 'environment',
+    au: 'authors',
+    x: 'expires',
+    r: 'execution',
+  },
+  bake: {
+    d: 'deployment',
+    a: 'application',
+    g: 'group',
+    s: 'service',
+    n: 'revision',
+    o: 'original',
+    w: 'until',
+  },
+};
 
 export function encodeButtonValue(value: ButtonValue): string {
   return JSON.stringify(value);
 }
 
-function upgrade(text: string, kind: ButtonValue['kind']): unknown {
-  if (kind === 'approval') {
-    const old = parseJsonAs(legacyApproval, text);
-    return (
-      old && {
-        v: 2,
-        kind,
-        pipeline: old.p,
-        stage: old.s,
-        action: old.a,
-        token: old.t,
-        environment: old.e,
-        authors: old.au,
-        expires: old.x,
-        execution: old.r,
-      }
-    );
-  }
-  const old = parseJsonAs(legacyBake, text);
-  return (
-    old && {
-      v: 2,
-      kind,
-      deployment: old.d,
-      application: old.a,
-      group: old.g,
-      service: old.s,
-      revision: old.n,
-      original: old.o,
-      until: old.w,
-    }
-  );
+function decodeAs<T>(schema: z.ZodMiniType<T>, kind: ButtonValue['kind'], text: string): T | undefined {
+  const value = parseJsonAs(schema, text);
+  if (value) return value;
+  const old = parseJsonAs(z.record(z.string(), z.unknown()), text);
+  if (old?.v !== 1) return undefined;
+  const keys = VERSION_1_KEYS[kind];
+  const renamed = Object.entries(old).flatMap(([key, item]) => (keys[key] ? [[keys[key], item]] : []));
+  const upgraded = schema.safeParse({ ...Object.fromEntries(renamed), v: 2, kind });
+  return upgraded.success ? upgraded.data : undefined;
 }
 
 /** The approval a button stands for, or undefined for anything that is not one of ours. */
 export function decodeApprovalValue(text: string): ApprovalValue | undefined {
-  const value = parseJsonAs(approvalSchema, text);
-  if (value) return value;
-  const upgraded = approvalSchema.safeParse(upgrade(text, 'approval'));
-  return upgraded.success ? upgraded.data : undefined;
+  return decodeAs(approvalSchema, 'approval', text);
 }
 
 /** The deployment a bake-window button stands for, or undefined for anything that is not one. */
 export function decodeBakeValue(text: string): BakeValue | undefined {
-  const value = parseJsonAs(bakeSchema, text);
-  if (value) return value;
-  const upgraded = bakeSchema.safeParse(upgrade(text, 'bake'));
-  return upgraded.success ? upgraded.data : undefined;
+  return decodeAs(bakeSchema, 'bake', text);
 }
