@@ -29,24 +29,23 @@ export const codePipelineClient = /* @__PURE__ */ once(() => new CodePipelineCli
 export const dynamoClient = /* @__PURE__ */ once(() => new DynamoDBClient(options()));
 export const ssmClient = /* @__PURE__ */ once(() => new SSMClient({ ...options(), maxAttempts: 3 }));
 
-/** For PutApprovalResult inside Slack's 3-second window: one try, short timeouts. */
+/** A client for a click, inside Slack's 3 seconds: one try, timeouts of its own. */
+function decisionOptions(requestTimeout: number, connectionTimeout: number) {
+  return {
+    region: getConfig().region,
+    maxAttempts: 1,
+    requestHandler: { requestTimeout, connectionTimeout },
+  };
+}
+
+/** PutApprovalResult. */
 export const codePipelineDecisionClient = /* @__PURE__ */ once(
-  () =>
-    new CodePipelineClient({
-      region: getConfig().region,
-      maxAttempts: 1,
-      requestHandler: { requestTimeout: 1800, connectionTimeout: 600 },
-    }),
+  () => new CodePipelineClient(decisionOptions(1800, 600)),
 );
 
-/** For the bake-window buttons inside Slack's 3 seconds: one try each, short timeouts. */
+/** The bake-window buttons: each call is one of two or three in the click. */
 export const codeDeployDecisionClient = /* @__PURE__ */ once(
-  () =>
-    new CodeDeployClient({
-      region: getConfig().region,
-      maxAttempts: 1,
-      requestHandler: { requestTimeout: 900, connectionTimeout: 400 },
-    }),
+  () => new CodeDeployClient(decisionOptions(900, 400)),
 );
 
 /** The error name an SDK call failed with (`AccessDeniedException`, `ThrottlingException`, …). */
