@@ -31,7 +31,12 @@ export interface ReleaseView {
   failures: string[];
 }
 
-const APP_ENV = { SLACK_BOT_TOKEN: 'xoxb-local-preview-0000', SLACK_CHANNEL: 'C0PREVIEW' };
+const APP_ENV = {
+  SLACK_BOT_TOKEN: 'xoxb-local-preview-0000',
+  SLACK_CHANNEL: 'C0PREVIEW',
+  // Each event's card is recorded as it made it: updates unspaced.
+  HERALD_CARD_SPACING_MS: '0',
+};
 
 function messageOf(fields: Record<string, unknown>): SlackMessage {
   return { text: String(fields.text ?? ''), blocks: (fields.blocks ?? []) as SlackMessage['blocks'] };

@@ -16,3 +16,4 @@ delete process.env.SLACK_CHANNEL;
 delete process.env.SLACK_API_URL;
 delete process.env.AWS_PROFILE;
 delete process.env.HERALD_CLOCK;
+delete process.env.HERALD_CARD_SPACING_MS;

@@ -103,6 +103,7 @@ export function describeApprovalRequest(
   };
   if (environment) notice.environment = environment;
   if (!expired) {
+    notice.offerLead = true;
     notice.choices = [
       {
         text: 'Approve',

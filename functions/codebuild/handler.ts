@@ -3,8 +3,9 @@
  * Trigger: EventBridge `CodeBuild Build State Change` (direct, or EventBridge → SNS).
  * Event doc: https://docs.aws.amazon.com/codebuild/latest/userguide/sample-build-notifications-ref.html
  */
-import { findActionRun } from '../../shared/aws/action-executions';
+
 import { codeBuildClient, codeCommitClient, logsClient } from '../../shared/aws/clients';
+import { pipelineReader } from '../../shared/aws/pipelines';
 import { eventHandler } from '../../shared/flow/handler';
 import type { Describer } from '../../shared/flow/notify';
 import { withHerald } from '../../shared/lambda/middleware';
@@ -13,7 +14,7 @@ import { enrichBuild } from './enrich';
 import { type BuildEnrichment, type BuildModel, isPhase, modelsOf } from './model';
 import { codeBuildInputSchema } from './schema';
 
-/** A build's or deployment's own reads; `findActionRun` finds its release (app mode). */
+/** A build's or deployment's own reads; CodePipeline's reads find its release (app mode). */
 const reads: Describer<BuildModel, BuildEnrichment> = {
   describe: describeCodeBuild,
   // A phase change says all there is: no read.
@@ -28,6 +29,8 @@ const reads: Describer<BuildModel, BuildEnrichment> = {
         }),
 };
 
-const handleBuildEvents = eventHandler('codebuild', codeBuildInputSchema, modelsOf, reads, { findActionRun });
+const handleBuildEvents = eventHandler('codebuild', codeBuildInputSchema, modelsOf, reads, {
+  pipelines: pipelineReader(),
+});
 
 export const handler = withHerald('codebuild', handleBuildEvents);

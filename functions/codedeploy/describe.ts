@@ -237,6 +237,8 @@ export function describeDeployment(
     release: {
       via: {
         deploymentId: isRollback ? (rollback?.triggeredBy ?? change.deploymentId) : change.deploymentId,
+        application: change.application,
+        deploymentGroup: change.deploymentGroup,
         taskDefinition: isRollback ? undefined : details?.taskDefinition,
       },
       level: isRollback ? 'detail' : 'stage',
@@ -255,6 +257,8 @@ export function describeDeployment(
     },
   };
   if (environment) notice.environment = environment;
+  // "Traffic now goes to the new task set, the original is kept…" holds only until the window ends.
+  if (window && summary) notice.offerLead = true;
   if (offer) {
     notice.choices = offer.choices;
     notice.comment = offer.comment;

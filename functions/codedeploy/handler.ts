@@ -4,8 +4,9 @@
  * SNS trigger (its message is JSON with JSON strings inside).
  * Event docs: https://docs.aws.amazon.com/codedeploy/latest/userguide/monitoring-cloudwatch-events.html
  */
-import { findActionRun } from '../../shared/aws/action-executions';
+
 import { codeDeployClient, dynamoClient, ecsClient } from '../../shared/aws/clients';
+import { pipelineReader } from '../../shared/aws/pipelines';
 import { eventHandler } from '../../shared/flow/handler';
 import type { Describer } from '../../shared/flow/notify';
 import type { Runtime } from '../../shared/flow/runtime';
@@ -25,7 +26,7 @@ function readsOf(runtime: Runtime): EnrichDeps {
   };
 }
 
-/** A deployment's bake window (recorded whatever routing says), its own reads; `findActionRun` finds its release. */
+/** A deployment's bake window (recorded whatever routing says), its own reads; CodePipeline's reads find its release. */
 const reads: Describer<CodeDeployModel, DeploymentEnrichment, DeploymentEnrichment | undefined> = {
   describe: describeCodeDeploy,
   record: async (change, runtime) =>
@@ -38,7 +39,7 @@ const reads: Describer<CodeDeployModel, DeploymentEnrichment, DeploymentEnrichme
 };
 
 const handleDeploymentEvents = eventHandler('codedeploy', codeDeployInputSchema, modelsOf, reads, {
-  findActionRun,
+  pipelines: pipelineReader(),
 });
 
 export const handler = withHerald('codedeploy', handleDeploymentEvents);

@@ -205,6 +205,8 @@ async function deliverOnce(
 async function postToRelease(runtime: Runtime, notice: Notice, destination: Destination): Promise<string> {
   if (!destination.releaseChannel || !notice.release || !runtime.releases) return 'channel';
   const outcome = await deliverToRelease(notice, destination, { reply: true }, runtime.releases);
+  if (outcome.kind === 'waiting')
+    runtime.log.info('Notice posted on its own until its release is known', { kind: notice.kind });
   if (outcome.kind !== 'standalone') return outcome.kind;
   runtime.log.info('Notice posted on its own', { kind: notice.kind, why: outcome.why });
   return 'channel';

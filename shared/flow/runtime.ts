@@ -5,14 +5,16 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { dynamoClient, ssmClient } from '../aws/clients';
+import type { PipelineReader } from '../aws/pipelines';
 import { type ParameterReader, ssmParameterReader } from '../aws/secrets';
 import { getConfig, type HeraldConfig } from '../lambda/config';
 import { once } from '../lambda/container';
 import { type Log, logger } from '../lambda/logger';
-import type { CorrelateDeps } from '../releases/correlate';
 import type { ReleaseDeps } from '../releases/deliver';
 import { loadRouting } from '../routing/load';
+import { matchesGlob } from '../routing/route';
 import type { RoutingConfig } from '../routing/schema';
+import { watchOf } from '../routing/watch';
 import { createDestinationResolver, type DestinationResolver, isAppChannel } from '../slack/destinations';
 import { type DeliveryLog, dynamoDeliveryLog } from '../state/delivery-log';
 
@@ -33,9 +35,20 @@ export interface Runtime {
   releases?: ReleaseDeps;
 }
 
-/** What a function may add: how builds and deployments are found in their release. */
+/** What a function may add: CodePipeline's reads, to find builds and deployments in their release. */
 export interface RuntimeExtras {
-  findActionRun?: CorrelateDeps['findActionRun'];
+  pipelines?: PipelineReader;
+}
+
+/** Is a pipeline one whose runs get release cards: watched, and not left out by `releases.except`? */
+export function followsPipeline(config: HeraldConfig, routing: RoutingConfig): (pipeline: string) => boolean {
+  const watch = watchOf(config.watch, routing);
+  const except = routing.releases?.except ?? [];
+  return (pipeline) =>
+    (!watch ||
+      watch.pipelines.length === 0 ||
+      watch.pipelines.some((entry) => matchesGlob(entry, pipeline))) &&
+    !except.some((glob) => matchesGlob(glob, pipeline));
 }
 
 /** The routing file of this container's stage, read and checked once. */
@@ -52,7 +65,7 @@ export function assembleRuntime(parts: {
   log: Log;
   remainingMs: number;
   dynamo?: Pick<DynamoDBClient, 'send'>;
-  findActionRun?: CorrelateDeps['findActionRun'];
+  pipelines?: PipelineReader;
   now?: () => number;
 }): Runtime {
   const { config, routing, readParameter, log, dynamo, now } = parts;
@@ -70,15 +83,16 @@ export function assembleRuntime(parts: {
   const appMode =
     Boolean(config.appOverride) ||
     Object.keys(routing.channels).some((c) => isAppChannel(c, routing, config));
-  if (dynamo && config.stateTable && appMode) {
+  if (dynamo && config.stateTable && appMode && routing.releases?.cards !== false) {
     runtime.releases = {
       dynamo,
       table: config.stateTable,
       now,
-      findActionRun: parts.findActionRun,
-      pipelines: routing.releases?.pipelines ?? [],
+      reader: parts.pipelines,
+      follows: followsPipeline(config, routing),
       log,
       deadline: runtime.deadline,
+      cardSpacingMs: config.cardSpacingMs,
     };
   }
   return runtime;
@@ -96,6 +110,6 @@ export function createRuntime(
     log: logger,
     remainingMs: context.getRemainingTimeInMillis(),
     dynamo: config.stateTable ? dynamoClient() : undefined,
-    findActionRun: extras.findActionRun,
+    pipelines: extras.pipelines,
   });
 }

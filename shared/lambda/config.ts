@@ -19,6 +19,7 @@ const envSchema = z.object({
   SLACK_API_URL: z.optional(z.url({ protocol: /^https?$/ })),
   HERALD_CLOCK: z.optional(z.iso.datetime()),
   HERALD_WATCH: z.optional(z.string()),
+  HERALD_CARD_SPACING_MS: z.optional(z.string().check(z.regex(/^\d{1,5}$/))),
 });
 
 const list = z.optional(z.array(z.string()));
@@ -68,6 +69,8 @@ export interface HeraldConfig {
   clock?: number;
   /** The watch lists' defaults; without them (local runs, tests), everything is watched. */
   watch?: WatchDefaults;
+  /** Local runs and tests only: the spacing of a card's updates (default 2.5 s). */
+  cardSpacingMs?: number;
 }
 
 export class ConfigError extends Error {
@@ -87,8 +90,9 @@ export function readConfig(env: NodeJS.ProcessEnv): HeraldConfig {
   if (Boolean(env_.SLACK_BOT_TOKEN) !== Boolean(env_.SLACK_CHANNEL)) {
     throw new ConfigError('SLACK_BOT_TOKEN and SLACK_CHANNEL go together: set both, or neither');
   }
-  if (env_.HERALD_CLOCK && env_.AWS_LAMBDA_FUNCTION_NAME !== undefined) {
-    throw new ConfigError('HERALD_CLOCK is for local runs only: remove it from the function');
+  for (const name of ['HERALD_CLOCK', 'HERALD_CARD_SPACING_MS'] as const) {
+    if (env_[name] && env_.AWS_LAMBDA_FUNCTION_NAME !== undefined)
+      throw new ConfigError(`${name} is for local runs only: remove it from the function`);
   }
   const apiUrl = env_.SLACK_API_URL;
   return {
@@ -106,6 +110,7 @@ export function readConfig(env: NodeJS.ProcessEnv): HeraldConfig {
     slackApiUrl: apiUrl ? (apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`) : undefined,
     clock: env_.HERALD_CLOCK ? Date.parse(env_.HERALD_CLOCK) : undefined,
     watch: readWatch(env_.HERALD_WATCH),
+    cardSpacingMs: env_.HERALD_CARD_SPACING_MS ? Number(env_.HERALD_CARD_SPACING_MS) : undefined,
   };
 }
 

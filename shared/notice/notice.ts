@@ -100,6 +100,11 @@ export interface Notice {
   environment?: string;
   /** ISO-8601 time of the event, when the event says. */
   occurredAt?: string;
+  /**
+   * The summary describes the state the choices decide ("waits for your decision", "traffic now
+   * goes to the new task set"): once settled, the outcome takes its place.
+   */
+  offerLead?: boolean;
   /** The release this notice belongs to, and what it changes on its card (app mode). */
   release?: ReleaseStep;
   /** The team's resources it is about (routing by service, watch lists). */
@@ -125,7 +130,15 @@ export interface ReleaseStep {
   pipeline?: string;
   executionId?: string;
   /** Ids by which the release is found when the event does not name it. */
-  via?: { buildId?: string; deploymentId?: string; taskDefinition?: string; commitId?: string };
+  via?: {
+    buildId?: string;
+    deploymentId?: string;
+    /** The deployment's application and group: which pipeline runs it (learnt from its structure). */
+    application?: string;
+    deploymentGroup?: string;
+    taskDefinition?: string;
+    commitId?: string;
+  };
   /** `pipeline`: the run as a whole; `stage`: one of its stages; `detail`: news for the thread only. */
   level: 'pipeline' | 'stage' | 'detail';
   stage?: string;

@@ -8,6 +8,8 @@ import { shortCommit } from '../aws/revisions';
 import { formatDuration, formatUtcMinute, parseAwsDate } from '../input/time';
 import type { ListItem, Notice, Severity, StepState } from '../notice/notice';
 import { firstLine } from '../notice/text';
+import type { Settled } from '../slack/settle';
+import { escapeText } from '../slack/text';
 import { currentState, openOffer, orderedStages, type ReleaseState, type StageLine } from './state';
 
 const MARK: Record<StepState | 'pending', string> = {
@@ -44,10 +46,14 @@ function duration(from: string | undefined, to: string | undefined): string | un
   return start && end && end >= start ? formatDuration(end.getTime() - start.getTime()) : undefined;
 }
 
-function stageItem(line: StageLine): ListItem {
+/** One stage line; a stage not reached is `pending`, or `not run` once the release has ended. */
+function stageItem(line: StageLine, ended: boolean): ListItem {
   const state = line.state ?? 'pending';
   const took = TERMINAL_STATES.has(state) ? duration(line.startedAt, line.endedAt) : undefined;
-  const parts = [line.label?.value, took, line.note?.value].filter((part): part is string => Boolean(part));
+  const waiting = line.state ? undefined : ended ? 'not run' : 'pending';
+  const parts = [line.label?.value, took, line.note?.value, waiting].filter((part): part is string =>
+    Boolean(part),
+  );
   return {
     text: `${MARK[state]} ${line.name}${parts.length > 0 ? ` — ${parts.join(' · ')}` : ''}`,
     url: line.url?.value,
@@ -81,7 +87,14 @@ export function describeCard(release: ReleaseState): Notice {
       ? `${shortCommit(commit.id)}${commit.message ? ` · ${firstLine(commit.message)}` : ''}${commit.author ? ` — ${commit.author}` : ''}`
       : undefined,
     facts: [],
-    details: [{ type: 'list', label: 'Stages', noun: 'stage', items: orderedStages(release).map(stageItem) }],
+    details: [
+      {
+        type: 'list',
+        label: 'Stages',
+        noun: 'stage',
+        items: orderedStages(release).map((line) => stageItem(line, TERMINAL_STATES.has(state))),
+      },
+    ],
     links: [{ text: 'Open execution', url: executionUrl }],
     context: [
       `Execution ${release.executionId.slice(0, 8)}`,
@@ -97,4 +110,39 @@ export function describeCard(release: ReleaseState): Notice {
     if (offer.comment) card.comment = offer.comment;
   }
   return card;
+}
+
+const OUTCOME: Record<StepState, string> = {
+  running: 'in progress',
+  waiting: 'waiting',
+  succeeded: 'succeeded',
+  failed: 'failed',
+  stopped: 'stopped',
+  superseded: 'superseded',
+};
+
+/**
+ * How a reply that offered buttons reads once its stage has settled: the stage's outcome in its
+ * header, and what the card says of it (who approved, "rolled back to …") in place of the offer.
+ * Undefined while the stage is open.
+ */
+export function settledStage(release: ReleaseState, stage: string): Settled | undefined {
+  const line = release.stages[stage];
+  if (!line?.state || (!TERMINAL_STATES.has(line.state) && !line.offerClosed)) return undefined;
+  const word =
+    stage === 'Approval' || line.name.toLowerCase().includes('approv')
+      ? { succeeded: 'approved', failed: 'rejected' }[line.state as 'succeeded' | 'failed']
+      : undefined;
+  const outcome =
+    word ?? (line.offerClosed && !TERMINAL_STATES.has(line.state) ? 'decided' : OUTCOME[line.state]);
+  const note = line.note?.value;
+  const text = note?.startsWith(outcome)
+    ? `${stage}: ${note}`
+    : `${stage} ${outcome}${note ? `: ${note}` : ''}`;
+  return {
+    headline: `${MARK[line.state]} ${stage} ${outcome}: ${release.pipeline}`,
+    line: `${MARK[line.state]} ${escapeText(text)}`,
+    fallback: text,
+    title: `*${escapeText(release.pipeline)}* · ${escapeText(stage)}`,
+  };
 }

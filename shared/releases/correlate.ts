@@ -1,43 +1,67 @@
 /**
- * Which release a step belongs to. Pipeline and approval events name their execution; a build or a
- * deployment started by the pipeline is found among the pipeline's action executions (one
- * ListActionExecutions per new id, the answer kept as a `link#<id>` item), and an ECS task by the
- * task definition its release deployed (linked when that deployment was correlated).
+ * Which release a step belongs to, without configuration. Pipeline and approval events name
+ * their execution; a build names its pipeline (its initiator); a deployment is found through the
+ * pipelines that run its deployment group (learnt from their structure: ./pipelines.ts), then
+ * among that pipeline's action executions (one ListActionExecutions per new id); the answer is
+ * kept as a `link#<id>` item, and a deployment's task definition is linked too, which leads its
+ * ECS tasks to the release. A rollback deployment is found by the deployment it rolls back.
  * https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ListActionExecutions.html
  */
 import type { ReleaseStep } from '../notice/notice';
+import { buildRunner, deployRunner } from '../state/pipelines';
 import { type ReleaseLink, readLink, writeLink } from '../state/releases';
-import type { TableDeps } from '../state/table';
+import { type PipelineDeps, pipelinesOf } from './pipelines';
 
-export interface CorrelateDeps extends TableDeps {
-  /**
-   * Finds the execution that ran a build or deployment among the pipeline's action executions;
-   * without it (functions that never meet one), only links are read.
-   */
-  findActionRun?: (pipeline: string, externalId: string) => Promise<ReleaseLink | undefined>;
-  /** Pipelines to search for a deployment (a build names its own pipeline). */
-  pipelines: string[];
+export type CorrelateDeps = PipelineDeps;
+
+export interface Found {
+  link?: ReleaseLink;
+  /** Ids linked to the release by this call (messages posted before, waiting for them, can move now). */
+  linked: string[];
 }
 
-export async function findRelease(step: ReleaseStep, deps: CorrelateDeps): Promise<ReleaseLink | undefined> {
+/** The build project of a CodeBuild build id (`<project>:<uuid>`). */
+const projectOf = (buildId: string) => buildId.slice(0, buildId.lastIndexOf(':')) || undefined;
+
+export async function findRelease(step: ReleaseStep, deps: CorrelateDeps): Promise<Found> {
   if (step.pipeline && step.executionId) {
-    return { pipeline: step.pipeline, executionId: step.executionId, stage: step.stage };
+    if (!deps.follows(step.pipeline)) return { linked: [] };
+    return {
+      link: { pipeline: step.pipeline, executionId: step.executionId, stage: step.stage },
+      linked: [],
+    };
   }
-  const { buildId, deploymentId, taskDefinition } = step.via ?? {};
+  const { buildId, deploymentId, taskDefinition, application, deploymentGroup } = step.via ?? {};
   const external = buildId ?? deploymentId;
   let link: ReleaseLink | undefined;
   for (const id of [external, taskDefinition]) {
     if (id && !link) link = await readLink(id, deps);
   }
-  if (!link && external) {
-    for (const pipeline of step.pipeline ? [step.pipeline] : deps.pipelines) {
-      link ??= await deps.findActionRun?.(pipeline, external);
+  const linked: string[] = [];
+  if (!link && external && deps.reader) {
+    const project = buildId ? projectOf(buildId) : undefined;
+    const runner = project
+      ? buildRunner(project)
+      : application && deploymentGroup
+        ? deployRunner(application, deploymentGroup)
+        : undefined;
+    const candidates = step.pipeline
+      ? [step.pipeline].filter(deps.follows)
+      : runner
+        ? [...new Set((await pipelinesOf(runner, deps)).map((by) => by.pipeline))]
+        : [];
+    for (const pipeline of candidates) link ??= await deps.reader.findActionRun(pipeline, external);
+    if (link) {
+      await writeLink(external, link, deps);
+      linked.push(external);
     }
-    if (link) await writeLink(external, link, deps);
   }
   // A deployment's task definition leads its ECS tasks to the release (not to a stage of it).
-  if (link && taskDefinition && external) {
-    await writeLink(taskDefinition, { pipeline: link.pipeline, executionId: link.executionId }, deps);
+  if (link && taskDefinition && deploymentId && step.level !== 'detail') {
+    const at = step.at ? Date.parse(step.at) : Number.NaN;
+    const link_ = { pipeline: link.pipeline, executionId: link.executionId };
+    await writeLink(taskDefinition, link_, deps, Number.isNaN(at) ? undefined : at);
+    linked.push(taskDefinition);
   }
-  return link;
+  return { link, linked };
 }

@@ -45,6 +45,8 @@ export const releaseStateSchema = z.object({
     }),
   ),
   stages: z.record(z.string(), stageLineSchema),
+  /** The pipeline's stages in their order (its structure), so that pending ones show too. */
+  order: z.optional(z.array(z.string())),
 });
 
 export type ReleaseState = z.infer<typeof releaseStateSchema>;
@@ -62,6 +64,10 @@ const STATE_RANK: Record<StepState, number> = {
 };
 
 const TERMINAL = new Set<StepState>(['succeeded', 'failed', 'stopped', 'superseded']);
+
+export function isTerminal(state: StepState | undefined): boolean {
+  return state !== undefined && TERMINAL.has(state);
+}
 
 export function stateRank(state: StepState | undefined): number {
   return state ? STATE_RANK[state] : 0;
@@ -148,18 +154,24 @@ export function applyStep(release: ReleaseState, step: ReleaseStep): ReleaseStat
   return next;
 }
 
-/** The stages in the pipeline's order: the known ones first, then the others by name. */
+/**
+ * The stages in the pipeline's order: all of its stages when its structure is known (those not
+ * reached yet without a state), else the stages Herald ships in their order; others by name.
+ */
 export function orderedStages(release: ReleaseState): StageLine[] {
+  const order = release.order ?? KNOWN_STAGES;
   const position = (name: string) => {
-    const known = KNOWN_STAGES.indexOf(name);
-    return known >= 0 ? known : KNOWN_STAGES.length;
+    const known = order.indexOf(name);
+    return known >= 0 ? known : order.length;
   };
-  return Object.values(release.stages).sort(
+  const pending = (release.order ?? [])
+    .filter((name) => !release.stages[name])
+    .map((name): StageLine => ({ name }));
+  return [...Object.values(release.stages), ...pending].sort(
     (a, b) => position(a.name) - position(b.name) || (a.name < b.name ? -1 : 1),
   );
 }
 
-/** Where the release stands when its pipeline has not said so itself. */
 /** The buttons of the first running stage that offers some and has not had its decision. */
 export function openOffer(release: ReleaseState): NonNullable<ReleaseStep['offer']> | undefined {
   const line = orderedStages(release).find(
@@ -168,6 +180,7 @@ export function openOffer(release: ReleaseState): NonNullable<ReleaseStep['offer
   return line?.offer ? (JSON.parse(line.offer.value) as NonNullable<ReleaseStep['offer']>) : undefined;
 }
 
+/** Where the release stands when its pipeline has not said so itself. */
 export function currentState(release: ReleaseState): StepState {
   if (release.state && TERMINAL.has(release.state)) return release.state;
   const stages = orderedStages(release);

@@ -110,6 +110,11 @@ export function describeRoutingIssues(issues: readonly Issue[], input: unknown, 
         }
         return;
       case 'invalid_type': {
+        // A key that is no longer valid says why, and what to do instead.
+        if (issue.expected === 'never') {
+          lines.push(`${show(path)}: ${issue.message}`);
+          return;
+        }
         const value = valueAt(input, path);
         lines.push(
           value === undefined

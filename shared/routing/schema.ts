@@ -139,8 +139,22 @@ export const routingSchema = z
     ecs: z.optional(z.strictObject({ services: z.optional(z.array(ecsServiceSchema)) })),
     /** The Slack app (app mode): where its bot token is kept. */
     slack: z.optional(z.strictObject({ botTokenParameter: ssmName })),
-    /** App mode: the pipelines whose runs become release cards (found by deployment ids). */
-    releases: z.optional(z.strictObject({ pipelines: z.array(z.string().check(z.minLength(1))) })),
+    /**
+     * App mode: every watched pipeline's runs become release cards (found without configuration);
+     * `cards: false` turns them off, `except` leaves some pipelines out (names or globs).
+     */
+    releases: z.optional(
+      z.strictObject({
+        cards: z.optional(z.boolean()),
+        except: z.optional(z.array(z.string().check(z.minLength(1)))),
+        pipelines: z.optional(
+          z.never({
+            error:
+              'no longer needed: every watched pipeline gets release cards; remove it (releases.except leaves pipelines out)',
+          }),
+        ),
+      }),
+    ),
     /** Approvals from Slack: the signing secret's SSM name and who may approve what. */
     approvals: z.optional(
       z.strictObject({ signingSecretParameter: ssmName, rules: z.array(approvalRuleSchema) }),

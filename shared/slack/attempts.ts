@@ -32,6 +32,17 @@ export class SlackUnavailableError extends Error {
   override name = 'SlackUnavailableError';
 }
 
+/** Slack's rate limit held past what the caller would wait (`Retry-After`, in ms). */
+export class SlackRateLimitedError extends SlackUnavailableError {
+  override name = 'SlackRateLimitedError';
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(message);
+  }
+}
+
 export interface AttemptOptions {
   /** Epoch ms by which the delivery must be done or given up. */
   deadline: number;
@@ -40,6 +51,8 @@ export interface AttemptOptions {
   log: Log;
   requestTimeoutMs?: number;
   maxAttempts?: number;
+  /** false: a 429 is not waited out but thrown at once (a card update a later one will replace). */
+  waitOutRateLimits?: boolean;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -73,6 +86,7 @@ export async function withinDeadline<T>(
     log,
     requestTimeoutMs = 5000,
     maxAttempts = 6,
+    waitOutRateLimits = true,
     now = Date.now,
     sleep = wait,
   } = options;
@@ -94,7 +108,11 @@ export async function withinDeadline<T>(
           attempt: tries,
           retryAfterMs: failure.retryAfterMs,
         });
-        if (!(await pause(failure.retryAfterMs))) break;
+        if (!waitOutRateLimits || !(await pause(failure.retryAfterMs)))
+          throw new SlackRateLimitedError(
+            `Slack message for "${target}" not delivered before the deadline: ${lastProblem}`,
+            failure.retryAfterMs,
+          );
         continue;
       }
       lastProblem = failure.problem;

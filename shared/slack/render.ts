@@ -16,6 +16,7 @@ import type { Choice, Detail, Fact, Notice, Severity } from '../notice/notice';
 import { ELLIPSIS, plural, truncate } from '../notice/text';
 import { LIMITS } from './limits';
 import type { SlackMessage } from './message';
+import { OFFER_LEAD_BLOCK } from './settle';
 import { escapeText, link, safeUrl, truncateEscaped } from './text';
 
 const SEVERITY_EMOJI: Record<Severity, string> = {
@@ -57,7 +58,9 @@ export function renderNotice(notice: Notice, options: RenderOptions = {}): Slack
   const lead = [mentions.join(' '), notice.summary ? escapeText(truncateEscaped(notice.summary, 1500)) : '']
     .filter(Boolean)
     .join(' ');
-  if (lead) add(section(lead), lead.length);
+  // A lead that only holds while the offer is open gives way to the outcome when it settles.
+  if (lead)
+    add(notice.offerLead ? { ...section(lead), block_id: OFFER_LEAD_BLOCK } : section(lead), lead.length);
 
   const facts = notice.facts.slice(0, MAX_FACTS);
   for (let i = 0; i < facts.length; i += LIMITS.sectionFields) {

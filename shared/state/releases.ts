@@ -8,7 +8,7 @@
  */
 import * as z from 'zod/mini';
 import { type ReleaseState, releaseStateSchema } from '../releases/state';
-import { expiryOf, jsonOf, n, nowOf, readItem, s, type TableDeps, updateIf } from './table';
+import { expiryOf, ITEMS, idOf, jsonOf, n, nowOf, readItem, s, type TableDeps, updateIf } from './table';
 
 const POST_LEASE_MS = 15_000;
 
@@ -24,8 +24,11 @@ export interface StoredRelease {
   channel?: string;
   ts?: string;
   postingUntil?: number;
-  /** The newest version some invocation has pushed to Slack. */
+  /** The newest version some invocation has pushed to Slack, and when (epoch ms). */
   shown: number;
+  shownAt?: number;
+  /** Someone is pushing the card until then (epoch ms): one push at a time per card. */
+  pushingUntil?: number;
 }
 
 /** The release's id in the table (and in logs). */
@@ -38,6 +41,8 @@ const releaseItem = z.object({
   ts: z.optional(z.string()),
   postingUntil: z.optional(z.number()),
   shown: z.optional(z.number()),
+  shownAt: z.optional(z.number()),
+  pushingUntil: z.optional(z.number()),
 });
 
 const linkItem = z.object({ pipeline: z.string(), executionId: z.string(), stage: z.optional(z.string()) });
@@ -60,6 +65,8 @@ export async function readRelease(key: string, deps: TableDeps): Promise<StoredR
     ts: item.ts,
     postingUntil: item.postingUntil,
     shown: item.shown ?? 0,
+    shownAt: item.shownAt,
+    pushingUntil: item.pushingUntil,
   };
 }
 
@@ -95,17 +102,19 @@ export async function claimCardPost(key: string, deps: TableDeps): Promise<boole
   return written !== false;
 }
 
+/** Where the card was posted; false when another invocation recorded a card first (its lease ran out). */
 export async function recordCardPost(
   key: string,
   channel: string,
   ts: string,
   deps: TableDeps,
-): Promise<void> {
-  await updateIf(deps, 'release', key, {
+): Promise<boolean> {
+  const written = await updateIf(deps, 'release', key, {
     UpdateExpression: 'SET channel = :channel, ts = :ts REMOVE postingUntil',
     ConditionExpression: 'attribute_not_exists(ts)',
     ExpressionAttributeValues: { ':channel': s(channel), ':ts': s(ts) },
   });
+  return written !== false;
 }
 
 /** Gives the lease back after a failed post, so the next event may post the card. */
@@ -116,13 +125,43 @@ export async function releaseCardPost(key: string, deps: TableDeps): Promise<voi
   }).catch(() => undefined);
 }
 
-/** Notes that `version` reached Slack (never lowers the mark: a lower one changes nothing). */
-export async function recordShown(key: string, version: number, deps: TableDeps): Promise<void> {
-  await updateIf(deps, 'release', key, {
-    UpdateExpression: 'SET shown = :v',
-    ConditionExpression: 'attribute_not_exists(shown) OR shown < :v',
-    ExpressionAttributeValues: { ':v': n(version) },
+/** The right to push the card now: one invocation at a time, for a short lease. */
+export async function claimCardPush(key: string, leaseMs: number, deps: TableDeps): Promise<boolean> {
+  const now = nowOf(deps);
+  const written = await updateIf(deps, 'release', key, {
+    UpdateExpression: 'SET pushingUntil = :until',
+    ConditionExpression: 'attribute_not_exists(pushingUntil) OR pushingUntil < :now',
+    ExpressionAttributeValues: { ':until': n(now + leaseMs), ':now': n(now) },
   });
+  return written !== false;
+}
+
+/**
+ * Notes that `version` reached Slack at `atMs`, and gives the push lease back (never lowers the
+ * mark: a lower version changes nothing but the lease).
+ */
+export async function recordShown(
+  key: string,
+  version: number,
+  deps: TableDeps,
+  atMs?: number,
+): Promise<void> {
+  const shown = await updateIf(deps, 'release', key, {
+    UpdateExpression: 'SET shown = :v, shownAt = :at REMOVE pushingUntil',
+    ConditionExpression: 'attribute_not_exists(shown) OR shown < :v',
+    ExpressionAttributeValues: { ':v': n(version), ':at': n(atMs ?? nowOf(deps)) },
+  });
+  if (shown === false) await updateIf(deps, 'release', key, { UpdateExpression: 'REMOVE pushingUntil' });
+}
+
+/** The one channel broadcast of a failed release: true for the first failure that asks. */
+export async function claimBroadcast(key: string, deps: TableDeps): Promise<boolean> {
+  const written = await updateIf(deps, 'release', key, {
+    UpdateExpression: 'SET broadcastAt = :now',
+    ConditionExpression: 'attribute_not_exists(broadcastAt)',
+    ExpressionAttributeValues: { ':now': n(nowOf(deps)) },
+  });
+  return written !== false;
 }
 
 export async function readLink(id: string, deps: TableDeps): Promise<ReleaseLink | undefined> {
@@ -164,9 +203,16 @@ export interface Seed {
 // `release` is one of DynamoDB's reserved words: expressions name it `#release`.
 const RELEASE_NAME = { '#release': 'release' };
 
+/**
+ * A commit item's release as a release id: items written before the state module hold the whole
+ * key (`release#<pipeline>#<execution>`), newer ones the id (`<pipeline>#<execution>`).
+ */
+const releaseIdOf = (stored: string | undefined) =>
+  stored ? (idOf('release', stored) ?? stored) : undefined;
+
 /** The release a pushed commit started, if one has claimed it. */
 export async function releaseOfCommit(commitId: string, deps: TableDeps): Promise<string | undefined> {
-  return (await readItem(deps, 'commit', commitId, commitItem, { consistent: true }))?.release;
+  return releaseIdOf((await readItem(deps, 'commit', commitId, commitItem, { consistent: true }))?.release);
 }
 
 /** The push side: the right to post the commit's message before any release claims it. */
@@ -203,25 +249,105 @@ export async function claimCommit(
   release: string,
   deps: TableDeps & { deadline: number; sleep: (ms: number) => Promise<void> },
 ): Promise<Seed | undefined> {
+  // The same release in the older form of its id counts as this one.
   const claim = (condition: string) =>
     updateIf(deps, 'commit', commitId, {
       UpdateExpression: 'SET #release = :release, expiresAt = :ttl',
       ConditionExpression: condition,
       ExpressionAttributeNames: RELEASE_NAME,
-      ExpressionAttributeValues: { ':release': s(release), ':ttl': expiryOf('commit', nowOf(deps)) },
+      ExpressionAttributeValues: {
+        ':release': s(release),
+        ':whole': s(`${ITEMS.release.prefix}${release}`),
+        ':ttl': expiryOf('commit', nowOf(deps)),
+      },
     });
-  if (await claim('attribute_not_exists(pushing) OR #release = :release')) return undefined;
+  if (await claim('attribute_not_exists(pushing) OR #release = :release OR #release = :whole'))
+    return undefined;
   // A push is being posted: its message becomes the card once its ts is known (a few seconds at most).
   const until = Math.min(deps.deadline, Date.now() + 3000);
   while (Date.now() + 100 < until) {
     const item = await readItem(deps, 'commit', commitId, commitItem, { consistent: true });
-    if (item?.release && item.release !== release) return undefined;
+    if (item?.release && releaseIdOf(item.release) !== release) return undefined;
     if (item?.seedTs && item.seedChannel) {
-      const taken = await claim('attribute_not_exists(#release) OR #release = :release');
+      const taken = await claim('attribute_not_exists(#release) OR #release = :release OR #release = :whole');
       if (!taken) return undefined;
       return { channel: item.seedChannel, ts: item.seedTs, message: item.seedMessage || undefined };
     }
     await deps.sleep(100);
   }
   return undefined;
+}
+
+/** A message posted in Slack (a reply that offers buttons, or a notice waiting for its release). */
+export interface Posted {
+  channel: string;
+  ts: string;
+  /** The message as posted (JSON of its text and blocks), to settle or move it later. */
+  message: string;
+}
+
+const postedItem = z.object({
+  channel: z.string(),
+  ts: z.string(),
+  message: z.string(),
+  settled: z.optional(z.number()),
+  movedTo: z.optional(z.string()),
+});
+
+/** The reply of a release's stage that offers buttons (approval request, traffic shift). */
+export async function recordOffer(
+  key: string,
+  stage: string,
+  posted: Posted,
+  deps: TableDeps,
+): Promise<void> {
+  const now = nowOf(deps);
+  await updateIf(deps, 'reply', `${key}#${stage}`, {
+    UpdateExpression: 'SET channel = :channel, ts = :ts, message = :message, expiresAt = :ttl REMOVE settled',
+    ExpressionAttributeValues: {
+      ':channel': s(posted.channel),
+      ':ts': s(posted.ts),
+      ':message': s(posted.message),
+      ':ttl': expiryOf('reply', now),
+    },
+  });
+}
+
+/** The offer of a stage, taken once to be settled (its buttons go): undefined when none or settled. */
+export async function takeOffer(key: string, stage: string, deps: TableDeps): Promise<Posted | undefined> {
+  const item = await readItem(deps, 'reply', `${key}#${stage}`, postedItem, { consistent: true });
+  if (!item || item.settled) return undefined;
+  const taken = await updateIf(deps, 'reply', `${key}#${stage}`, {
+    UpdateExpression: 'SET settled = :now',
+    ConditionExpression: 'ts = :ts AND attribute_not_exists(settled)',
+    ExpressionAttributeValues: { ':now': n(nowOf(deps)), ':ts': s(item.ts) },
+  });
+  return taken === false ? undefined : { channel: item.channel, ts: item.ts, message: item.message };
+}
+
+/** A notice posted on its own because its release was not known yet, waiting under the id that will link it. */
+export async function recordOrphan(id: string, posted: Posted, deps: TableDeps): Promise<void> {
+  const now = nowOf(deps);
+  await updateIf(deps, 'orphan', id, {
+    UpdateExpression: 'SET channel = :channel, ts = :ts, message = :message, expiresAt = :ttl',
+    ConditionExpression: 'attribute_not_exists(movedTo)',
+    ExpressionAttributeValues: {
+      ':channel': s(posted.channel),
+      ':ts': s(posted.ts),
+      ':message': s(posted.message),
+      ':ttl': expiryOf('orphan', now),
+    },
+  });
+}
+
+/** The orphan waiting under `id`, taken once by the release that adopts it. */
+export async function takeOrphan(id: string, release: string, deps: TableDeps): Promise<Posted | undefined> {
+  const item = await readItem(deps, 'orphan', id, postedItem, { consistent: true });
+  if (!item || item.movedTo) return undefined;
+  const taken = await updateIf(deps, 'orphan', id, {
+    UpdateExpression: 'SET movedTo = :release',
+    ConditionExpression: 'ts = :ts AND attribute_not_exists(movedTo)',
+    ExpressionAttributeValues: { ':release': s(release), ':ts': s(item.ts) },
+  });
+  return taken === false ? undefined : { channel: item.channel, ts: item.ts, message: item.message };
 }

@@ -72,6 +72,34 @@ export const ITEMS = {
     reads: 'slackActions, codedeploy (the follow-up messages)',
     what: 'the one decision taken from Slack about a deployment',
   },
+  pipeline: {
+    prefix: 'pipeline#',
+    keep: 90 * DAY,
+    writes: 'codepipeline (an event of a version not known yet); codebuild, codedeploy (discovery)',
+    reads: 'every notifier in app mode (the card lists every stage), codebuild, codedeploy',
+    what: "a pipeline's structure at a version: its stages, each action's project or deployment group",
+  },
+  runner: {
+    prefix: 'runner#',
+    keep: 90 * DAY,
+    writes: 'with each pipeline structure (one item per build project or deployment group it runs)',
+    reads: 'codebuild, codedeploy (through the ByTime index: which pipelines run this project or group)',
+    what: 'a build project or deployment group → the pipeline and stage that run it',
+  },
+  reply: {
+    prefix: 'reply#',
+    keep: 21 * DAY,
+    writes: 'a reply in a release thread that offers buttons (the approval request, the traffic shift)',
+    reads: 'the event that settles its step (it takes the buttons away and says how it ended)',
+    what: 'where an offer was posted in a release thread, and what it said',
+  },
+  orphan: {
+    prefix: 'orphan#',
+    keep: DAY,
+    writes: 'a notice posted on its own because its release was not known yet',
+    reads: 'the invocation that links its release (it moves the message into the thread)',
+    what: 'a message waiting for its release: where it is and what it says',
+  },
 } as const;
 
 export type ItemKind = keyof typeof ITEMS;

@@ -46,6 +46,8 @@ export function useReleaseRig() {
       SLACK_API_URL: rig().slack.apiUrl,
       HERALD_STATE_TABLE: await rig().state.createTable(),
       POWERTOOLS_IDEMPOTENCY_DISABLED: 'false',
+      // Card updates unspaced: each event's card is the one it made (spacing has a test of its own).
+      HERALD_CARD_SPACING_MS: '0',
     });
     resetForTests();
   });
@@ -95,13 +97,17 @@ function slackOutcome(rig: LocalRig) {
   const channelMessages = posts.filter((c) => c.fields.thread_ts === undefined && !deleted.has(c.ts ?? ''));
   const replies = posts.filter((c) => c.fields.thread_ts !== undefined);
   const updates = calls.filter((c) => c.path === '/api/chat.update');
-  const card = updates.at(-1) ?? channelMessages[0];
+  // The card is the channel message; other updates settle replies in its thread.
+  const cardTs = channelMessages[0]?.ts;
+  const cardUpdates = updates.filter((c) => c.fields.ts === cardTs);
+  const card = cardUpdates.at(-1) ?? channelMessages[0];
   return {
     calls,
     deleted: deleted.size,
     channelMessages,
     replies,
     updates,
+    cardUpdates,
     broadcasts: replies.filter((c) => c.fields.reply_broadcast === 'true'),
     cardText: card
       ? visibleText({ text: String(card.fields.text), blocks: card.fields.blocks as never })

@@ -36,7 +36,10 @@ describe('a successful release in app mode', () => {
     expect(slack.replies.length).toBeGreaterThan(0);
     for (const reply of slack.replies) expect(reply.fields.channel).toBe(CHANNEL);
     expect(new Set(slack.replies.map((r) => r.fields.thread_ts)).size).toBe(1);
-    expect(slack.updates.every((u) => u.fields.ts === slack.replies[0]?.fields.thread_ts)).toBe(true);
+    // Every update is of the card, or settles a reply of its thread (the approval request, the traffic shift).
+    const inThread = new Set([slack.replies[0]?.fields.thread_ts, ...slack.replies.map((r) => r.ts)]);
+    expect(slack.updates.every((u) => inThread.has(String(u.fields.ts)))).toBe(true);
+    expect(slack.cardUpdates.length).toBeGreaterThan(0);
     // Only the approval request is shown in the channel.
     expect(slack.broadcasts.map((b) => String(b.fields.text))).toEqual([
       expect.stringContaining('Approval needed'),

@@ -3,7 +3,6 @@
  * comment; or why it is closed), or a line only the clicker sees when nothing changed.
  */
 
-import { COMMENT_BLOCK } from '../../../shared/decisions/approvals';
 import type { ApprovalValue } from '../../../shared/decisions/button-value';
 import { formatUtcClock } from '../../../shared/input/time';
 import { truncate } from '../../../shared/notice/text';
@@ -11,7 +10,7 @@ import type { SlackMessage } from '../../../shared/slack/message';
 import { escapeText } from '../../../shared/slack/text';
 import type { BlockActions } from '../click/schema';
 import { ephemeral, settledMessage } from '../click/settle';
-import { type Decision, isOurAction, type Outcome } from './decide';
+import type { Decision, Outcome } from './decide';
 
 /** What the person who clicked is told, only to them (the message stays as it was). */
 export function ephemeralReply(outcome: Outcome, environment: string): SlackMessage | undefined {
@@ -79,8 +78,6 @@ export function outcomeMessage(
     headline: headlineOf(outcome, value),
     line,
     fallback,
-    isOurs: isOurAction,
-    inputBlock: COMMENT_BLOCK,
     title: `*${escapeText(value.pipeline)}* → ${escapeText(value.environment || value.stage)}`,
   });
 }

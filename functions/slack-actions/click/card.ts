@@ -19,7 +19,14 @@ export async function showOnCard(
 ): Promise<void> {
   const table = options.config.stateTable;
   if (!table) return;
-  const deps = { dynamo: dynamoClient(), table, pipelines: [], log: options.log, deadline: options.deadline };
+  // The release is known (the button named it, or the deployment's link): it is followed.
+  const deps = {
+    dynamo: dynamoClient(),
+    table,
+    follows: () => true,
+    log: options.log,
+    deadline: options.deadline,
+  };
   await updateRelease(
     link,
     step,

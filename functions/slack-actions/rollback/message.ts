@@ -4,7 +4,6 @@
  * sees when nothing about the deployment changed (not allowed, not ready yet, a fault).
  */
 import { taskDefinitionName } from '../../../shared/aws/arn';
-import { isBakeAction, REASON_BLOCK } from '../../../shared/decisions/rollbacks';
 import { formatUtcClock, parseAwsDate } from '../../../shared/input/time';
 import { environmentOf } from '../../../shared/routing/route';
 import type { RoutingConfig } from '../../../shared/routing/schema';
@@ -31,8 +30,6 @@ export function bakeMessage(click: BakeClick, outcome: BakeOutcome, routing: Rou
       headline,
       line,
       fallback,
-      isOurs: isBakeAction,
-      inputBlock: REASON_BLOCK,
       title: `*${escapeText(what)}* in ${escapeText(environment)} · \`${value.deployment}\``,
     });
   switch (outcome.kind) {

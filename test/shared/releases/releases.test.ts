@@ -68,7 +68,7 @@ describe('release cards in app mode (send)', () => {
     expect(((slack.requests[0]?.json ?? {}) as { text?: string }).text).toBe('Pipeline started: shop');
   });
 
-  it('posts a notice of no release found on its own, saying why', async () => {
+  it('posts a notice of a release not known yet on its own, to move it into the thread later', async () => {
     const { runtime, lines } = await appRuntime();
     const orphan: Notice = {
       ...STARTED,
@@ -77,6 +77,22 @@ describe('release cards in app mode (send)', () => {
     };
 
     await send(runtime, orphan);
+
+    expect(slack.requests).toHaveLength(1);
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        message: 'Notice posted on its own until its release is known',
+        attributes: expect.objectContaining({ kind: 'build.failed' }),
+      }),
+    );
+  });
+
+  it('posts a notice of no release at all on its own, saying why', async () => {
+    const { runtime, lines } = await appRuntime();
+    // Nothing could ever link it: no build, deployment or task definition to wait for.
+    const lonely: Notice = { ...STARTED, kind: 'build.failed', release: { level: 'stage', priority: 2 } };
+
+    await send(runtime, lonely);
 
     expect(slack.requests).toHaveLength(1);
     expect(lines).toContainEqual(

@@ -1,0 +1,116 @@
+/**
+ * What Herald reads of CodePipeline to tie builds and deployments to their release: a pipeline's
+ * structure (GetPipeline: its stages in order, and which build project or deployment group each
+ * action runs), the pipelines there are (ListPipelines, kept a few minutes per container), and
+ * which execution ran a build or a deployment (ListActionExecutions). Only the functions that
+ * meet pipelines import this, so the others do not carry the CodePipeline client.
+ * https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_GetPipeline.html
+ */
+import {
+  type CodePipelineClient,
+  GetPipelineCommand,
+  ListActionExecutionsCommand,
+  ListPipelinesCommand,
+} from '@aws-sdk/client-codepipeline';
+import { keep } from '../lambda/container';
+import { codePipelineClient } from './clients';
+
+/** One action of a pipeline, with what it runs when Herald can tell (CodeBuild, CodeDeploy). */
+export interface PipelineAction {
+  name: string;
+  category: string;
+  provider: string;
+  /** CodeBuild: the project. */
+  project?: string;
+  /** CodeDeploy (ECS blue/green or not): the application and deployment group. */
+  application?: string;
+  group?: string;
+}
+
+export interface PipelineStructure {
+  name: string;
+  version: number;
+  stages: Array<{ name: string; actions: PipelineAction[] }>;
+}
+
+export interface ActionRun {
+  pipeline: string;
+  executionId: string;
+  stage?: string;
+}
+
+/** The CodePipeline reads correlation needs, as one seam (tests and functions pass their own). */
+export interface PipelineReader {
+  findActionRun(pipeline: string, externalId: string): Promise<ActionRun | undefined>;
+  listPipelines(): Promise<Array<{ name: string; version: number }>>;
+  readStructure(name: string): Promise<PipelineStructure>;
+}
+
+const LIST_KEEP_MS = 5 * 60_000;
+const listed = keep<'all', { until: number; pipelines: Array<{ name: string; version: number }> }>();
+
+function actionOf(action: {
+  name?: string;
+  actionTypeId?: { category?: string; provider?: string };
+  configuration?: Record<string, string>;
+}): PipelineAction {
+  const configuration = action.configuration ?? {};
+  const provider = action.actionTypeId?.provider ?? '';
+  const found: PipelineAction = {
+    name: action.name ?? '',
+    category: action.actionTypeId?.category ?? '',
+    provider,
+  };
+  if (provider === 'CodeBuild' && configuration.ProjectName) found.project = configuration.ProjectName;
+  if (
+    provider.startsWith('CodeDeploy') &&
+    configuration.ApplicationName &&
+    configuration.DeploymentGroupName
+  ) {
+    found.application = configuration.ApplicationName;
+    found.group = configuration.DeploymentGroupName;
+  }
+  return found;
+}
+
+export function pipelineReader(
+  client: () => Pick<CodePipelineClient, 'send'> = codePipelineClient,
+): PipelineReader {
+  return {
+    async findActionRun(pipeline, externalId) {
+      const { actionExecutionDetails = [] } = await client().send(
+        new ListActionExecutionsCommand({ pipelineName: pipeline, maxResults: 100 }),
+      );
+      const found = actionExecutionDetails.find(
+        (detail) => detail.output?.executionResult?.externalExecutionId === externalId,
+      );
+      if (!found?.pipelineExecutionId) return undefined;
+      return { pipeline, executionId: found.pipelineExecutionId, stage: found.stageName };
+    },
+    async listPipelines() {
+      const kept = listed.get('all');
+      if (kept && kept.until > Date.now()) return kept.pipelines;
+      const pipelines: Array<{ name: string; version: number }> = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await client().send(new ListPipelinesCommand({ nextToken, maxResults: 1000 }));
+        for (const p of page.pipelines ?? [])
+          if (p.name) pipelines.push({ name: p.name, version: p.version ?? 0 });
+        nextToken = page.nextToken;
+      } while (nextToken);
+      listed.set('all', { until: Date.now() + LIST_KEEP_MS, pipelines });
+      return pipelines;
+    },
+    async readStructure(name) {
+      const { pipeline } = await client().send(new GetPipelineCommand({ name }));
+      return {
+        name,
+        version: pipeline?.version ?? 0,
+        stages: (pipeline?.stages ?? []).map((stage) => ({
+          name: stage.name ?? '',
+          actions: (stage.actions ?? []).map(actionOf),
+        })),
+      };
+    },
+  };
+}

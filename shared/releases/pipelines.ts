@@ -1,0 +1,90 @@
+/**
+ * Herald learns the pipelines it watches instead of being told: a pipeline's structure (its stages
+ * in order, which build project or deployment group each action runs) is read once per version
+ * (GetPipeline) and kept in the state table; which pipeline runs a deployment group is then one
+ * read, however many pipelines are watched. On the first event of a group Herald has not met
+ * (right after install, or a new pipeline), the watched pipelines are listed (ListPipelines, kept
+ * a few minutes) and those not known yet are learnt.
+ */
+import type { PipelineReader, PipelineStructure } from '../aws/pipelines';
+import { keep } from '../lambda/container';
+import {
+  pipelinesRunning,
+  type RunBy,
+  type Runner,
+  readPipeline,
+  readPipelines,
+  runnersOf,
+  writePipeline,
+} from '../state/pipelines';
+import type { TableDeps } from '../state/table';
+
+export interface PipelineDeps extends TableDeps {
+  /** CodePipeline's reads, where the function carries the client (codebuild, codedeploy, codepipeline). */
+  reader?: PipelineReader;
+  /** Is this pipeline Herald's to follow (watched, and not left out of release cards)? */
+  follows: (pipeline: string) => boolean;
+}
+
+const known = keep<string, PipelineStructure>();
+/** Runners no watched pipeline runs (a build outside any pipeline): not looked for again for a while. */
+const unknownRunners = keep<Runner, number>();
+const FORGET_UNKNOWN_MS = 5 * 60_000;
+
+/**
+ * The structure of a pipeline at `version` or newer: from this container, the state table, or
+ * (with a reader) CodePipeline, kept for the next time. Undefined when it cannot be known here.
+ */
+export async function structureOf(
+  name: string,
+  deps: PipelineDeps,
+  version?: number,
+): Promise<PipelineStructure | undefined> {
+  const fresh = (s: PipelineStructure | undefined) => s && (version === undefined || s.version >= version);
+  const cached = known.get(name);
+  if (fresh(cached)) return cached;
+  const stored = await readPipeline(name, deps);
+  if (stored && fresh(stored)) {
+    known.set(name, stored);
+    return stored;
+  }
+  if (!deps.reader) return stored;
+  const read = await deps.reader.readStructure(name);
+  await writePipeline(read, deps);
+  known.set(name, read);
+  return read;
+}
+
+/** The followed pipelines whose actions run this build project or deployment group. */
+export async function pipelinesOf(runner: Runner, deps: PipelineDeps): Promise<RunBy[]> {
+  const learnt = (await pipelinesRunning(runner, deps)).filter((by) => deps.follows(by.pipeline));
+  if (learnt.length > 0 || !deps.reader) return learnt;
+  if ((unknownRunners.get(runner) ?? 0) > Date.now()) return [];
+  const found = await discover(runner, deps.reader, deps);
+  if (found.length === 0) unknownRunners.set(runner, Date.now() + FORGET_UNKNOWN_MS);
+  return found;
+}
+
+/** Learns every followed pipeline not known at its listed version, and says which run `runner`. */
+async function discover(runner: Runner, reader: PipelineReader, deps: PipelineDeps): Promise<RunBy[]> {
+  const listed = (await reader.listPipelines()).filter((p) => deps.follows(p.name));
+  const stored = await readPipelines(
+    listed.map((p) => p.name),
+    deps,
+  );
+  const structures = await Promise.all(
+    listed.map(async ({ name, version }) => {
+      const kept = stored.get(name);
+      if (kept && kept.version >= version) return kept;
+      const read = await reader.readStructure(name);
+      await writePipeline(read, deps);
+      return read;
+    }),
+  );
+  for (const structure of structures) known.set(structure.name, structure);
+  return structures.flatMap((structure) =>
+    runnersOf(structure)
+      .filter((found) => found.runner === runner)
+      .map((found) => found.by),
+  );
+}

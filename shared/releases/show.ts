@@ -1,0 +1,131 @@
+/**
+ * The release card in Slack, always rendered from the stored state (never patched). The first
+ * event posts it (on a short lease, so two invocations never post two cards; a push announced
+ * before the release becomes the card); after that, the newest state is pushed with chat.update
+ * until the version this invocation needs is shown. Updates are coalesced: at most one per card
+ * every `cardSpacingMs` (a burst of events waits, then one push shows the newest state), one push
+ * at a time per card; under Slack's rate limit an intermediate version is skipped (a later event
+ * pushes the newest), the final one is waited out or failed, so that Lambda's retry lands it.
+ */
+import { SlackRateLimitedError } from '../slack/attempts';
+import type { Destination } from '../slack/destinations';
+import type { SlackMessage } from '../slack/message';
+import {
+  claimCardPost,
+  claimCardPush,
+  claimCommit,
+  readRelease,
+  recordCardPost,
+  recordShown,
+  releaseCardPost,
+  type StoredRelease,
+} from '../state/releases';
+import { describeCard } from './card';
+import { attemptFor, CARD_SPACING_MS, type ReleaseDeps, render, sleepOf, storedMessage } from './context';
+import { currentState, isTerminal } from './state';
+
+const PUSH_LEASE_MS = 3000;
+
+/**
+ * Shows the card until version `needed` (or newer) is in Slack, or, for an intermediate version,
+ * until a later push will show it (a final or urgent one is pushed even when the spacing cannot
+ * be waited for). The stored release as last read.
+ */
+export async function showCard(
+  key: string,
+  destination: Destination,
+  deps: ReleaseDeps,
+  needed?: number,
+  /** Show it now even if it is not the final state (a decision from Slack). */
+  urgent = false,
+): Promise<StoredRelease> {
+  const sleep = sleepOf(deps);
+  const spacing = deps.cardSpacingMs ?? CARD_SPACING_MS;
+  let want = needed;
+  for (let round = 0; round < 60; round++) {
+    const stored = await readRelease(key, deps);
+    if (!stored.state) throw new Error('the release has no state');
+    want ??= stored.version;
+    if (stored.ts && stored.shown >= want) return stored;
+    const card = render(describeCard(stored.state), [], deps);
+    if (!stored.ts) {
+      if (!(await claimCardPost(key, deps))) {
+        // Someone else is posting the card right now: its ts comes in a moment.
+        if (Date.now() + 300 >= deps.deadline) throw new Error('the card was not posted in time');
+        await sleep(250);
+        continue;
+      }
+      try {
+        await postCard(key, stored, card, destination, deps);
+      } catch (error) {
+        await releaseCardPost(key, deps);
+        throw error;
+      }
+      await recordShown(key, stored.version, deps, Date.now());
+      continue;
+    }
+    const final = urgent || isTerminal(currentState(stored.state));
+    const wait = (stored.shownAt ?? 0) + spacing - Date.now();
+    const room = deps.deadline - Date.now() - 1000;
+    if (wait > 0 || (stored.pushingUntil ?? 0) > Date.now()) {
+      // A push happened a moment ago, or is happening: wait and look again (the newest goes next).
+      const pause = Math.max(Math.min(wait, room), 100);
+      if (room > 100) {
+        await sleep(pause);
+        continue;
+      }
+      if (!final) return stored;
+    }
+    if (!(await claimCardPush(key, PUSH_LEASE_MS, deps))) {
+      await sleep(150);
+      continue;
+    }
+    try {
+      await destination.post(
+        card,
+        { ...attemptFor(destination, 'release card', deps), waitOutRateLimits: final },
+        { updateTs: stored.ts },
+      );
+    } catch (error) {
+      await recordShown(key, 0, deps);
+      // An intermediate version under Slack's rate limit: skipped, a later event shows the newest.
+      if (error instanceof SlackRateLimitedError && !final) {
+        deps.log.info('Card update skipped under the rate limit; a later one shows the newest', {
+          release: key,
+          retryAfterMs: error.retryAfterMs,
+        });
+        return stored;
+      }
+      throw error;
+    }
+    await recordShown(key, stored.version, deps, Date.now());
+  }
+  return readRelease(key, deps);
+}
+
+/**
+ * The first post of the card. When the release's commit was pushed and announced before the
+ * release existed, that message becomes the card (one channel message per release) and the push's
+ * details its first reply; otherwise the card is a new message.
+ */
+async function postCard(
+  key: string,
+  stored: StoredRelease,
+  card: SlackMessage,
+  destination: Destination,
+  deps: ReleaseDeps,
+): Promise<void> {
+  const attempt = attemptFor(destination, 'release card', deps);
+  const commit = stored.state?.commit?.id;
+  const seed = commit ? await claimCommit(commit, key, { ...deps, sleep: sleepOf(deps) }) : undefined;
+  if (!seed || seed.channel !== destination.releaseChannel) {
+    const posted = await destination.post(card, attempt);
+    await recordCardPost(key, posted.channel ?? destination.releaseChannel ?? '', posted.ts ?? '', deps);
+    return;
+  }
+  // Another invocation recorded a card meanwhile (its lease had run out): the seed stays as it is.
+  if (!(await recordCardPost(key, seed.channel, seed.ts, deps))) return;
+  await destination.post(card, attempt, { updateTs: seed.ts });
+  const push = storedMessage(seed.message);
+  if (push) await destination.post(push, attempt, { threadTs: seed.ts });
+}
