@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { admit, sweep } from '../shared/state/flood';
 import { bundleLikeTheFunctions } from '../testkit/bundle';
-import { type LocalRig, listSamples, startLocalRig } from '../testkit/samples';
+import { commonAnswers, type LocalRig, listSamples, startLocalRig } from '../testkit/samples';
 import { clickPayload, signedRequest, TEST_SIGNING_SECRET } from '../testkit/slack-interaction';
 
 const ROOT = join(__dirname, '..');
@@ -331,7 +331,7 @@ async function main(): Promise<void> {
         (s) => s.source === folder && (BENCH_SAMPLES[folder] ?? []).includes(s.name),
       );
       for (const sample of samples) {
-        rig.aws.use(sample.responses);
+        rig.aws.use({ ...commonAnswers(), ...sample.responses });
         await row(name, sample.name, bundle, sizeKb, join(ROOT, sample.file));
         // App mode: the Web API client, the release item and its card (SSM not read for the token).
         if (APP_MODE_SAMPLES.includes(`${folder}/${sample.name}`)) {

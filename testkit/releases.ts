@@ -38,7 +38,9 @@ const RELEASES = join(__dirname, '..', 'events', 'releases');
 
 /** A release of events/releases/, fresh (callers may change their copy). */
 export function loadRelease(name: string): Release {
-  return JSON.parse(readFileSync(join(RELEASES, `${name}.json`), 'utf8')) as Release;
+  const release = JSON.parse(readFileSync(join(RELEASES, `${name}.json`), 'utf8')) as Release;
+  const common = JSON.parse(readFileSync(join(RELEASES, '..', 'common', 'answers.aws.json'), 'utf8'));
+  return { ...release, responses: { ...(common as RecordedResponses), ...release.responses } };
 }
 
 /** push → build → stage → approval → prod: everything succeeds. */

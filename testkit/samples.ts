@@ -43,8 +43,16 @@ export interface SampleResult {
   warnings: string[];
 }
 
-/** `events/releases/` holds whole releases (their events in order: testkit/releases.ts), not samples. */
-const NOT_SAMPLES = new Set(['releases']);
+/**
+ * `events/releases/` holds whole releases (their events in order: testkit/releases.ts), and
+ * `events/common/` the AWS answers every sample and release shares (the pipeline's structure).
+ */
+const NOT_SAMPLES = new Set(['releases', 'common']);
+
+/** The recorded answers every sample gets, under its own. */
+export function commonAnswers(dir = EVENTS_DIR): RecordedResponses {
+  return JSON.parse(readFileSync(join(dir, 'common', 'answers.aws.json'), 'utf8')) as RecordedResponses;
+}
 
 export function listSamples(dir = EVENTS_DIR): Sample[] {
   const samples: Sample[] = [];
@@ -161,7 +169,7 @@ export function sampleTime(event: unknown): string | undefined {
  */
 export async function runSample(sample: Sample, rig: LocalRig): Promise<SampleResult> {
   const handler = await loadHandler(sample.source);
-  rig.aws.use(sample.responses);
+  rig.aws.use({ ...commonAnswers(), ...sample.responses });
   const table = await rig.state.createTable();
   for (const item of sample.state)
     await rig.state.client.send(new PutItemCommand({ TableName: table, Item: item }));

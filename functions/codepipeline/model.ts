@@ -11,6 +11,8 @@ export interface PipelineChange {
   pipeline: string;
   executionId: string;
   state: string;
+  /** The pipeline's version the run uses (its structure is learnt at this version). */
+  version?: number;
   region: string;
   account: string;
   time?: string;
@@ -35,6 +37,7 @@ function changeOf(input: PipelineInput): PipelineChange {
     pipeline: d.pipeline,
     executionId: d['execution-id'],
     state: d.state,
+    version: typeof d.version === 'number' ? d.version : undefined,
     region: regionOf(input),
     account: input.account,
     time: input.time,

@@ -11,6 +11,7 @@ import { getConfig, type HeraldConfig } from '../lambda/config';
 import { once } from '../lambda/container';
 import { type Log, logger } from '../lambda/logger';
 import type { ReleaseDeps } from '../releases/deliver';
+import type { PipelineDeps } from '../releases/pipelines';
 import { loadRouting } from '../routing/load';
 import { matchesGlob } from '../routing/route';
 import type { RoutingConfig } from '../routing/schema';
@@ -31,6 +32,8 @@ export interface Runtime {
   /** Epoch ms now, by which events are judged (an approval request past its expiry). */
   now: () => number;
   deliveryLog?: DeliveryLog;
+  /** With a state table: what Herald knows of the watched pipelines (their structure). */
+  pipelines?: PipelineDeps;
   /** App mode with a state table: release cards and threads. */
   releases?: ReleaseDeps;
 }
@@ -83,13 +86,18 @@ export function assembleRuntime(parts: {
   const appMode =
     Boolean(config.appOverride) ||
     Object.keys(routing.channels).some((c) => isAppChannel(c, routing, config));
-  if (dynamo && config.stateTable && appMode && routing.releases?.cards !== false) {
-    runtime.releases = {
+  if (dynamo && config.stateTable) {
+    runtime.pipelines = {
       dynamo,
       table: config.stateTable,
       now,
       reader: parts.pipelines,
       follows: followsPipeline(config, routing),
+    };
+  }
+  if (runtime.pipelines && appMode && routing.releases?.cards !== false) {
+    runtime.releases = {
+      ...runtime.pipelines,
       log,
       deadline: runtime.deadline,
       cardSpacingMs: config.cardSpacingMs,

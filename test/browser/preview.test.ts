@@ -20,9 +20,9 @@ if (!available && !required) {
 }
 
 // Events only: `.aws.json` (recorded AWS answers) and `.state.json` (state table seeds) go with them;
-// `events/releases/` holds whole releases, shown apart.
+// `events/releases/` holds whole releases, shown apart; `events/common/` answers every sample shares.
 const sampleCount = readdirSync(join(ROOT, 'events'))
-  .filter((source) => source !== 'releases')
+  .filter((source) => source !== 'releases' && source !== 'common')
   .reduce(
     (n, source) =>
       n +

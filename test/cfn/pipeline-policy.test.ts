@@ -13,6 +13,8 @@ const RESOURCE_STAR_EXCEPTIONS = new Set([
   'elasticloadbalancing:DescribeRules',
   'elasticloadbalancing:DescribeTargetHealth',
   'cloudwatch:DescribeAlarms',
+  // Lists pipeline names only; Herald keeps the watched ones (shared/releases/pipelines.ts).
+  'codepipeline:ListPipelines',
 ]);
 
 function resources(template: Template, type: string): Array<[string, Props]> {
