@@ -8,7 +8,7 @@ import { GetCommitCommand } from '@aws-sdk/client-codecommit';
 import type { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { GetPipelineExecutionCommand, GetPipelineStateCommand } from '@aws-sdk/client-codepipeline';
 import { awsErrorName } from '../../shared/aws/clients';
-import { revisionsOf } from '../../shared/aws/revisions';
+import { repositoryOfRevisionUrl, revisionsOf } from '../../shared/aws/revisions';
 import type { Log } from '../../shared/lambda/logger';
 import type { ApprovalEnrichment, ApprovalRequest } from './model';
 
@@ -16,13 +16,6 @@ export interface EnrichDeps {
   codePipeline: Pick<CodePipelineClient, 'send'>;
   codeCommit: Pick<CodeCommitClient, 'send'>;
   log: Log;
-}
-
-/** The repository of a CodeCommit revision URL, in the old and the new console form. */
-function repositoryOfRevisionUrl(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  const match = /\/(?:repository|repositories)\/([^/?#]+)\/commit\//.exec(url);
-  return match?.[1] ? decodeURIComponent(match[1]) : undefined;
 }
 
 export async function enrichApproval(

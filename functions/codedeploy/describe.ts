@@ -208,6 +208,23 @@ export function describeDeployment(
     });
   }
 
+  /** What the card's stage line says: a decision, the bake window while it lasts, how it ended. */
+  const stageNote = (): string | undefined => {
+    if (isRollback) {
+      const to = details?.taskDefinition ? ` to ${taskDefinitionName(details.taskDefinition)}` : '';
+      // A rollback started from Slack says who started it ("… from Slack by Li Wei at 16:40 UTC: …").
+      const from = decided?.action === 'rollback' ? decisionLine(decided).replace(/^rolled back/, '') : '';
+      return `${change.state === 'succeeded' ? 'rolled back' : 'rolling back'}${to}${from}`;
+    }
+    if (decided) return decisionLine(decided);
+    if (bake) return bake;
+    if (change.state === 'ready' && eventTime) return `traffic shifted ${formatUtcClock(eventTime)}`;
+    // The bake is over: the original task set is gone, and the line says so.
+    if (change.state === 'succeeded' && termination?.action === 'TERMINATE')
+      return 'original task set terminated';
+    return undefined;
+  };
+
   const links: Link[] = [{ text: 'Open deployment', url }];
   if (rollback?.deploymentId && rollback.deploymentId !== change.deploymentId) {
     links.push({ text: 'Open rollback', url: codeDeployDeploymentUrl(change.region, rollback.deploymentId) });
@@ -241,18 +258,17 @@ export function describeDeployment(
         deploymentGroup: change.deploymentGroup,
         taskDefinition: isRollback ? undefined : details?.taskDefinition,
       },
-      level: isRollback ? 'detail' : 'stage',
-      state: STEP_STATES[change.state],
+      // A rollback is its stage's outcome: the stage failed, and the card says what runs now.
+      level: 'stage',
+      state: isRollback ? 'failed' : STEP_STATES[change.state],
       at: eventTime?.toISOString(),
       startedAt: start?.toISOString(),
       region: change.region,
       label: change.deploymentId,
       url,
-      note:
-        (decided ? decisionLine(decided) : undefined) ??
-        bake ??
-        (change.state === 'ready' && eventTime ? `traffic shifted ${formatUtcClock(eventTime)}` : undefined),
-      priority: 2,
+      note: stageNote(),
+      // The rollback outranks the deployment it rolls back; its end outranks its start.
+      priority: isRollback ? (change.state === 'succeeded' ? 4 : 3) : 2,
       ...(offer ? { offer: { choices: offer.choices, comment: offer.comment } } : {}),
     },
   };

@@ -119,6 +119,9 @@ export function describePipeline(
     const who = trigger.detail ? principalName(trigger.detail) : undefined;
     facts.push({ label: 'Trigger', value: who ? `${trigger.type} · ${who}` : trigger.type });
   }
+  const decision = enrichment.decision;
+  if (decision?.by)
+    facts.push({ label: change.state === 'FAILED' ? 'Rejected by' : 'Approved by', value: decision.by });
   const source = enrichment.revisions[0];
   const sourceFact = revisionFact('Source', source);
   if (sourceFact) facts.push(sourceFact);
@@ -141,6 +144,7 @@ export function describePipeline(
         }
       : enrichment.failedAction;
   const details: Detail[] = [];
+  if (decision?.comment) details.push({ type: 'text', label: 'Comment', text: decision.comment });
   const links: Link[] = [{ text: 'Open execution', url: executionUrl }];
   let summary: string | undefined;
   if (failed) {
@@ -198,7 +202,7 @@ export function describePipeline(
     release: releaseStepOf(
       change,
       occurredAt,
-      source,
+      enrichment,
       failed ? externalUrl(failed, region, account) : undefined,
     ),
   };
@@ -220,12 +224,15 @@ const STEP_STATES: Record<string, StepState> = {
 function releaseStepOf(
   change: PipelineChange,
   at: string | undefined,
-  source: Revision | undefined,
+  { revisions, author, decision }: PipelineEnrichment,
   failedUrl: string | undefined,
 ): ReleaseStep {
+  const source = revisions[0];
   const approval = change.level === 'action' && change.category === 'Approval';
   const state = approval && change.state === 'STARTED' ? 'waiting' : STEP_STATES[change.state];
-  const note = approval ? { SUCCEEDED: 'approved', FAILED: 'rejected' }[change.state] : undefined;
+  const verb = approval ? { SUCCEEDED: 'approved', FAILED: 'rejected' }[change.state] : undefined;
+  const by = decision?.by ? ` by ${decision.by}` : '';
+  const note = verb ? `${verb}${by}${decision?.comment ? `: ${decision.comment}` : ''}` : undefined;
   return {
     pipeline: change.pipeline,
     executionId: change.executionId,
@@ -238,6 +245,8 @@ function releaseStepOf(
     priority: change.level === 'action' ? 1 : 0,
     note,
     url: failedUrl,
-    commit: source?.id ? { id: source.id, message: source.summary, url: source.url } : undefined,
+    commit: source?.id
+      ? { id: source.id, message: source.summary, url: source.url, ...(author ? { author } : {}) }
+      : undefined,
   };
 }

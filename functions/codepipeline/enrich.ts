@@ -1,9 +1,11 @@
 /**
  * The reads that make a pipeline message useful: GetPipelineExecution (source revisions with their
  * commit messages, the trigger), ListActionExecutions (for failures: the failed action, its error
- * and its external execution), ListPipelineExecutions (start and end, for the duration). Each is
- * optional: a failed read leaves its part out.
+ * and its external execution; for a decided approval: who decided and why), ListPipelineExecutions
+ * (start and end, for the duration), and for a run that starts, its head commit's author
+ * (CodeCommit GetCommit). Each is optional: a failed read leaves its part out.
  */
+import { type CodeCommitClient, GetCommitCommand } from '@aws-sdk/client-codecommit';
 import type { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import {
   GetPipelineExecutionCommand,
@@ -11,16 +13,18 @@ import {
   ListPipelineExecutionsCommand,
 } from '@aws-sdk/client-codepipeline';
 import { awsErrorName } from '../../shared/aws/clients';
-import { revisionsOf } from '../../shared/aws/revisions';
+import { approvalDecisionOf, repositoryOfRevisionUrl, revisionsOf } from '../../shared/aws/revisions';
 import type { Log } from '../../shared/lambda/logger';
 import { emptyPipelineEnrichment, type PipelineChange, type PipelineEnrichment } from './model';
 
 export interface EnrichDeps {
   codePipeline: Pick<CodePipelineClient, 'send'>;
+  codeCommit: Pick<CodeCommitClient, 'send'>;
   log: Log;
 }
 
 const FAILED = new Set(['FAILED']);
+const DECIDED = new Set(['SUCCEEDED', 'FAILED']);
 const ENDED = new Set(['SUCCEEDED', 'FAILED', 'STOPPED', 'SUPERSEDED', 'CANCELED']);
 
 export async function enrichPipeline(change: PipelineChange, deps: EnrichDeps): Promise<PipelineEnrichment> {
@@ -29,7 +33,15 @@ export async function enrichPipeline(change: PipelineChange, deps: EnrichDeps): 
     result.problems.push(`${what} (${awsErrorName(error)})`);
     deps.log.warn(`Reading ${what} failed; the message will say less`, { error: awsErrorName(error) });
   };
-  const reads: Array<Promise<void>> = [readExecution(change, deps, result).catch(fail('pipeline execution'))];
+  const execution = readExecution(change, deps, result).catch(fail('pipeline execution'));
+  const reads: Array<Promise<void>> = [execution];
+  // A run that starts: who wrote what it ships (the release card names the author).
+  if (change.level === 'pipeline' && change.state === 'STARTED') {
+    reads.push(execution.then(() => readAuthor(deps, result)).catch(fail('commit author')));
+  }
+  if (change.level === 'action' && change.category === 'Approval' && DECIDED.has(change.state)) {
+    reads.push(readDecision(change, deps, result).catch(fail('approval decision')));
+  }
   if (FAILED.has(change.state) && change.level !== 'action') {
     reads.push(readFailedAction(change, deps, result).catch(fail('action executions')));
   }
@@ -104,4 +116,38 @@ async function readTimes(
   const summary = pipelineExecutionSummaries.find((s) => s.pipelineExecutionId === change.executionId);
   result.startTime = summary?.startTime?.toISOString();
   result.endTime = summary?.lastUpdateTime?.toISOString();
+}
+
+async function readAuthor(deps: EnrichDeps, result: PipelineEnrichment): Promise<void> {
+  const source = result.revisions[0];
+  const repository = repositoryOfRevisionUrl(source?.url);
+  if (!source?.id || !repository) return;
+  const { commit } = await deps.codeCommit.send(
+    new GetCommitCommand({ repositoryName: repository, commitId: source.id }),
+  );
+  const author = commit?.author?.name ?? commit?.author?.email;
+  if (author) result.author = author;
+}
+
+/** Who approved or rejected, and their comment: the approval's action execution. */
+async function readDecision(
+  change: PipelineChange,
+  deps: EnrichDeps,
+  result: PipelineEnrichment,
+): Promise<void> {
+  const { actionExecutionDetails = [] } = await deps.codePipeline.send(
+    new ListActionExecutionsCommand({
+      pipelineName: change.pipeline,
+      filter: { pipelineExecutionId: change.executionId },
+      maxResults: 100,
+    }),
+  );
+  const approval = actionExecutionDetails.find(
+    (detail) => detail.stageName === change.stage && detail.actionName === change.action,
+  );
+  if (!approval) return;
+  result.decision = approvalDecisionOf(
+    approval.updatedBy,
+    approval.output?.executionResult?.externalExecutionSummary,
+  );
 }

@@ -4,7 +4,7 @@
  * Herald's notifications SNS topic (same messages: shared/input/parse.ts reads both forms).
  * Event doc: https://docs.aws.amazon.com/codepipeline/latest/userguide/detect-state-changes-cloudwatch-events.html
  */
-import { awsErrorName, codePipelineClient } from '../../shared/aws/clients';
+import { awsErrorName, codeCommitClient, codePipelineClient } from '../../shared/aws/clients';
 import { pipelineReader } from '../../shared/aws/pipelines';
 import { eventHandler } from '../../shared/flow/handler';
 import { withHerald } from '../../shared/lambda/middleware';
@@ -33,7 +33,8 @@ const handlePipelineEvents = eventHandler(
       );
       return undefined;
     },
-    enrich: (change, { log }) => enrichPipeline(change, { codePipeline: codePipelineClient(), log }),
+    enrich: (change, { log }) =>
+      enrichPipeline(change, { codePipeline: codePipelineClient(), codeCommit: codeCommitClient(), log }),
   },
   { pipelines },
 );

@@ -105,6 +105,10 @@ export interface FailedAction {
 
 export interface PipelineEnrichment {
   revisions: Revision[];
+  /** The head commit's author (CodeCommit sources), for the release card. */
+  author?: string;
+  /** A manual approval's decision: who took it, and what they said. */
+  decision?: { by?: string; comment?: string };
   trigger?: { type?: string; detail?: string };
   statusSummary?: string;
   failedAction?: FailedAction;

@@ -51,3 +51,27 @@ export function revisionFact(label: string, revision: Revision | undefined): Fac
     url: revision.url,
   };
 }
+
+/** The repository of a CodeCommit revision URL, in the old and the new console form. */
+export function repositoryOfRevisionUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  const match = /\/(?:repository|repositories)\/([^/?#]+)\/commit\//.exec(url);
+  return match?.[1] ? decodeURIComponent(match[1]) : undefined;
+}
+
+/**
+ * Who decided a manual approval, from the action execution CodePipeline keeps: the summary Herald
+ * wrote for a decision made in Slack ("Approved in Slack by Li Wei (U…): comment"), else the
+ * principal that called PutApprovalResult and the summary they gave.
+ */
+export function approvalDecisionOf(
+  updatedBy: string | undefined,
+  summary: string | undefined,
+): { by?: string; comment?: string } {
+  const slack = /^(?:Approved|Rejected) in Slack by (.+?) \((?:U|W)[A-Z0-9]+\)(?:: ([\s\S]*))?$/.exec(
+    summary ?? '',
+  );
+  if (slack) return { by: slack[1], ...(slack[2] ? { comment: slack[2] } : {}) };
+  const by = updatedBy ? (/[^/:]+$/.exec(updatedBy)?.[0] ?? updatedBy) : undefined;
+  return { ...(by ? { by } : {}), ...(summary ? { comment: summary } : {}) };
+}

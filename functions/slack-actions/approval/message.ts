@@ -27,15 +27,10 @@ export function ephemeralReply(outcome: Outcome, environment: string): SlackMess
   return line ? ephemeral(line) : undefined;
 }
 
-/** The header of a decided (or no longer open) request: what happened, to what. */
-function headlineOf(outcome: Outcome, value: ApprovalValue): string {
-  const where = `${value.pipeline} → ${value.environment || value.stage}`;
-  return outcome.kind === 'recorded'
-    ? `${outcome.status === 'Approved' ? ':white_check_mark: Approved' : ':no_entry: Rejected'}: ${where}`
-    : `:information_source: Approval closed: ${where}`;
-}
-
-/** The original message with its header, buttons and comment box replaced by what happened. */
+/**
+ * The request once decided: its header and offer replaced by who decided, when, and why. Anything
+ * else (already decided, expired, gone, refused) answers only the person who clicked.
+ */
 export function outcomeMessage(
   payload: BlockActions,
   value: ApprovalValue,
@@ -44,40 +39,31 @@ export function outcomeMessage(
   comment: string | undefined,
   now: Date,
 ): SlackMessage | undefined {
-  let line: string;
-  let fallback: string;
+  const where = `${value.pipeline} → ${value.environment || value.stage}`;
   switch (outcome.kind) {
     case 'recorded': {
-      const icon = outcome.status === 'Approved' ? ':white_check_mark:' : ':no_entry:';
-      line = `${icon} *${outcome.status}* by <@${payload.user.id}> at ${formatUtcClock(now)}${comment ? ` — ${escapeText(comment)}` : ''}`;
-      fallback = `${outcome.status} by ${decision?.approverName ?? payload.user.id}`;
-      break;
+      const approved = outcome.status === 'Approved';
+      const icon = approved ? ':white_check_mark:' : ':no_entry:';
+      return settledMessage(payload, {
+        headline: `${approved ? ':white_check_mark: Approved' : ':no_entry: Rejected'}: ${where}`,
+        line: `${icon} *${outcome.status}* by <@${payload.user.id}> at ${formatUtcClock(now)}${comment ? ` — ${escapeText(comment)}` : ''}`,
+        fallback: `${outcome.status} by ${decision?.approverName ?? payload.user.id}`,
+        title: `*${escapeText(value.pipeline)}* → ${escapeText(value.environment || value.stage)}`,
+      });
     }
     case 'already-decided':
-      line =
-        ':information_source: This approval was already decided (in Slack or in the console). Nothing was changed.';
-      fallback = 'This approval was already decided.';
-      break;
+      return ephemeral(
+        'This approval was already decided (in Slack or in the console). Nothing was changed.',
+      );
     case 'expired':
-      line =
-        ':hourglass: This approval request has expired or was replaced by a newer run. Nothing was changed.';
-      fallback = 'This approval request has expired.';
-      break;
+      return ephemeral(
+        'This approval request has expired or was replaced by a newer run. Nothing was changed.',
+      );
     case 'gone':
-      line = `:information_source: The ${outcome.what} no longer exists in ${escapeText(value.pipeline)}. Nothing was changed.`;
-      fallback = `The ${outcome.what} no longer exists.`;
-      break;
+      return ephemeral(`The ${outcome.what} no longer exists in ${value.pipeline}. Nothing was changed.`);
     case 'invalid':
-      line = `:warning: CodePipeline refused the decision: ${escapeText(truncate(outcome.message, 300))}`;
-      fallback = 'CodePipeline refused the decision.';
-      break;
+      return ephemeral(`CodePipeline refused the decision: ${truncate(outcome.message, 300)}`);
     default:
       return undefined;
   }
-  return settledMessage(payload, {
-    headline: headlineOf(outcome, value),
-    line,
-    fallback,
-    title: `*${escapeText(value.pipeline)}* → ${escapeText(value.environment || value.stage)}`,
-  });
 }

@@ -49,33 +49,24 @@ export function bakeMessage(click: BakeClick, outcome: BakeOutcome, routing: Rou
         `Finished now by ${decision.name}`,
       );
     }
+    // A refused click answers only the person who clicked: the message stays as everyone sees it.
     case 'already': {
       const earlier = outcome.earlier;
       const done = earlier?.action === 'finish' ? 'finished early' : 'rolled back';
-      return settle(
-        `:information_source: Already decided: ${what} in ${environment}`,
-        `:information_source: This deployment was already ${done} from Slack${earlier ? ` by <@${earlier.userId}> at ${at(earlier.at)}` : ''}. ${NOTHING}`,
-        `Already ${done}.`,
+      return ephemeral(
+        `This deployment was already ${done} from Slack${earlier ? ` by <@${earlier.userId}> at ${at(earlier.at)}` : ''}. ${NOTHING}`,
       );
     }
     case 'window-over':
-      return settle(
-        `:hourglass: Bake window over: ${what} in ${environment}`,
-        `:hourglass: The bake window ended at ${at(outcome.until)}: the original task set is gone, so there is nothing to roll back to from here. ${NOTHING}`,
-        'The bake window is over.',
+      return ephemeral(
+        `The bake window ended at ${at(outcome.until)}: the original task set is gone, so there is nothing to roll back to from here. ${NOTHING}`,
       );
     case 'moved-on':
-      return settle(
-        `:information_source: Deployment moved on: ${what} in ${environment}`,
-        `:information_source: \`${value.deployment}\` is no longer in its bake window (CodeDeploy says ${escapeText(outcome.status)})${outcome.current ? `; \`${outcome.current}\` is in progress now: use its message` : ''}. ${NOTHING}`,
-        'The deployment has moved on.',
+      return ephemeral(
+        `${value.deployment} is no longer in its bake window (CodeDeploy says ${outcome.status})${outcome.current ? `; ${outcome.current} is in progress now: use its message` : ''}. ${NOTHING}`,
       );
     case 'gone':
-      return settle(
-        `:information_source: Deployment not found: ${what}`,
-        `:information_source: CodeDeploy no longer knows \`${value.deployment}\`. ${NOTHING}`,
-        'The deployment no longer exists.',
-      );
+      return ephemeral(`CodeDeploy no longer knows ${value.deployment}. ${NOTHING}`);
     case 'no-rule':
       return ephemeral(
         `No rollback rule of Herald covers ${value.group}, so nobody can decide it from Slack. ${NOTHING}`,

@@ -205,9 +205,9 @@ describe('slackActions: Roll back during the bake window', () => {
 
     expect(codeDeploy).toHaveReceivedCommandTimes(StopDeploymentCommand, 1);
     expect(codeDeploy).not.toHaveReceivedCommand(ContinueDeploymentCommand);
-    expect(visibleText(second.answer as SlackMessage)).toContain(
-      'already rolled back from Slack by <@U0APPROVER> at 16:40 UTC',
-    );
+    // Only the clicker is told; the message stays as everyone sees it.
+    expect(second.answer).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+    expect(second.answer?.text).toContain('already rolled back from Slack by <@U0APPROVER> at 16:40 UTC');
   });
 
   it('lets another click try again when CodeDeploy failed the first', async () => {
@@ -289,8 +289,8 @@ describe('slackActions: bake-window clicks that change nothing', () => {
     });
 
     expect(codeDeploy.calls()).toHaveLength(0);
-    expect(visibleText(answer as SlackMessage)).toContain('The bake window ended at 16:39 UTC');
-    expect(decisionButtons(answer as SlackMessage)).toEqual([]);
+    expect(answer).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+    expect(answer?.text).toContain('The bake window ended at 16:39 UTC');
   });
 
   it.each([
@@ -308,10 +308,11 @@ describe('slackActions: bake-window clicks that change nothing', () => {
       const { answer } = await click();
 
       noChange();
-      const text = visibleText(answer as SlackMessage);
-      expect(text).toContain(`\`d-7Q2WERT5X\` is no longer in its bake window (CodeDeploy says ${status})`);
-      expect(text).not.toContain('is in progress now');
-      expect(decisionButtons(answer as SlackMessage)).toEqual([]);
+      expect(answer).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+      expect(answer?.text).toContain(
+        `d-7Q2WERT5X is no longer in its bake window (CodeDeploy says ${status})`,
+      );
+      expect(answer?.text).not.toContain('is in progress now');
     },
   );
 
@@ -326,9 +327,7 @@ describe('slackActions: bake-window clicks that change nothing', () => {
     const { answer } = await click();
 
     noChange();
-    expect(visibleText(answer as SlackMessage)).toContain(
-      '`d-NEXT12345` is in progress now: use its message',
-    );
+    expect(answer?.text).toContain('d-NEXT12345 is in progress now: use its message');
   });
 
   it('does not act on a deployment still shifting traffic (no termination wait yet)', async () => {
@@ -363,7 +362,8 @@ describe('slackActions: bake-window clicks that change nothing', () => {
     const { answer } = await click();
 
     noChange();
-    expect(visibleText(answer as SlackMessage)).toContain('CodeDeploy no longer knows `d-7Q2WERT5X`');
+    expect(answer).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+    expect(answer?.text).toContain('CodeDeploy no longer knows d-7Q2WERT5X');
   });
 });
 

@@ -307,18 +307,24 @@ describe('slackActions: what CodePipeline answers', () => {
     ['StageNotFoundException', 'The stage no longer exists'],
     ['PipelineNotFoundException', 'The pipeline no longer exists'],
     ['ValidationException', 'CodePipeline refused the decision: summary too long'],
-  ])('turns %s into a clear message, answers 200 and logs no error', async (name, text) => {
-    codePipeline.on(PutApprovalResultCommand).rejects(Object.assign(new Error('summary too long'), { name }));
+  ])(
+    'turns %s into a clear answer to the clicker only, answers 200 and logs no error',
+    async (name, text) => {
+      codePipeline
+        .on(PutApprovalResultCommand)
+        .rejects(Object.assign(new Error('summary too long'), { name }));
 
-    const { response, logs } = await click();
+      const { response, logs } = await click();
 
-    expect(response.statusCode).toBe(200);
-    const [update] = slack.messages();
-    assertSlackLimits(update);
-    expect(update?.replace_original).toBe(true);
-    expect(JSON.stringify(update?.blocks)).toContain(text);
-    expect(logs.filter((line) => line.level === 'ERROR')).toEqual([]);
-  });
+      expect(response.statusCode).toBe(200);
+      const [answer] = slack.messages();
+      assertSlackLimits(answer);
+      // A refusal never rewrites the request for everyone.
+      expect(answer).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+      expect(answer?.text).toContain(text);
+      expect(logs.filter((line) => line.level === 'ERROR')).toEqual([]);
+    },
+  );
 
   it('answers a click on an expired request so, without calling CodePipeline', async () => {
     const expired = encodeButtonValue({
@@ -330,7 +336,9 @@ describe('slackActions: what CodePipeline answers', () => {
 
     expect(response.statusCode).toBe(200);
     expect(codePipeline).not.toHaveReceivedCommand(PutApprovalResultCommand);
-    expect(slack.messages()[0]?.text).toBe('This approval request has expired.');
+    expect(slack.messages()[0]?.text).toBe(
+      'This approval request has expired or was replaced by a newer run. Nothing was changed.',
+    );
     expect(logs).toContainEqual(
       expect.objectContaining({ message: 'Refused a click on an expired approval request' }),
     );
@@ -346,7 +354,10 @@ describe('slackActions: what CodePipeline answers', () => {
     const { response, logs } = await click();
 
     expect(response.statusCode).toBe(200);
-    expect(slack.messages()[0]?.text).toBe('This approval was already decided.');
+    expect(slack.messages()[0]).toMatchObject({
+      text: 'This approval was already decided (in Slack or in the console). Nothing was changed.',
+      response_type: 'ephemeral',
+    });
     expect(logs.filter((line) => line.level === 'ERROR')).toEqual([]);
   });
 
