@@ -49,3 +49,14 @@ export const happyRelease = () => loadRelease('happy');
 export const failedBuildRelease = () => loadRelease('failed-build');
 /** Prod's deployment fails, a task of the new revision crashes, and CodeDeploy rolls it back. */
 export const failedProdRelease = () => loadRelease('failed-prod');
+
+/**
+ * The same release of another service: every name replaced (longest first), in the events and in
+ * the recorded answers alike, so that it is found the way that service's would be.
+ */
+export function renamed(release: Release, names: Record<string, string>): Release {
+  let text = JSON.stringify(release);
+  for (const from of Object.keys(names).sort((a, b) => b.length - a.length))
+    text = text.split(from).join(names[from] ?? from);
+  return JSON.parse(text) as Release;
+}

@@ -264,8 +264,9 @@ export function describeDeployment(
       at: eventTime?.toISOString(),
       startedAt: start?.toISOString(),
       region: change.region,
-      label: change.deploymentId,
-      url,
+      // A rollback names no deployment of its own on the card: the stage's is the one that failed.
+      label: isRollback ? undefined : change.deploymentId,
+      url: isRollback ? undefined : url,
       note: stageNote(),
       // The rollback outranks the deployment it rolls back; its end outranks its start.
       priority: isRollback ? (change.state === 'succeeded' ? 4 : 3) : 2,

@@ -207,10 +207,13 @@ export async function deliverToRelease(
     });
     return { kind: 'standalone', why: 'the release card could not be used' };
   }
-  const cardTs = card.ts ?? '';
-  await tidyThread(found.linked, step, step.stage ?? link.stage, key, card, destination, deps);
+  const stage = step.stage ?? link.stage;
+  await tidyThread(found.linked, step, stage, key, card, destination, deps);
   if (!options.reply || !needsReply(notice)) return { kind: 'card' };
-  return { kind: 'thread', ts: await postReply(notice, key, cardTs, destination, deps) };
+  return {
+    kind: 'thread',
+    ts: await postReply(notice, { key, stage, cardTs: card.ts ?? '' }, destination, deps),
+  };
 }
 
 /**

@@ -27,11 +27,11 @@ import type { ReleaseState } from './state';
 /** Posts a notice in the card's thread; the ts of the reply. */
 export async function postReply(
   notice: Notice,
-  key: string,
-  cardTs: string,
+  where: { key: string; stage?: string; cardTs: string },
   destination: Destination,
   deps: ReleaseDeps,
 ): Promise<string> {
+  const { key, stage, cardTs } = where;
   const broadcast =
     notice.kind === 'approval.requested' ||
     (notice.severity === 'failure' && (await claimBroadcast(key, deps)));
@@ -40,8 +40,8 @@ export async function postReply(
     threadTs: cardTs,
     broadcast,
   });
-  const stage = notice.release?.stage;
-  if (notice.choices?.length && stage && posted.ts)
+  // Buttons, or a lead that holds only while the step is open: settled when the step ends.
+  if ((notice.choices?.length || notice.offerLead) && stage && posted.ts)
     await recordOffer(key, stage, postedOf(posted, message, destination), deps);
   return posted.ts ?? '';
 }

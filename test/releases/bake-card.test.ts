@@ -85,12 +85,18 @@ describe('the release card during the prod bake window', () => {
     const updates = rig()
       .slack.requests.slice(before)
       .filter((r) => r.accepted && r.path === '/api/chat.update');
-    const last = updates.at(-1)?.json as { ts?: string; blocks?: Blocks } | undefined;
-    expect(last?.ts).toBe(card?.fields.ts);
+    const ofCard = updates.filter((u) => (u.json as { ts?: string }).ts === card?.fields.ts);
+    const last = ofCard.at(-1)?.json as { ts?: string; blocks?: Blocks } | undefined;
     expect(actionIds(last?.blocks ?? [])).toEqual([]);
     expect(JSON.stringify(last?.blocks)).toMatch(
       /Deploy-prod — .*rolled back from Slack by Li Wei at 15:00 UTC: 5xx on \/checkout/,
     );
+    // The traffic shift in the thread offers its buttons no more either, and says what was decided.
+    const shift = updates.filter((u) => (u.json as { ts?: string }).ts !== card?.fields.ts).at(-1)?.json as
+      | { blocks?: Blocks }
+      | undefined;
+    expect(actionIds(shift?.blocks ?? [])).toEqual([]);
+    expect(JSON.stringify(shift?.blocks)).toContain('rolled back from Slack by Li Wei');
   });
 
   it('offers nothing once the deployment has succeeded (the window is over)', async () => {
