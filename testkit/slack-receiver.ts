@@ -51,6 +51,12 @@ export interface SlackServer {
   /** The JSON bodies posted so far, as Slack messages. */
   messages(): SlackMessage[];
   script(...answers: Answer[]): void;
+  /**
+   * Slack's rate limits, per Web API method: at most `perMinute` accepted calls in any 60 s; past
+   * it, HTTP 429 `ratelimited` with a `Retry-After` (what Slack does: chat.update is Tier 3, about
+   * 50 a minute). Undefined: no limit.
+   */
+  limit(method: string, perMinute: number | undefined): void;
   /** Forgets requests and unused scripted answers, and ends any request left hanging. */
   reset(): void;
   close(): Promise<void>;
@@ -60,7 +66,27 @@ export async function startSlackServer(): Promise<SlackServer> {
   const answers: Answer[] = [];
   const requests: ReceivedRequest[] = [];
   const hanging = new Set<ServerResponse>();
+  const limits = new Map<string, number>();
+  const accepted = new Map<string, number[]>();
   let ts = 1_795_000_000;
+  /** The 429 of a method past its limit, or nothing. */
+  const limited = (method: string): Answer | undefined => {
+    const perMinute = limits.get(method);
+    if (perMinute === undefined) return undefined;
+    const now = Date.now();
+    const recent = (accepted.get(method) ?? []).filter((at) => at > now - 60_000);
+    accepted.set(method, recent);
+    if (recent.length < perMinute) {
+      recent.push(now);
+      return undefined;
+    }
+    const retryAfter = Math.max(1, Math.ceil(((recent[0] ?? now) + 60_000 - now) / 1000));
+    return {
+      status: 429,
+      body: JSON.stringify({ ok: false, error: 'ratelimited' }),
+      headers: { 'content-type': 'application/json; charset=utf-8', 'retry-after': String(retryAfter) },
+    };
+  };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -85,17 +111,19 @@ export async function startSlackServer(): Promise<SlackServer> {
       requests.push(request);
       const fields = (json ?? {}) as Record<string, unknown>;
       if (api && fields.ts === undefined) ts += 1;
-      const answer = answers.shift() ?? {
-        status: 200,
-        body: api
-          ? JSON.stringify({
-              ok: true,
-              channel: fields.channel,
-              ts: String(fields.ts ?? `${ts}.000100`),
-            })
-          : 'ok',
-        headers: api ? { 'content-type': 'application/json; charset=utf-8' } : undefined,
-      };
+      const method = api ? ((req.url ?? '').slice('/api/'.length).split('?')[0] ?? '') : '';
+      const answer = answers.shift() ??
+        (api ? limited(method) : undefined) ?? {
+          status: 200,
+          body: api
+            ? JSON.stringify({
+                ok: true,
+                channel: fields.channel,
+                ts: String(fields.ts ?? `${ts}.000100`),
+              })
+            : 'ok',
+          headers: api ? { 'content-type': 'application/json; charset=utf-8' } : undefined,
+        };
       if (answer === 'hang') {
         hanging.add(res);
         return;
@@ -119,9 +147,16 @@ export async function startSlackServer(): Promise<SlackServer> {
     script: (...next) => {
       answers.push(...next);
     },
+    limit: (method, perMinute) => {
+      if (perMinute === undefined) limits.delete(method);
+      else limits.set(method, perMinute);
+      accepted.delete(method);
+    },
     reset: () => {
       requests.length = 0;
       answers.length = 0;
+      limits.clear();
+      accepted.clear();
       for (const res of hanging) res.destroy();
       hanging.clear();
     },

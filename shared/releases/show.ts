@@ -7,6 +7,7 @@
  * at a time per card; under Slack's rate limit an intermediate version is skipped (a later event
  * pushes the newest), the final one is waited out or failed, so that Lambda's retry lands it.
  */
+import { keep } from '../lambda/container';
 import { SlackRateLimitedError } from '../slack/attempts';
 import type { Destination } from '../slack/destinations';
 import type { SlackMessage } from '../slack/message';
@@ -25,6 +26,12 @@ import { attemptFor, CARD_SPACING_MS, type ReleaseDeps, render, sleepOf, storedM
 import { currentState, isTerminal } from './state';
 
 const PUSH_LEASE_MS = 3000;
+
+/**
+ * Until when Slack said chat.update is rate limited (this container's memory: the allowance is
+ * the workspace's, so every card waits once one was told to).
+ */
+const rateLimited = keep<'chat.update', number>();
 
 /**
  * Shows the card until version `needed` (or newer) is in Slack, or, for an intermediate version,
@@ -76,6 +83,15 @@ export async function showCard(
       }
       if (!final) return stored;
     }
+    const limitedFor = (rateLimited.get('chat.update') ?? 0) - Date.now();
+    if (limitedFor > 0) {
+      // Slack asked to wait: an intermediate version is skipped without a call; the final one waits.
+      if (!final) return skipped(key, stored, limitedFor, deps);
+      if (limitedFor < room) {
+        await sleep(limitedFor);
+        continue;
+      }
+    }
     if (!(await claimCardPush(key, PUSH_LEASE_MS, deps))) {
       await sleep(150);
       continue;
@@ -88,19 +104,24 @@ export async function showCard(
       );
     } catch (error) {
       await recordShown(key, 0, deps);
-      // An intermediate version under Slack's rate limit: skipped, a later event shows the newest.
-      if (error instanceof SlackRateLimitedError && !final) {
-        deps.log.info('Card update skipped under the rate limit; a later one shows the newest', {
-          release: key,
-          retryAfterMs: error.retryAfterMs,
-        });
-        return stored;
+      if (error instanceof SlackRateLimitedError) {
+        rateLimited.set('chat.update', Date.now() + error.retryAfterMs);
+        // An intermediate version: skipped, a later event shows the newest.
+        if (!final) return skipped(key, stored, error.retryAfterMs, deps);
       }
       throw error;
     }
     await recordShown(key, stored.version, deps, Date.now());
   }
   return readRelease(key, deps);
+}
+
+function skipped(key: string, stored: StoredRelease, retryAfterMs: number, deps: ReleaseDeps): StoredRelease {
+  deps.log.info('Card update skipped under the rate limit; a later one shows the newest', {
+    release: key,
+    retryAfterMs,
+  });
+  return stored;
 }
 
 /**

@@ -33,6 +33,7 @@ function matchesKind(pattern: string, notice: Notice): boolean {
  */
 const ROUTE_SCOPES = [
   ['repositories', 'repository'],
+  ['projects', 'project'],
   ['pipelines', 'pipeline'],
   ['applications', 'application'],
   ['clusters', 'cluster'],

@@ -30,8 +30,12 @@ const routeSchema = z.strictObject({
   kinds: z.optional(z.array(z.string().check(z.regex(KIND_PATTERN)))),
   severities: z.optional(z.array(z.enum(SEVERITIES))),
   environments: z.optional(z.array(z.string())),
-  /** By service (globs): the notice's repository, pipeline, CodeDeploy application, ECS cluster or service. */
+  /**
+   * By service (globs): the notice's repository, build project, pipeline, CodeDeploy application,
+   * ECS cluster or service.
+   */
   repositories: z.optional(z.array(z.string().check(z.minLength(1)))),
+  projects: z.optional(z.array(z.string().check(z.minLength(1)))),
   pipelines: z.optional(z.array(z.string().check(z.minLength(1)))),
   applications: z.optional(z.array(z.string().check(z.minLength(1)))),
   clusters: z.optional(z.array(z.string().check(z.minLength(1)))),
