@@ -8,7 +8,7 @@ import {
   codePipelineExecutionUrl,
   codePipelineUrl,
 } from '../../shared/aws/console-links';
-import { type Revision, revisionFact } from '../../shared/aws/revisions';
+import { revisionFact } from '../../shared/aws/revisions';
 import { formatDuration, parseAwsDate } from '../../shared/input/time';
 import type {
   Detail,
