@@ -140,7 +140,7 @@ describe('the card of a release found without configuration', () => {
     const { slack } = await play(release, release.events);
 
     // The stage line keeps the deployment that failed, and says what runs now.
-    expect(slack.cardText).toMatch(/:x: Deploy-prod — d-PROD00001 · .*rolled back to payments-repo-prod:43/);
+    expect(slack.cardText).toMatch(/:x: Deploy-prod — d-PROD00001 · .*rolled back to payments-repo-prod:49/);
   });
 
   it('broadcasts one failure of a failed release to the channel, with the mentions; the rest stays in the thread', async () => {

@@ -116,3 +116,20 @@ describe('a failed release in app mode', () => {
     expect(thread).toContainEqual(expect.stringMatching(/^Rollback succeeded/));
   });
 });
+
+describe('the release scenarios of npm start and these tests', () => {
+  it.each([
+    ['happy path', happyRelease],
+    ['failed build', failedBuildRelease],
+    ['failed prod deployment', failedProdRelease],
+  ])('%s: every AWS read has its recorded answer (nothing says "Not available")', async (_name, scenario) => {
+    const release = scenario();
+
+    const { slack } = await play(release, release.events);
+
+    const said = [...slack.replies, ...slack.updates, ...slack.channelMessages].map((r) =>
+      JSON.stringify(r.fields),
+    );
+    expect(said.filter((text) => text.includes('Not available'))).toEqual([]);
+  });
+});

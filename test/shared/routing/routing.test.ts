@@ -164,8 +164,9 @@ describe('the shipped routing files', () => {
     const routing = loadRouting(stage);
 
     const parameters = [
+      // Channels by id (app mode) name no parameter of their own.
       ...Object.values(routing.channels).map((channel) =>
-        'webhookParameter' in channel ? channel.webhookParameter : '',
+        'webhookParameter' in channel ? channel.webhookParameter : undefined,
       ),
       routing.slack?.botTokenParameter,
       routing.approvals?.signingSecretParameter,
