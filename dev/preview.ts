@@ -25,7 +25,7 @@ import {
 import { BAKE_CLICK_TIME, CLICK_TIME, clickPayload, signedRequest } from '../testkit/slack-interaction';
 import { html, peopleOf, renderMessage } from './preview/blockkit-html';
 import { renderPage } from './preview/page';
-import { playReleases } from './release-preview';
+import { playReleases, RELEASE_APP_ENV, type ReleaseView } from './release-preview';
 
 /**
  * The samples happened on one day of November 2026: clicks on them are made then too (signed at that
@@ -106,6 +106,69 @@ async function click(rig: LocalRig, last: SampleResult | undefined, body: Record
 }
 
 /**
+ * A click inside a release's thread: handled by the real slackActions in app mode against that
+ * release's own state table, so the decision shows on the reply and on the card, as in Slack.
+ */
+async function clickInRelease(rig: LocalRig, view: ReleaseView | undefined, body: Record<string, unknown>) {
+  const reply = view?.thread.find((entry) => entry.ts === body.ts);
+  if (!view || !reply) return { outcome: 'no such reply' };
+  const actionId = String(body.actionId ?? '');
+  const value = String(body.value ?? '');
+  const typed = typeof body.comment === 'string' && body.comment ? body.comment : undefined;
+  const bake = isBakeAction(actionId);
+  const saved = { ...process.env };
+  rig.aws.use({
+    ...view.release.responses,
+    ...(bake
+      ? bakeAnswers(value)
+      : { 'CodePipeline_20150709.PutApprovalResult': { approvedAt: Date.now() / 1000 } }),
+  });
+  Object.assign(process.env, RELEASE_APP_ENV, {
+    SLACK_API_URL: rig.slack.apiUrl,
+    HERALD_STATE_TABLE: view.table,
+  });
+  delete process.env.SLACK_WEBHOOK_URL;
+  resetForTests();
+  const from = rig.slack.requests.length;
+  const responsePath = `/actions/preview/${Date.now()}`;
+  try {
+    const request = signedRequest(
+      clickPayload({
+        responseUrl: `${rig.slack.url}${responsePath}`,
+        actionId,
+        value,
+        ...(bake ? { reason: typed } : { comment: typed }),
+        blocks: reply.message.blocks,
+        messageTs: reply.ts,
+      }),
+      { timestamp: bake ? BAKE_CLICK_TIME : CLICK_TIME },
+    );
+    await (bake ? bakeActions : slackActions)(request, lambdaContext(6000, 'herald-local-slackActions'));
+  } finally {
+    for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+    Object.assign(process.env, saved);
+    resetForTests();
+  }
+  const made = rig.slack.requests.slice(from).filter((r) => r.accepted);
+  const ephemeral = made.find((r) => r.path === responsePath)?.json as SlackMessage | undefined;
+  if (ephemeral?.response_type === 'ephemeral') return { outcome: 'ephemeral', ephemeral: ephemeral.text };
+  const updateOf = (ts: string | undefined) =>
+    made.filter((r) => r.path === '/api/chat.update' && (r.json as { ts?: string }).ts === ts).at(-1)?.json as
+      | SlackMessage
+      | undefined;
+  const people = peopleOf(currentRouting());
+  const replyUpdate = updateOf(reply.ts);
+  const cardUpdate = updateOf(view.cardTs);
+  if (replyUpdate) reply.message = replyUpdate;
+  if (cardUpdate) view.card = cardUpdate;
+  return {
+    outcome: replyUpdate?.text ?? 'no update',
+    html: replyUpdate ? renderMessage(replyUpdate, people) : undefined,
+    cardHtml: cardUpdate ? renderMessage(cardUpdate, people) : undefined,
+  };
+}
+
+/**
  * The port asked for, waiting a moment while a restarting predecessor lets go of it; any free port
  * only when it stays taken (said so), or when 0 is asked for.
  */
@@ -133,6 +196,7 @@ export async function startPreview(
 ): Promise<{ url: string; server: Server; rig: LocalRig }> {
   const rig = await startLocalRig();
   let results: SampleResult[] = [];
+  let releases: ReleaseView[] = [];
   const server = createServer((req, res) => {
     const reply = (status: number, type: string, body: string) => {
       res.writeHead(status, { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-store' });
@@ -140,8 +204,10 @@ export async function startPreview(
     };
     (async () => {
       if (req.method === 'GET' && (req.url === '/' || req.url?.startsWith('/?'))) {
+        // A reload starts over: every demo decision is forgotten (fresh tables for every click).
+        clickTable = undefined;
         results = await runAllSamples(rig);
-        const releases = await playReleases(rig);
+        releases = await playReleases(rig);
         reply(200, 'text/html', renderPage(results, releases, peopleOf(currentRouting())));
       } else if (req.method === 'GET' && req.url === '/results.json') {
         reply(
@@ -159,8 +225,19 @@ export async function startPreview(
         );
       } else if (req.method === 'POST' && req.url === '/click') {
         const body = await readJson(req);
-        const last = results.find((r) => r.sample.file === body.sample);
-        reply(200, 'application/json', JSON.stringify(await click(rig, last, body)));
+        const answer =
+          typeof body.release === 'string'
+            ? await clickInRelease(
+                rig,
+                releases.find((view) => view.name === body.release),
+                body,
+              )
+            : await click(
+                rig,
+                results.find((r) => r.sample.file === body.sample),
+                body,
+              );
+        reply(200, 'application/json', JSON.stringify(answer));
       } else {
         reply(404, 'text/plain', 'not found');
       }

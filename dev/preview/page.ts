@@ -44,15 +44,22 @@ const SCRIPT = `
 document.addEventListener('click', async (event) => {
   const button = event.target.closest('button[data-action-id]');
   if (!button) return;
-  const card = button.closest('.card');
+  // A sample's message, or a reply in a release's thread (the card updates too).
+  const card = button.closest('.card, .reply');
+  if (!card) return;
   if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) return;
   const input = card.querySelector('input[data-action-id]');
+  const release = card.closest('.release');
+  const where = card.classList.contains('reply')
+    ? { release: release.dataset.release, ts: card.dataset.ts }
+    : { sample: card.dataset.sample };
   const answer = await fetch('/click', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ sample: card.dataset.sample, actionId: button.dataset.actionId, value: button.dataset.value, comment: input ? input.value : '' }),
+    body: JSON.stringify({ ...where, actionId: button.dataset.actionId, value: button.dataset.value, comment: input ? input.value : '' }),
   }).then((r) => r.json());
   if (answer.html) card.querySelector('.message').outerHTML = answer.html;
+  if (answer.cardHtml && release) release.querySelector('.release-card .message').outerHTML = answer.cardHtml;
   card.querySelector('.ephemeral').textContent = answer.ephemeral || (answer.html ? '' : answer.outcome || '');
   card.dataset.outcome = answer.outcome || '';
 });
@@ -98,7 +105,7 @@ function release(view: ReleaseView, people: People): string {
   const thread = view.thread
     .map(
       (reply) =>
-        `<div class="reply" data-broadcast="${reply.broadcast}">${reply.broadcast ? '<div class="broadcast">Also sent to the channel</div>' : ''}${renderMessage(reply.message, people)}</div>`,
+        `<div class="reply" data-ts="${html(reply.ts)}" data-broadcast="${reply.broadcast}">${reply.broadcast ? '<div class="broadcast">Also sent to the channel</div>' : ''}${renderMessage(reply.message, people)}<div class="ephemeral"></div></div>`,
     )
     .join('');
   return `<section class="release" data-release="${html(view.name)}" data-channel-messages="${view.channelMessages}" data-replies="${view.thread.length}" data-failures="${view.failures.length}">

@@ -125,6 +125,8 @@ export async function updateRelease(
   step: ReleaseStep,
   cardIn: (channel: string) => Destination,
   deps: ReleaseDeps,
+  /** The message the decision was taken on: the click has shown the outcome there already. */
+  clickedTs?: string,
 ): Promise<boolean> {
   const key = releaseKey(link.pipeline, link.executionId);
   const before = await readRelease(key, deps);
@@ -132,7 +134,7 @@ export async function updateRelease(
   const version = await mergeStep(key, link, step, deps);
   const card = await showCard(key, cardIn(before.channel), deps, version, true);
   const stage = step.stage ?? link.stage;
-  if (stage && card.state) await settleOffer(key, stage, card.state, cardIn(before.channel), deps);
+  if (stage && card.state) await settleOffer(key, stage, card.state, cardIn(before.channel), deps, clickedTs);
   return true;
 }
 

@@ -53,12 +53,14 @@ export async function settleOffer(
   release: ReleaseState,
   destination: Destination,
   deps: ReleaseDeps,
+  /** A message a click has settled already (it is taken, not updated again). */
+  settledTs?: string,
 ): Promise<void> {
   const settled = settledStage(release, stage);
   if (!settled) return;
   const offer = await takeOffer(key, stage, deps);
   const message = storedMessage(offer?.message);
-  if (!offer || !message) return;
+  if (!offer || !message || offer.ts === settledTs) return;
   await destination.post(
     settleBlocks(message.blocks as never, settled),
     attemptFor(destination, 'release thread', deps),

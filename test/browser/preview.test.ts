@@ -115,8 +115,14 @@ const sampleCount = readdirSync(join(ROOT, 'events'))
   it('shows each release as one card, updated in place, with its details in the thread', async () => {
     const releases = page.locator('section.release');
 
-    await expect(releases.count()).resolves.toBe(3);
-    for (const name of ['happy path', 'failed build', 'failed prod deployment']) {
+    await expect(releases.count()).resolves.toBe(5);
+    for (const name of [
+      'waiting for approval',
+      'baking in prod',
+      'happy path',
+      'failed build',
+      'failed prod deployment',
+    ]) {
       const release = page.locator(`section.release[data-release="${name}"]`);
       await expect(release.getAttribute('data-channel-messages')).resolves.toBe('1');
       await expect(release.getAttribute('data-failures')).resolves.toBe('0');
@@ -131,6 +137,52 @@ const sampleCount = readdirSync(join(ROOT, 'events'))
     await expect(failed.locator('.release-card .header').textContent()).resolves.toContain(
       'Release failed at Build',
     );
+  });
+
+  it('approves inside a release thread: the request says who approved, the card too', async () => {
+    const release = page.locator('section.release[data-release="waiting for approval"]');
+    const offering = release.locator('.thread .reply', {
+      has: page.locator('button[data-action-id="herald-approve"]'),
+    });
+    // Found by its ts: once settled, it offers the button no more.
+    const request = release.locator(`.thread .reply[data-ts="${await offering.getAttribute('data-ts')}"]`);
+    await expect(release.locator('.release-card .header').textContent()).resolves.toContain(
+      'Waiting for approval',
+    );
+    page.once('dialog', (dialog) => dialog.accept());
+    await request.locator('input[data-action-id="herald-comment-input"]').fill('Stage looks good');
+
+    await request.locator('button[data-action-id="herald-approve"]').click();
+
+    await request.getByText('Approved', { exact: true }).waitFor({ timeout: 15000 });
+    await expect(request.locator('button[data-action-id^="herald-"]').count()).resolves.toBe(0);
+    await expect(release.locator('.release-card .message').textContent()).resolves.toMatch(
+      /Approval — .*approved by Li Wei \(demo approver\) at \d\d:\d\d UTC: Stage looks good/,
+    );
+  });
+
+  it('rolls back inside a release thread: the traffic shift and the card say who rolled back', async () => {
+    const release = page.locator('section.release[data-release="baking in prod"]');
+    const offering = release.locator('.thread .reply', {
+      has: page.locator('button[data-action-id="herald-rollback"]'),
+    });
+    // Found by its ts: once settled, it offers the button no more.
+    const shift = release.locator(`.thread .reply[data-ts="${await offering.getAttribute('data-ts')}"]`);
+    await expect(
+      release.locator('.release-card button[data-action-id="herald-rollback"]').count(),
+    ).resolves.toBe(1);
+    page.once('dialog', (dialog) => dialog.accept());
+
+    await shift.locator('button[data-action-id="herald-rollback"]').click();
+
+    await shift.getByText('Rolled back', { exact: true }).waitFor({ timeout: 15000 });
+    await expect(shift.locator('button[data-action-id^="herald-"]').count()).resolves.toBe(0);
+    await expect(release.locator('.release-card .message').textContent()).resolves.toMatch(
+      /Deploy-prod — .*rolled back from Slack by Li Wei \(demo approver\)/,
+    );
+    await expect(
+      release.locator('.release-card button[data-action-id="herald-rollback"]').count(),
+    ).resolves.toBe(0);
   });
 
   it('shows the scheduled summary of folded ECS alerts, from a state table that holds some', async () => {
@@ -203,5 +255,17 @@ const sampleCount = readdirSync(join(ROOT, 'events'))
     await page.screenshot({ path: file, fullPage: false });
 
     expect(existsSync(file)).toBe(true);
+  });
+
+  it('forgets every demo decision on reload: the buttons are back, and a second click is a first', async () => {
+    await page.reload({ timeout: 60000 });
+
+    const release = page.locator('section.release[data-release="waiting for approval"]');
+    await expect(release.locator('button[data-action-id="herald-approve"]').count()).resolves.toBe(1);
+    const crash = page.locator('.card[data-sample="events/ecs/task-crashed-in-bake.json"]');
+    page.once('dialog', (dialog) => dialog.accept());
+    await crash.locator('button[data-action-id="herald-rollback"]').click();
+    // The sample's rollback clicked before the reload is forgotten: this click rolls back.
+    await crash.getByText('Rolled back', { exact: true }).waitFor({ timeout: 15000 });
   });
 });

@@ -74,7 +74,7 @@ async function showOnItsCard(
     ),
     priority: 3,
   };
-  await showOnCard(link, step, token, whereOf(click), options);
+  await showOnCard(link, step, token, whereOf(click), options, click.payload.message?.ts);
 }
 
 async function showOutcome(

@@ -16,6 +16,8 @@ export async function showOnCard(
   token: string,
   where: Record<string, string>,
   options: ShowOptions,
+  /** The message clicked: it shows the outcome already. */
+  clickedTs?: string,
 ): Promise<void> {
   const table = options.config.stateTable;
   if (!table) return;
@@ -26,12 +28,14 @@ export async function showOnCard(
     follows: () => true,
     log: options.log,
     deadline: options.deadline,
+    cardSpacingMs: options.config.cardSpacingMs,
   };
   await updateRelease(
     link,
     step,
     (channel) => appDestination(token, channel, options.config.slackApiUrl),
     deps,
+    clickedTs,
   ).catch((error: unknown) =>
     options.log.warn('Release card not updated after the decision', { ...where, error: awsErrorName(error) }),
   );

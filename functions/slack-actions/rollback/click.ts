@@ -76,5 +76,5 @@ async function showOnItsCard(
     priority: 3,
     closeOffer: true,
   };
-  await showOnCard(link, step, token, where, show);
+  await showOnCard(link, step, token, where, show, click.payload.message?.ts);
 }
