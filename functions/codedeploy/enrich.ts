@@ -105,9 +105,11 @@ export async function enrichDeployment(
 export async function recordDeployment(
   change: DeploymentChange,
   deps: EnrichDeps,
+  /** A notice that goes nowhere reads only what the window needs, not the message's other reads. */
+  routed = true,
 ): Promise<DeploymentEnrichment | undefined> {
   if (change.state !== 'ready' || !deps.state) return undefined;
-  const result = await enrichDeployment(change, deps);
+  const result = routed ? await enrichDeployment(change, deps) : await readForWindow(change, deps);
   await keepBakeWindow(change, result, deps).catch((error: unknown) => {
     result.problems.push(`bake window record (${awsErrorName(error)})`);
     result.problems.sort();
@@ -118,6 +120,19 @@ export async function recordDeployment(
       },
     );
   });
+  return routed ? result : undefined;
+}
+
+/** The deployment, and only when it keeps its original task set, its service and original revision. */
+async function readForWindow(change: DeploymentChange, deps: EnrichDeps): Promise<DeploymentEnrichment> {
+  const result: DeploymentEnrichment = { taskSets: [], problems: [] };
+  result.details = await readDeployment(change.deploymentId, deps);
+  if (!bakeWindowOf(change, result.details)) return result;
+  const [, original] = await Promise.all([
+    readTarget(change.deploymentId, deps, result),
+    readOriginal(change, deps),
+  ]);
+  result.original = original;
   return result;
 }
 

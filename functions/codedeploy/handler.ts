@@ -29,8 +29,8 @@ function readsOf(runtime: Runtime): EnrichDeps {
 /** A deployment's bake window (recorded whatever routing says), its own reads; CodePipeline's reads find its release. */
 const reads: Describer<CodeDeployModel, DeploymentEnrichment, DeploymentEnrichment | undefined> = {
   describe: describeCodeDeploy,
-  record: async (change, runtime) =>
-    isInstance(change) ? undefined : recordDeployment(change, readsOf(runtime)),
+  record: async (change, runtime, routed) =>
+    isInstance(change) ? undefined : recordDeployment(change, readsOf(runtime), routed),
   // An instance event says all there is: no read.
   enrich: async (change, runtime, recorded) => {
     if (isInstance(change)) return { taskSets: [], problems: [] };

@@ -248,7 +248,6 @@ function renderChoice(choice: Choice): Button {
   return button;
 }
 
-/** The plain-text fallback: what notifications and screen readers say. */
 /**
  * The message, or, should rendering fail (a bug in Herald, never Slack's fault), the plain-text
  * fallback alone with the failure: the caller logs it and posts the text, so the notice is not lost.
@@ -270,6 +269,7 @@ export function renderOrPlain(
   }
 }
 
+/** The plain-text fallback: what notifications and screen readers say. */
 function renderFallback(notice: Notice, mentions: string[] = []): string {
   const summary = notice.summary ? ` — ${notice.summary}` : '';
   const text = escapeText(truncate(`${notice.title}${summary}`, LIMITS.fallbackText - 200));

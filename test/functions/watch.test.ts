@@ -52,10 +52,12 @@ beforeEach(() => {
   codeBuild.reset();
   codeDeploy.reset();
   ecsClient.reset();
-  // Each team's channel is its own webhook on the local receiver, read from SSM as deployed.
+  // App mode, as the example is: each team's channel by id, the bot token read from SSM as deployed,
+  // Slack's Web API on the local receiver.
   ssm.on(GetParameterCommand).callsFake(async (input: { Name: string }) => ({
-    Parameter: { Value: `${rig.slack().url}/services/${input.Name.split('/').pop()}` },
+    Parameter: { Value: input.Name.endsWith('/bot-token') ? 'xoxb-platform-test-0000' : 'not-used' },
   }));
+  process.env.SLACK_API_URL = rig.slack().apiUrl;
   codePipeline
     .onAnyCommand()
     .rejects(Object.assign(new Error('not here'), { name: 'AccessDeniedException' }));
@@ -67,6 +69,7 @@ beforeEach(() => {
 
 afterEach(() => {
   delete process.env.HERALD_WATCH;
+  delete process.env.SLACK_API_URL;
   resetForTests();
 });
 
@@ -98,14 +101,17 @@ function deploymentFailed(application: string) {
   return event;
 }
 
-/** Which team channels (webhook paths) got messages. */
+/** The platform example's channels, by id. */
+const TEAM: Record<string, string> = { C0CHECKOUT: 'checkout', C0SEARCH01: 'search', C0PAYMENTS: 'payments' };
+
+/** Which team channels got messages. */
 async function channelsOf(event: unknown) {
   const before = rig.slack().requests.length;
   const { logs } = await rig.run(event);
   const paths = rig
     .slack()
     .requests.slice(before)
-    .map((r) => r.path.replace('/services/', ''));
+    .map((r) => TEAM[String((r.json as { channel?: string }).channel)] ?? r.path);
   return { paths, logs };
 }
 
