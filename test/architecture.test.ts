@@ -70,6 +70,8 @@ const PURE = [
   /^shared\/aws\/(console-links|arn|revisions)\.ts$/,
   /^shared\/decisions\/(approvals|rollbacks|button-value)\.ts$/,
   /^shared\/routing\/(route|schema)\.ts$/,
+  // What ships and the risk signals: formatting of what the enrichment brought.
+  /^shared\/releases\/ships\.ts$/,
   /^zod\/mini$/,
   // Hashes (a stable id from a text) are arithmetic, not I/O.
   /^node:crypto$/,

@@ -4,7 +4,8 @@
  * operations (`X-Amz-Target`) from responses recorded next to the sample events
  * (`events/<source>/<name>.aws.json`), and SSM GetParameter with the local Slack receiver's URL.
  * A recorded answer may depend on one request field:
- * `{ "$byRequest": "commitId", "answers": { "<commit id>": { …response… } } }`.
+ * `{ "$byRequest": "commitId", "answers": { "<commit id>": { …response… } } }`; a batch read answers
+ * each id it asks: `{ "$batch": "commitIds", "$result": "commits", "answers": { "<id>": { … } } }`.
  * Herald's state table is not here: it is dynalite (state-table.ts), via `AWS_ENDPOINT_URL_DYNAMODB`.
  */
 import { createServer, type Server } from 'node:http';
@@ -40,7 +41,28 @@ export async function startAwsStandIn(options: { webhookUrl: string }): Promise<
         return;
       }
       if (target in responses) {
-        const recorded = responses[target] as { $byRequest?: string; answers?: Record<string, unknown> };
+        const recorded = responses[target] as {
+          $byRequest?: string;
+          $batch?: string;
+          $result?: string;
+          answers?: Record<string, unknown>;
+        };
+        // A batch read (BatchGetCommits): the recorded answer of each id asked, under `$result`.
+        if (recorded.$batch && recorded.$result && recorded.answers) {
+          const request = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<
+            string,
+            unknown
+          >;
+          const ids = (request[recorded.$batch] as string[] | undefined) ?? [];
+          const answers = recorded.answers;
+          reply(200, {
+            [recorded.$result]: ids.filter((id) => id in answers).map((id) => answers[id]),
+            errors: ids
+              .filter((id) => !(id in answers))
+              .map((id) => ({ commitId: id, errorCode: 'CommitIdDoesNotExistException' })),
+          });
+          return;
+        }
         if (recorded.$byRequest && recorded.answers) {
           const request = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<
             string,

@@ -14,14 +14,63 @@ import {
 } from '../../shared/decisions/approvals';
 import { encodeButtonValue } from '../../shared/decisions/button-value';
 import { formatUtcMinute, parseAwsDate } from '../../shared/input/time';
-import type { Fact, Link, Notice } from '../../shared/notice/notice';
+import type { Detail, Fact, Link, Notice } from '../../shared/notice/notice';
 import { footer } from '../../shared/notice/notice';
+import {
+  commitItems,
+  compareUrl,
+  filesLine,
+  lastFailureLine,
+  outsideHoursLine,
+  type PeopleIndex,
+  shipsCardLine,
+  shipsHeadline,
+} from '../../shared/releases/ships';
 import type { ApprovalEnrichment, ApprovalRequest } from './model';
 
+/** Who each commit author is in Slack, where the routing file's people say. */
+function peopleIndex(people: ApprovalRequest['people']): PeopleIndex {
+  return ({ name, email }) => {
+    const keys = [name, email].filter((k): k is string => Boolean(k)).map((k) => k.trim().toLowerCase());
+    return people.find((person) => keys.some((key) => person.identities.includes(key)))?.slackUserId;
+  };
+}
+
+/** What ships since prod, the commits newest first (20 at most), and the risk signals beside them. */
+function shipsDetails(request: ApprovalRequest, enrichment: ApprovalEnrichment): Detail[] {
+  const details: Detail[] = [];
+  const { ships } = enrichment;
+  if (ships) {
+    details.push({
+      type: 'text',
+      label: 'What ships',
+      text: [shipsHeadline(ships), filesLine(ships)].filter(Boolean).join('\n'),
+    });
+    if (ships.commits.length > 0)
+      details.push({
+        type: 'list',
+        label: 'Commits, newest first',
+        noun: 'commit',
+        items: commitItems(ships, peopleIndex(request.people)),
+        total: ships.commits.length,
+        ...(ships.complete
+          ? {}
+          : { note: `The walk stopped at ${ships.commits.length} commits: older changes are not listed.` }),
+      });
+  }
+  const risks = [
+    lastFailureLine(enrichment.prod, request.at),
+    outsideHoursLine(request.workingHours, request.at),
+  ].filter((line): line is string => Boolean(line));
+  if (risks.length > 0) details.push({ type: 'text', label: 'Heads-up', text: risks.join('\n') });
+  return details;
+}
+
 export function describeApprovalRequest(
-  { notification, rule, expired }: ApprovalRequest,
+  request: ApprovalRequest,
   enrichment: ApprovalEnrichment = { revisions: [], problems: [] },
 ): Notice {
+  const { notification, rule, expired } = request;
   const { region, approval } = notification;
   const environment = rule?.environment;
   const where = environment ?? `${approval.stageName} / ${approval.actionName}`;
@@ -29,8 +78,8 @@ export function describeApprovalRequest(
     { label: 'Pipeline', value: approval.pipelineName, url: codePipelineUrl(region, approval.pipelineName) },
     { label: 'Waiting at', value: `${approval.stageName} / ${approval.actionName}` },
   ];
-  const ships = revisionFact('Ships', enrichment.revisions[0]);
-  if (ships) facts.push(ships);
+  const head = revisionFact('Ships', enrichment.revisions[0]);
+  if (head) facts.push(head);
   const author = enrichment.author;
   if (author?.name || author?.email)
     facts.push({ label: 'Change by', value: author.name ?? author.email ?? '' });
@@ -45,6 +94,12 @@ export function describeApprovalRequest(
 
   const links: Link[] = [];
   if (approval.externalEntityLink) links.push({ text: 'Review', url: approval.externalEntityLink });
+  const { ships } = enrichment;
+  const compare =
+    ships?.prod.kind === 'known'
+      ? compareUrl(ships.region, ships.repository, ships.prod.revision, ships.head)
+      : undefined;
+  if (compare) links.push({ text: 'Compare with prod', url: compare });
   links.push({
     text: 'Open pipeline',
     url: enrichment.executionId
@@ -90,7 +145,7 @@ export function describeApprovalRequest(
       ? `This request expired before Herald could show it, so it has no buttons: CodePipeline has failed the action. Re-run the ${approval.stageName} stage to ask again.`
       : approval.customData,
     facts,
-    details: [],
+    details: expired ? [] : shipsDetails(request, enrichment),
     links,
     context,
     scope: { pipeline: approval.pipelineName },
@@ -151,6 +206,7 @@ export function describeApprovalRequest(
           ? `expired at ${formatUtcMinute(expires)} without a decision`
           : `waiting for a decision until ${formatUtcMinute(expires)}`,
       priority: 2,
+      ...(ships ? { ships: { line: shipsCardLine(ships), ...(compare ? { url: compare } : {}) } } : {}),
     };
   }
   return notice;

@@ -15,7 +15,10 @@ import type { ECSClient } from '@aws-sdk/client-ecs';
 import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { awsErrorName } from '../../shared/aws/clients';
 import type { Log } from '../../shared/lambda/logger';
+import { type PipelineDeps, pipelinesOf } from '../../shared/releases/pipelines';
 import { readDecision, recordBakeWindow } from '../../shared/state/bake-window';
+import { deployRunner } from '../../shared/state/pipelines';
+import { recordProd } from '../../shared/state/ships';
 import type { TableDeps } from '../../shared/state/table';
 import {
   bakeWindowOf,
@@ -31,6 +34,8 @@ export interface EnrichDeps {
   log: Log;
   /** Herald's state table: the bake window is kept there, and decisions made from Slack read. */
   state?: TableDeps;
+  /** What Herald knows of the watched pipelines: which one deploys to a group (prod's record). */
+  pipelines?: PipelineDeps;
 }
 
 /** States whose message says whether a decision from Slack led to them. */
@@ -108,7 +113,8 @@ export async function recordDeployment(
   /** A notice that goes nowhere reads only what the window needs, not the message's other reads. */
   routed = true,
 ): Promise<DeploymentEnrichment | undefined> {
-  if (change.state !== 'ready' || !deps.state) return undefined;
+  if (change.state !== 'ready') return routed ? recordRollback(change, deps) : undefined;
+  if (!deps.state) return undefined;
   const result = routed ? await enrichDeployment(change, deps) : await readForWindow(change, deps);
   await keepBakeWindow(change, result, deps).catch((error: unknown) => {
     result.problems.push(`bake window record (${awsErrorName(error)})`);
@@ -121,6 +127,34 @@ export async function recordDeployment(
     );
   });
   return routed ? result : undefined;
+}
+
+/**
+ * A rollback of prod that has run: prod's last failure, for the risk signal of the pipelines that
+ * deploy to its group (and who started it from Slack). Its reads are the message's own.
+ */
+async function recordRollback(
+  change: DeploymentChange,
+  deps: EnrichDeps,
+): Promise<DeploymentEnrichment | undefined> {
+  if (!deps.pipelines || !['succeeded', 'failed', 'stopped'].includes(change.state)) return undefined;
+  const result = await enrichDeployment(change, deps);
+  if (!isRollbackDeployment(result.details) || change.environment !== 'prod') return result;
+  const at = result.details?.completeTime ?? change.time ?? new Date().toISOString();
+  const by =
+    result.slackDecision?.name ??
+    (result.details?.creator === 'codeDeployRollback' ? 'CodeDeploy (automatic rollback)' : undefined);
+  const runs = await pipelinesOf(deployRunner(change.application, change.deploymentGroup), deps.pipelines);
+  for (const pipeline of new Set(runs.map((run) => run.pipeline))) {
+    await recordProd(
+      pipeline,
+      { lastFailure: { at, how: 'rolled back', ...(by ? { by } : {}) } },
+      deps.pipelines,
+    ).catch((error: unknown) =>
+      deps.log.warn("Prod's rollback not recorded", { error: awsErrorName(error) }),
+    );
+  }
+  return result;
 }
 
 /** The deployment, and only when it keeps its original task set, its service and original revision. */

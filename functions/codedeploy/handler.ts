@@ -23,6 +23,7 @@ function readsOf(runtime: Runtime): EnrichDeps {
     ecs: ecsClient(),
     log: runtime.log,
     state: table ? { dynamo: dynamoClient(), table } : undefined,
+    pipelines: runtime.pipelines,
   };
 }
 

@@ -9,9 +9,11 @@ import { pipelineReader } from '../../shared/aws/pipelines';
 import { eventHandler } from '../../shared/flow/handler';
 import { withHerald } from '../../shared/lambda/middleware';
 import { structureOf } from '../../shared/releases/pipelines';
+import { environmentOf } from '../../shared/routing/route';
 import { describePipeline } from './describe';
 import { enrichPipeline } from './enrich';
 import { modelsOf } from './model';
+import { isProdStage, recordProdOutcome } from './prod';
 import { pipelineInputSchema } from './schema';
 
 const pipelines = pipelineReader();
@@ -23,14 +25,26 @@ const handlePipelineEvents = eventHandler(
   {
     describe: describePipeline,
     // A run of a version not known yet: its structure is learnt (the card lists every stage).
-    record: async (change, { pipelines, log }) => {
+    record: async (change, { pipelines, log, routing }) => {
       if (!pipelines?.follows(change.pipeline)) return undefined;
-      await structureOf(change.pipeline, pipelines, change.version).catch((error: unknown) =>
-        log.warn('Pipeline structure not learnt; release cards list the stages seen so far', {
-          pipeline: change.pipeline,
-          error: awsErrorName(error),
-        }),
+      const structure = await structureOf(change.pipeline, pipelines, change.version).catch(
+        (error: unknown) => {
+          log.warn('Pipeline structure not learnt; release cards list the stages seen so far', {
+            pipeline: change.pipeline,
+            error: awsErrorName(error),
+          });
+          return undefined;
+        },
       );
+      // A prod stage's outcome: what runs in prod now, or its last failure (for later approvals).
+      const ended = change.level === 'stage' && (change.state === 'SUCCEEDED' || change.state === 'FAILED');
+      if (ended && isProdStage(structure, change.stage, (group) => environmentOf(group, routing)))
+        await recordProdOutcome(change, { ...pipelines, codePipeline: codePipelineClient() }).catch(
+          (error: unknown) =>
+            log.warn("Prod's outcome not recorded; the next approval reads CodePipeline's history", {
+              error: awsErrorName(error),
+            }),
+        );
       return undefined;
     },
     enrich: (change, { log }) =>

@@ -9,7 +9,9 @@
 import {
   type CodePipelineClient,
   GetPipelineCommand,
+  GetPipelineExecutionCommand,
   ListActionExecutionsCommand,
+  ListPipelineExecutionsCommand,
   ListPipelinesCommand,
 } from '@aws-sdk/client-codepipeline';
 import { keep } from '../lambda/container';
@@ -113,4 +115,89 @@ export function pipelineReader(
       };
     },
   };
+}
+
+/** What runs in prod, as CodePipeline's recent history says. */
+export type ProdRun =
+  | { kind: 'known'; executionId: string; revision: string; title?: string; at?: string }
+  | { kind: 'first' }
+  | { kind: 'unknown'; why: string };
+
+/**
+ * The source revision of the pipeline's latest run that got through `prodStage` (other than
+ * `current`): its latest succeeded action in that stage (ListActionExecutions), else its latest
+ * succeeded run (ListPipelineExecutions: a run that succeeded went through every stage). No such
+ * run in a history read to its start: the first release to prod.
+ */
+export async function lastProdRun(
+  client: Pick<CodePipelineClient, 'send'>,
+  pipeline: string,
+  prodStage: string,
+  current: string | undefined,
+): Promise<ProdRun> {
+  const [actions, executions] = await Promise.all([
+    client.send(new ListActionExecutionsCommand({ pipelineName: pipeline, maxResults: 100 })),
+    client.send(new ListPipelineExecutionsCommand({ pipelineName: pipeline, maxResults: 100 })),
+  ]);
+  const summaries = executions.pipelineExecutionSummaries ?? [];
+  const time = (date: Date | undefined) => date?.getTime() ?? 0;
+  const inProd = (actions.actionExecutionDetails ?? [])
+    .filter((d) => d.stageName === prodStage && d.status === 'Succeeded' && d.pipelineExecutionId !== current)
+    .sort((a, b) => time(b.lastUpdateTime) - time(a.lastUpdateTime))[0];
+  const succeeded = summaries
+    .filter((s) => s.status === 'Succeeded' && s.pipelineExecutionId !== current)
+    .sort((a, b) => time(b.lastUpdateTime) - time(a.lastUpdateTime))[0];
+  const executionId = inProd?.pipelineExecutionId ?? succeeded?.pipelineExecutionId;
+  if (!executionId) {
+    return executions.nextToken
+      ? { kind: 'unknown', why: `none of the last ${summaries.length} runs reached prod` }
+      : { kind: 'first' };
+  }
+  const at = (inProd?.lastUpdateTime ?? succeeded?.lastUpdateTime)?.toISOString();
+  const listed = summaries.find((s) => s.pipelineExecutionId === executionId)?.sourceRevisions?.[0];
+  if (listed?.revisionId)
+    return {
+      kind: 'known',
+      executionId,
+      revision: listed.revisionId,
+      title: firstLineOf(listed.revisionSummary),
+      at,
+    };
+  const { pipelineExecution } = await client.send(
+    new GetPipelineExecutionCommand({ pipelineName: pipeline, pipelineExecutionId: executionId }),
+  );
+  const revision = pipelineExecution?.artifactRevisions?.[0];
+  if (!revision?.revisionId)
+    return { kind: 'unknown', why: `run ${executionId.slice(0, 8)} names no revision` };
+  return {
+    kind: 'known',
+    executionId,
+    revision: revision.revisionId,
+    title: firstLineOf(revision.revisionSummary),
+    at,
+  };
+}
+
+function firstLineOf(text: string | undefined): string | undefined {
+  const line = text?.split(/\r?\n/, 1)[0]?.trim();
+  return line || undefined;
+}
+
+/**
+ * The stage that deploys to `environment` after the approval stage: the first one whose deploy
+ * action's group the routing file maps to it (`environmentOf`), else the first stage after the
+ * approval that deploys at all.
+ */
+export function prodStageOf(
+  structure: PipelineStructure,
+  approvalStage: string,
+  environmentOfGroup: (group: string) => string | undefined,
+  environment: string | undefined,
+): string | undefined {
+  const after = structure.stages.slice(structure.stages.findIndex((s) => s.name === approvalStage) + 1);
+  const deploys = after.filter((stage) => stage.actions.some((action) => action.category === 'Deploy'));
+  const matching = deploys.find((stage) =>
+    stage.actions.some((action) => action.group && environmentOfGroup(action.group) === environment),
+  );
+  return (matching ?? deploys[0])?.name;
 }

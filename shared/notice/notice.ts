@@ -31,6 +31,9 @@ export interface ListItem {
   code?: string;
   text: string;
   url?: string;
+  /** Who the item is by: a Slack user id (mentioned), else a name (plain text). */
+  user?: string;
+  by?: string;
 }
 
 export type Detail =
@@ -160,4 +163,6 @@ export interface ReleaseStep {
   offer?: { choices: Choice[]; comment?: Notice['comment'] };
   /** A decision was made on the offer: the card shows it no more. */
   closeOffer?: boolean;
+  /** What the release ships since prod, in one line, and its compare view. */
+  ships?: { line: string; url?: string };
 }

@@ -86,7 +86,7 @@ export function describeCard(release: ReleaseState): Notice {
     summary: commit
       ? `${shortCommit(commit.id)}${commit.message ? ` · ${firstLine(commit.message)}` : ''}${commit.author ? ` — ${commit.author}` : ''}`
       : undefined,
-    facts: [],
+    facts: release.ships ? [{ label: 'Since prod', value: release.ships.line, url: release.ships.url }] : [],
     details: [
       {
         type: 'list',

@@ -47,6 +47,8 @@ export const releaseStateSchema = z.object({
   stages: z.record(z.string(), stageLineSchema),
   /** The pipeline's stages in their order (its structure), so that pending ones show too. */
   order: z.optional(z.array(z.string())),
+  /** What it ships since prod (known once its approval is requested). */
+  ships: z.optional(z.object({ line: z.string(), url: z.optional(z.string()) })),
 });
 
 export type ReleaseState = z.infer<typeof releaseStateSchema>;
@@ -132,6 +134,8 @@ export function emptyRelease(pipeline: string, executionId: string, region?: str
 export function applyStep(release: ReleaseState, step: ReleaseStep): ReleaseState {
   const next: ReleaseState = { ...release, stages: { ...release.stages } };
   if (step.commit) next.commit = mergeCommit(next.commit, step.commit);
+  // Computed once per release, so any step that carries it says the same.
+  if (step.ships) next.ships = step.ships;
   if (step.level === 'pipeline') {
     next.state = higher(next.state, step.state);
     if (step.state && !TERMINAL.has(step.state)) next.startedAt = earlier(next.startedAt, step.at);

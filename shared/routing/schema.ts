@@ -4,6 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { SEVERITIES, SOURCES } from '../notice/notice';
+import { workingHoursSchema } from '../releases/ships';
 
 /** `<!here>`, `<!channel>`, `<@U0123ABC>`, `<!subteam^S0123ABC>`: the only mention forms allowed. */
 const MENTION_PATTERN = /^<(?:!here|!channel|@[UW][A-Z0-9]{2,}|!subteam\^S[A-Z0-9]{2,})>$/;
@@ -143,6 +144,13 @@ export const routingSchema = z
     ecs: z.optional(z.strictObject({ services: z.optional(z.array(ecsServiceSchema)) })),
     /** The Slack app (app mode): where its bot token is kept. */
     slack: z.optional(z.strictObject({ botTokenParameter: ssmName })),
+    /**
+     * The team's people beyond approvers and those who may roll back: how they appear as commit
+     * authors, so that what ships mentions them by their Slack id.
+     */
+    people: z.optional(z.array(approverSchema)),
+    /** When the team works (off by default): an approval requested outside says so. */
+    workingHours: z.optional(workingHoursSchema),
     /**
      * App mode: every watched pipeline's runs become release cards (found without configuration);
      * `cards: false` turns them off, `except` leaves some pipelines out (names or globs).

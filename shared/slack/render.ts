@@ -155,10 +155,17 @@ function renderList(detail: Extract<Detail, { type: 'list' }>, room: number): st
   for (const item of detail.items) {
     const code = item.code ? `\`${escapeText(truncate(item.code, 40))}\` ` : '';
     const prefix = `• ${item.url && code ? `<${safeUrl(item.url)}|${code.trimEnd()}> ` : code}`;
-    const textRoom = Math.min(300, room - noteRoom - size - prefix.length - 1);
+    // The author: a Slack user id is mentioned (only the id's form passes), a name is plain text.
+    const by =
+      item.user && /^[UW][A-Z0-9]{2,20}$/.test(item.user)
+        ? ` — <@${item.user}>`
+        : item.by
+          ? ` — ${escapeText(truncate(item.by, 60))}`
+          : '';
+    const textRoom = Math.min(300, room - noteRoom - size - prefix.length - by.length - 1);
     if (textRoom < 20) break;
     const text = truncateEscaped(item.text, textRoom);
-    const line = prefix + (item.url && !code ? link(text, item.url) : escapeText(text));
+    const line = prefix + (item.url && !code ? link(text, item.url) : escapeText(text)) + by;
     if (size + line.length + 1 > room - noteRoom) break;
     lines.push(line);
     size += line.length + 1;

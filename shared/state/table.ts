@@ -93,6 +93,20 @@ export const ITEMS = {
     reads: 'the event that settles its step (it takes the buttons away and says how it ended)',
     what: 'where an offer was posted in a release thread, and what it said',
   },
+  ships: {
+    prefix: 'ships#',
+    keep: 21 * DAY,
+    writes: 'approvalRequest (once per release: the walk of its commits since prod)',
+    reads: 'approvalRequest (a request redelivered, or asked again)',
+    what: 'what a release ships since prod: its commits, files changed, delivery files',
+  },
+  prod: {
+    prefix: 'prod#',
+    keep: 400 * DAY,
+    writes: "codepipeline (a prod stage's outcome), codedeploy (a rollback of prod)",
+    reads: 'approvalRequest (what runs in prod; the last failure, a risk signal)',
+    what: "a pipeline's prod: the revision its last release put there, and its last failure",
+  },
   orphan: {
     prefix: 'orphan#',
     keep: DAY,

@@ -61,29 +61,45 @@ describe.each(STAGES)('the packaged %s stack', (stage) => {
     expect(text).not.toMatch(/ssm:GetParameters?ByPath|"ssm:\*"|"Action":"\*"/);
   });
 
-  it('lets only codebuild and codedeploy find releases, in the watched pipeline only', () => {
-    const resources = packagedTemplate(stage).Resources;
-    const finders: string[] = [];
-    for (const [name, resource] of Object.entries(resources)) {
+  /** The roles whose statements grant `action`, each statement checked to name `resources` only. */
+  function grantedTo(action: string, resources: unknown[]): string[] {
+    const roles: string[] = [];
+    for (const [name, resource] of Object.entries(packagedTemplate(stage).Resources)) {
       if (resource.Type !== 'AWS::IAM::Role') continue;
       const policies = (resource.Properties?.Policies ?? []) as Array<{
         PolicyDocument: { Statement: Array<{ Action: string[]; Resource: unknown }> };
       }>;
       for (const statement of policies.flatMap((p) => p.PolicyDocument.Statement)) {
-        if (!statement.Action.includes('codepipeline:ListActionExecutions')) continue;
-        if (name === 'CodepipelineFunctionRole') continue;
-        finders.push(name);
-        expect(JSON.stringify(statement.Resource)).toBe(
-          JSON.stringify([
-            {
-              'Fn::Sub': `arn:\${AWS::Partition}:codepipeline:\${AWS::Region}:\${AWS::AccountId}:herald-${stage}-pipeline`,
-            },
-          ]),
-        );
+        if (!statement.Action.includes(action)) continue;
+        roles.push(name);
+        expect({ name, action, resource: statement.Resource }).toEqual({ name, action, resource: resources });
       }
     }
+    return roles.sort();
+  }
+  const arnOf = (service: string, resource: string) => ({
+    'Fn::Sub': `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`,
+  });
 
-    expect(finders.sort()).toEqual(['CodebuildFunctionRole', 'CodedeployFunctionRole']);
+  it('lets only the functions that find releases or read what ships list action executions, of the watched pipeline only', () => {
+    const pipeline = [arnOf('codepipeline', `herald-${stage}-pipeline`)];
+
+    expect(grantedTo('codepipeline:ListActionExecutions', pipeline)).toEqual([
+      'ApprovalRequestFunctionRole',
+      'CodebuildFunctionRole',
+      'CodedeployFunctionRole',
+      'CodepipelineFunctionRole',
+    ]);
+    expect(grantedTo('codepipeline:ListPipelineExecutions', pipeline)).toEqual([
+      'ApprovalRequestFunctionRole',
+      'CodepipelineFunctionRole',
+    ]);
+  });
+
+  it('lets only approvalRequest walk commits (what ships), in the watched repository only', () => {
+    const repository = [arnOf('codecommit', 'my-service')];
+
+    expect(grantedTo('codecommit:BatchGetCommits', repository)).toEqual(['ApprovalRequestFunctionRole']);
   });
 
   it('lets only slackActions stop or continue deployments, on the watched deployment groups only', () => {

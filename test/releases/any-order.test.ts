@@ -7,6 +7,7 @@
 
 import { resetForTests } from '../../shared/lambda/container';
 import { routingFile } from '../../shared/routing/load';
+import { readProd } from '../../shared/state/ships';
 import {
   failedBuildRelease,
   failedProdRelease,
@@ -134,11 +135,33 @@ describe('the card of a release found without configuration', () => {
     expect(slack.cardText).not.toContain('original kept until');
   });
 
-  it('says what prod was rolled back to', async () => {
+  it('says what ships since prod, linking the compare view (the list stays on the approval request)', async () => {
+    const release = payments(happyRelease());
+
+    const { slack } = await play(release, release.events);
+
+    expect(slack.cardText).toContain('*Since prod*');
+    expect(slack.cardText).toContain('Ships 5 commits by 3 authors since prod');
+    expect(slack.cardText).toContain('/repositories/payments-repo/compare/');
+    expect(slack.cardText).not.toContain('Validate EU postcodes');
+    // Its prod stage succeeded: what runs in prod now is Herald's to know, for the next request.
+    const prod = await readProd('payments-api-pipeline', {
+      dynamo: rig().state.client,
+      table: String(process.env.HERALD_STATE_TABLE),
+    });
+    expect(prod?.last).toMatchObject({ revision: '4e2b7d91c3a85f60e1d2c3b4a5968778695a4b3c' });
+  });
+
+  it('says what prod was rolled back to, and keeps the rollback for the next approval request', async () => {
     const release = payments(failedProdRelease());
 
     const { slack } = await play(release, release.events);
 
+    const prod = await readProd('payments-api-pipeline', {
+      dynamo: rig().state.client,
+      table: String(process.env.HERALD_STATE_TABLE),
+    });
+    expect(prod?.lastFailure).toMatchObject({ how: 'rolled back', by: 'CodeDeploy (automatic rollback)' });
     // The stage line keeps the deployment that failed, and says what runs now.
     expect(slack.cardText).toMatch(/:x: Deploy-prod — d-PROD00001 · .*rolled back to payments-repo-prod:49/);
   });
