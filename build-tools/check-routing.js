@@ -17,7 +17,7 @@ function routingChecker() {
   const { outputFiles } = esbuild.buildSync({
     stdin: {
       contents:
-        "export { routingSchema } from './shared/routing/schema';\nexport { describeRoutingIssues } from './shared/routing/issues';\n",
+        "export { checkRouting } from './shared/routing/check';\nexport { KNOWN_STAGES } from './shared/releases/state';\n",
       resolveDir: ROOT,
       loader: 'ts',
     },
@@ -33,14 +33,17 @@ function routingChecker() {
   return compiled.exports;
 }
 
-/** The problems of one routing file, in words; empty when it is valid. `root`: where config/ is. */
-function checkRoutingFile(stage, root = ROOT) {
+/**
+ * The problems of one routing file, in words; empty when it is valid. `root`: where config/ is.
+ * `ownsPipeline`: the stage ships the pipeline (createPipeline), whose stage names rules must match.
+ */
+function checkRoutingFile(stage, root = ROOT, ownsPipeline = false) {
   const relative = `config/routing/${stage}.json`;
   const file = join(root, relative);
   if (!/^[a-z0-9-]+$/.test(stage))
     return [`"${stage}" is not a stage name (lower-case letters, digits and "-")`];
   if (!existsSync(file))
-    return [`No routing config for stage "${stage}": add ${relative} (copy stage.json to start)`];
+    return [`No routing config for stage "${stage}": add ${relative} (npm run init -- --stage ${stage} writes one)`];
   const text = readFileSync(file, 'utf8');
   try {
     esbuild.transformSync(text, { loader: 'json', sourcefile: relative, logLevel: 'silent' });
@@ -52,18 +55,25 @@ function checkRoutingFile(stage, root = ROOT) {
     return [`${where}: ${first?.text ?? 'not valid JSON'}`];
   }
   const raw = JSON.parse(text);
-  const { routingSchema, describeRoutingIssues } = routingChecker();
-  const result = routingSchema.safeParse(raw);
-  return result.success
-    ? []
-    : describeRoutingIssues(result.error.issues, raw, routingSchema).map((line) => `${relative}: ${line}`);
+  const { checkRouting, KNOWN_STAGES } = routingChecker();
+  const result = checkRouting(raw, { stage, ...(ownsPipeline ? { pipelineStages: KNOWN_STAGES } : {}) });
+  return result.ok ? [] : result.problems.map((line) => `${relative}: ${line}`);
+}
+
+/** Does this stage ship the pipeline (serverless.yml's `createPipeline` param, per stage or default)? */
+function ownsPipeline(stage, root = ROOT) {
+  const { parse } = require('yaml');
+  const params = parse(readFileSync(join(root, 'serverless.yml'), 'utf8'))?.params ?? {};
+  return String(params[stage]?.createPipeline ?? params.default?.createPipeline ?? 'true') === 'true';
 }
 
 module.exports = {
   checkRoutingFile,
-  check: async ({ options }) => {
+  ownsPipeline,
+  check: async ({ options, resolveVariable }) => {
     const stage = options.stage ?? 'stage';
-    const problems = checkRoutingFile(stage);
+    const owns = String(await resolveVariable('param:createPipeline')) === 'true';
+    const problems = checkRoutingFile(stage, ROOT, owns);
     if (problems.length > 0) {
       const error = new Error(`Invalid routing config:\n  ${problems.join('\n  ')}`);
       // The reason is the message: no stack trace after it.

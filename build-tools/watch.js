@@ -11,6 +11,15 @@ const { join } = require('node:path');
 
 const ROOT = join(__dirname, '..');
 
+/** A routing file's content; undefined when it is not JSON (check-routing.js says so, in one line). */
+function readJson(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The stage being packaged, its routing file's `watch` (check-routing.js has validated the file
  * already), and the lists in force: the file's, the params' single-service defaults for the rest
@@ -19,7 +28,7 @@ const ROOT = join(__dirname, '..');
 async function resolveWatch({ resolveVariable }) {
   const stage = await resolveVariable('sls:stage');
   const file = join(ROOT, 'config', 'routing', `${stage}.json`);
-  const fromFile = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')).watch ?? {}) : {};
+  const fromFile = existsSync(file) ? (readJson(file)?.watch ?? {}) : {};
   const param = (name) => resolveVariable(`param:${name}`);
   const lists = {
     repositories: fromFile.repositories ?? [await param('sourceRepository')],

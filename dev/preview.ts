@@ -17,6 +17,7 @@ import type { SlackMessage } from '../shared/slack/message';
 import { lambdaContext } from '../testkit/lambda-context';
 import {
   type LocalRig,
+  onlySample,
   runAllSamples,
   type SampleResult,
   sendTarget,
@@ -24,7 +25,7 @@ import {
 } from '../testkit/samples';
 import { BAKE_CLICK_TIME, CLICK_TIME, clickPayload, signedRequest } from '../testkit/slack-interaction';
 import { html, peopleOf, renderMessage } from './preview/blockkit-html';
-import { renderPage } from './preview/page';
+import { renderPage, renderProblems } from './preview/page';
 import { playReleases, RELEASE_APP_ENV, type ReleaseView } from './release-preview';
 
 /**
@@ -56,6 +57,15 @@ function bakeAnswers(value: string) {
 }
 
 const DEFAULT_PORT = 4400;
+
+const { checkRoutingFile } = require('../build-tools/check-routing.js') as {
+  checkRoutingFile: (stage: string) => string[];
+};
+
+/** What is wrong with the routing file the preview runs on (the one `sls package` would refuse). */
+function routingProblems(): string[] {
+  return checkRoutingFile(process.env.HERALD_STAGE ?? 'local');
+}
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
@@ -204,6 +214,13 @@ export async function startPreview(
     };
     (async () => {
       if (req.method === 'GET' && (req.url === '/' || req.url?.startsWith('/?'))) {
+        // A broken routing file: its problems, on the page and in the terminal, not a stack trace.
+        const problems = routingProblems();
+        if (problems.length > 0) {
+          console.error(`The routing file is broken:\n  ${problems.join('\n  ')}`);
+          reply(200, 'text/html', renderProblems(problems));
+          return;
+        }
         // A reload starts over: every demo decision is forgotten (fresh tables for every click).
         clickTable = undefined;
         results = await runAllSamples(rig);
@@ -259,11 +276,13 @@ async function main(): Promise<void> {
   const sendTo = sendTarget(argv);
   if (sendTo) {
     const rig = await startLocalRig({ sendTo });
-    const results = await runAllSamples(rig);
+    const results = await runAllSamples(rig, onlySample(argv));
     await rig.close();
     const failed = results.filter((r) => r.error);
     for (const r of failed) console.error(`${r.sample.file}: ${r.error}`);
-    console.log(`Ran ${results.length} sample events; their messages went to the given webhook.`);
+    console.log(
+      `Ran ${results.length} sample event${results.length === 1 ? '' : 's'}; their messages went to the given webhook.`,
+    );
     process.exitCode = failed.length > 0 ? 1 : 0;
     return;
   }

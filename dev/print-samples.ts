@@ -4,7 +4,7 @@
  * it). `npm run samples -- --send <webhook URL>` (or SLACK_WEBHOOK_URL) posts them to a channel.
  */
 import type { SlackMessage } from '../shared/slack/message';
-import { runAllSamples, type SampleResult, sendTarget, startLocalRig } from '../testkit/samples';
+import { onlySample, runAllSamples, type SampleResult, sendTarget, startLocalRig } from '../testkit/samples';
 
 function printMessage(message: SlackMessage): void {
   for (const block of message.blocks) {
@@ -47,14 +47,16 @@ function printResult(result: SampleResult): void {
 }
 
 async function main(): Promise<void> {
-  const sendTo = sendTarget(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  const sendTo = sendTarget(argv);
+  const only = onlySample(argv);
   const rig = await startLocalRig({ sendTo });
   try {
     console.log(
       `Herald local run (stage ${process.env.HERALD_STAGE}): Slack receiver ${rig.slack.url}, AWS stand-in ${rig.aws.url}`,
     );
     if (sendTo) console.log('Posting to the given webhook (a real Slack channel).');
-    const results = await runAllSamples(rig);
+    const results = await runAllSamples(rig, only);
     results.forEach(printResult);
     const posted = results.reduce((n, r) => n + r.messages.length, 0);
     const failed = results.filter((r) => r.error || r.problems.some((p) => p.length > 0));

@@ -6,6 +6,8 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { isKnownKind } from '../shared/notice/kinds';
+import type { Source } from '../shared/notice/notice';
 import { type LocalRig, listSamples, runSample, startLocalRig } from '../testkit/samples';
 import { assertSlackLimits } from './helpers/slack-limits';
 
@@ -41,6 +43,10 @@ describe.each(SOURCES)('%s samples', (source) => {
     const result = await runSample(sample, rig);
 
     expect(result.error).toBeUndefined();
+    // The kinds a routing file can name (shared/notice/kinds.ts) include every kind made here.
+    expect(
+      result.kinds.filter((k) => !isKnownKind(k.split(':')[0] as Source, k.split(':')[1] ?? '')),
+    ).toEqual([]);
     for (const message of result.messages) assertSlackLimits(message);
     if (result.messages.length === 0) expect(result.silentReason).toEqual(expect.any(String));
     expect({

@@ -41,6 +41,8 @@ export interface SampleResult {
   error?: string;
   awsCalls: string[];
   warnings: string[];
+  /** The notices the handler made (`source:kind`), posted or not, as its log lines say. */
+  kinds: string[];
 }
 
 /**
@@ -105,14 +107,29 @@ export interface LocalRig {
  * messages go to that webhook instead (a real Slack channel), SSM is not read.
  */
 /** `--send <https webhook URL>` or SLACK_WEBHOOK_URL: post to a real channel instead. */
+/**
+ * Where `--send` posts: the URL after it, or SLACK_WEBHOOK_URL when it has none. Without `--send`
+ * nothing leaves this machine, whatever the shell exports (a preview never posts by surprise).
+ */
 export function sendTarget(argv: string[]): string | undefined {
   const index = argv.indexOf('--send');
-  if (index >= 0) {
-    const url = argv[index + 1];
-    if (!url?.startsWith('https://')) throw new Error('--send needs an https webhook URL');
-    return url;
-  }
-  return process.env.SLACK_WEBHOOK_URL || undefined;
+  if (index < 0) return undefined;
+  const given = argv[index + 1];
+  const url = given && !given.startsWith('--') ? given : process.env.SLACK_WEBHOOK_URL;
+  if (!url?.startsWith('https://'))
+    throw new Error('--send needs an https webhook URL (after it, or in SLACK_WEBHOOK_URL)');
+  return url;
+}
+
+/** `--only <source/name>` (e.g. `codebuild/failed`): one sample instead of all. */
+export function onlySample(argv: string[]): string | undefined {
+  const index = argv.indexOf('--only');
+  if (index < 0) return undefined;
+  const name = argv[index + 1]?.replace(/^events\//, '').replace(/\.json$/, '');
+  if (!name || name.startsWith('--')) throw new Error('--only needs a sample, like codebuild/failed');
+  if (!listSamples().some((s) => `${s.source}/${s.name}` === name))
+    throw new Error(`--only: no sample events/${name}.json (npm run samples lists them)`);
+  return name;
 }
 
 export async function startLocalRig(options: { sendTo?: string } = {}): Promise<LocalRig> {
@@ -195,6 +212,16 @@ export async function runSample(sample: Sample, rig: LocalRig): Promise<SampleRe
     silentReason: messages.length === 0 && silent ? String(silent.reason) : undefined,
     error,
     awsCalls: [...rig.aws.calls],
+    kinds: [
+      ...new Set(
+        logs
+          .filter(
+            (line) =>
+              typeof line.kind === 'string' && /^Notice (delivered|not sent)/.test(String(line.message)),
+          )
+          .map((line) => `${String(line.source ?? sample.source)}:${String(line.kind)}`),
+      ),
+    ],
     warnings: logs
       .filter((line) => line.level === 'WARN' || line.level === 'ERROR')
       .map(
@@ -204,8 +231,11 @@ export async function runSample(sample: Sample, rig: LocalRig): Promise<SampleRe
   };
 }
 
-export async function runAllSamples(rig: LocalRig): Promise<SampleResult[]> {
+export async function runAllSamples(rig: LocalRig, only?: string): Promise<SampleResult[]> {
   const results: SampleResult[] = [];
-  for (const sample of listSamples()) results.push(await runSample(sample, rig));
+  for (const sample of listSamples()) {
+    if (only && `${sample.source}/${sample.name}` !== only) continue;
+    results.push(await runSample(sample, rig));
+  }
   return results;
 }

@@ -6,8 +6,9 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-const { checkRoutingFile } = require('../build-tools/check-routing.js') as {
-  checkRoutingFile: (stage: string) => string[];
+const { checkRoutingFile, ownsPipeline } = require('../build-tools/check-routing.js') as {
+  checkRoutingFile: (stage: string, root?: string, ownsPipeline?: boolean) => string[];
+  ownsPipeline: (stage: string) => boolean;
 };
 
 const stages = readdirSync(join(__dirname, '..', 'config', 'routing'))
@@ -15,7 +16,7 @@ const stages = readdirSync(join(__dirname, '..', 'config', 'routing'))
   .map((file) => file.replace(/\.json$/, ''));
 let invalid = 0;
 for (const stage of stages) {
-  const problems = checkRoutingFile(stage);
+  const problems = checkRoutingFile(stage, undefined, ownsPipeline(stage));
   if (problems.length > 0) invalid += 1;
   console.log(problems.length === 0 ? `✓ config/routing/${stage}.json` : `✗ ${problems.join('\n  ')}`);
 }

@@ -151,3 +151,11 @@ ${sources
 <script>${SCRIPT}</script>
 </body></html>`;
 }
+
+/** The page of a routing file that does not load: what is wrong, where, and that saving reloads. */
+export function renderProblems(problems: string[]): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Herald preview: routing file broken</title><style>${STYLE}</style></head>
+<body><header><h1>The routing file is broken</h1></header>
+<section class="card" data-status="broken-routing"><div class="problems">${problems.map(html).join('<br>')}</div>
+<p>Fix it and save: the preview restarts; reload this page.</p></section></body></html>`;
+}

@@ -4,8 +4,8 @@
  * bundles every file the template path can match. Invalid files fail with each problem's path.
  */
 import { ConfigError } from '../lambda/config';
-import { describeRoutingIssues } from './issues';
-import { type RoutingConfig, routingSchema } from './schema';
+import { checkRouting } from './check';
+import type { RoutingConfig } from './schema';
 
 /** The raw routing files read so far, by stage (tests change them, then reset the container). */
 export const ROUTING_FILES: Record<string, unknown> = {};
@@ -25,23 +25,14 @@ export function routingFile(stage: string): unknown {
   return ROUTING_FILES[stage];
 }
 
-/** Checks a routing file's content; the problems, one line each, or the config. */
-export function checkRouting(
-  raw: unknown,
-): { ok: true; config: RoutingConfig } | { ok: false; problems: string[] } {
-  const result = routingSchema.safeParse(raw);
-  if (result.success) return { ok: true, config: result.data };
-  return { ok: false, problems: describeRoutingIssues(result.error.issues, raw, routingSchema) };
-}
-
 export function loadRouting(stageName: string, inLambda = false): RoutingConfig {
   const raw = routingFile(stageName);
   if (raw === undefined) {
     throw new ConfigError(
-      `No routing config for stage "${stageName}": add config/routing/${stageName}.json (copy stage.json to start)`,
+      `No routing config for stage "${stageName}": add config/routing/${stageName}.json (npm run init -- --stage ${stageName} writes one)`,
     );
   }
-  const checked = checkRouting(raw);
+  const checked = checkRouting(raw, { stage: stageName });
   if (!checked.ok) {
     throw new ConfigError(`config/routing/${stageName}.json is invalid: ${checked.problems.join('; ')}`);
   }

@@ -12,14 +12,22 @@ const MENTION_PATTERN = /^<(?:!here|!channel|@[UW][A-Z0-9]{2,}|!subteam\^S[A-Z0-
 /** `source:kind` with `*` as a wildcard, e.g. `codebuild:build.started`, `ecs:*`. */
 const KIND_PATTERN = /^[a-z]+:[a-z0-9.*-]+$/;
 
-/** A webhook channel (its URL in SSM), or a channel of the Slack app by id (app mode: the bot token). */
+/**
+ * A webhook channel (its URL in SSM: by default `/herald/<stage>/slack/<channel>`), or a channel of
+ * the Slack app by id (app mode: the bot token).
+ */
 const channelSchema = z.union([
   z.strictObject({
-    webhookParameter: z
-      .string()
-      .check(
-        z.regex(/^\/[A-Za-z0-9_.\-/]+$/, 'an SSM parameter name starting with "/" (the name, never the URL)'),
-      ),
+    webhookParameter: z.optional(
+      z
+        .string()
+        .check(
+          z.regex(
+            /^\/[A-Za-z0-9_.\-/]+$/,
+            'an SSM parameter name starting with "/" (the name, never the URL)',
+          ),
+        ),
+    ),
   }),
   z.strictObject({
     channelId: z.string().check(z.regex(/^[CG][A-Z0-9]{2,}$/, 'a Slack channel id such as C0123ABCD')),
@@ -167,9 +175,12 @@ export const routingSchema = z
         ),
       }),
     ),
-    /** Approvals from Slack: the signing secret's SSM name and who may approve what. */
+    /**
+     * Approvals from Slack: the signing secret's SSM name (by default
+     * `/herald/<stage>/slack/signing-secret`) and who may approve what.
+     */
     approvals: z.optional(
-      z.strictObject({ signingSecretParameter: ssmName, rules: z.array(approvalRuleSchema) }),
+      z.strictObject({ signingSecretParameter: z.optional(ssmName), rules: z.array(approvalRuleSchema) }),
     ),
     /** Roll back / finish now from Slack during a deployment's bake window; nobody listed, no buttons. */
     rollbacks: z.optional(
@@ -177,22 +188,6 @@ export const routingSchema = z
     ),
   })
   .check(
-    z.refine(
-      (config) => config.routes.every((route) => route.channels.every((name) => name in config.channels)),
-      {
-        message: 'every route must name channels defined under "channels"',
-      },
-    ),
-    z.refine(
-      (config) =>
-        (config.rollbacks?.rules.length ?? 0) === 0 ||
-        Boolean(config.approvals?.signingSecretParameter ?? config.rollbacks?.signingSecretParameter),
-      {
-        message:
-          'people to decide need the Slack app\'s signing secret: "signingSecretParameter" here or under "approvals"',
-        path: ['rollbacks'],
-      },
-    ),
     z.refine(
       (config) =>
         Boolean(config.slack?.botTokenParameter) ||

@@ -139,6 +139,11 @@ export function createDestinationResolver(options: {
       );
       return appPlace(token, definition.channelId);
     }
+    // The routing file as loaded names every channel's parameter (its stage's default, if not given).
+    if (!definition.webhookParameter)
+      throw new WebhookConfigError(
+        `Channel "${channel}" names no webhookParameter: load the routing file with its stage`,
+      );
     const url = await secret(
       definition.webhookParameter,
       `webhook of channel "${channel}"`,

@@ -1,7 +1,9 @@
 /**
- * `npm start` as a person runs it: a misused `--send` answers in one line; a busy 4400 is said,
- * with the port taken instead (kept across restarts: it is chosen once, before `tsx watch`); and
- * stopping `npm start` stops the server behind it.
+ * `npm start` as a person runs it: a misused `--send` or `--only` answers in one line; a
+ * SLACK_WEBHOOK_URL in the shell does not turn the preview into a sender; a broken routing file is
+ * shown on the page and in the terminal; a busy 4400 is said, with the port taken instead (kept
+ * across restarts: it is chosen once, before `tsx watch`); and stopping `npm start` stops the
+ * server behind it.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { connect, createServer, type Server } from 'node:net';
@@ -53,7 +55,7 @@ describe('npm start', () => {
 
     expect(await exited(child)).toBe(2);
     expect(output().trim()).toBe(
-      'npm start: --send needs an https webhook URL (npm start -- --send https://hooks.slack.com/services/…)',
+      'npm start: --send needs an https webhook URL (after it, or in SLACK_WEBHOOK_URL) (npm start -- --send https://hooks.slack.com/services/… --only codebuild/failed)',
     );
   }, 30_000);
 
@@ -84,6 +86,59 @@ describe('npm start', () => {
     } finally {
       child.kill('SIGKILL');
       await new Promise<void>((resolve) => blocker.close(() => resolve()));
+    }
+  }, 90_000);
+
+  it('answers an unknown --only in one line, naming where the samples are', async () => {
+    const { child, output } = run([
+      '--send',
+      'https://hooks.slack.com/services/T0/B0/x',
+      '--only',
+      'codebuild/nope',
+    ]);
+
+    expect(await exited(child)).toBe(2);
+    expect(output()).toContain(
+      'npm start: --only: no sample events/codebuild/nope.json (npm run samples lists them)',
+    );
+  }, 30_000);
+
+  it('serves the preview, and posts nothing, with SLACK_WEBHOOK_URL exported in the shell', async () => {
+    const { child, output } = run(['--port', '0'], {
+      SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T0/B0/x',
+      PORT: '0',
+    });
+    try {
+      expect(await until(() => /Herald preview: http:\/\/127\.0\.0\.1:\d+\//.test(output()), 60_000)).toBe(
+        true,
+      );
+      expect(output()).toContain(
+        'SLACK_WEBHOOK_URL is set: the preview does not post to it (npm start -- --send does).',
+      );
+      expect(output()).not.toContain('went to the given webhook');
+    } finally {
+      child.kill('SIGTERM');
+      await exited(child);
+    }
+  }, 90_000);
+
+  it('shows a routing file that does not load on the page and in the terminal, not a stack trace', async () => {
+    const { child, output } = run([], { HERALD_STAGE: 'no-such-stage', PORT: '0' });
+    try {
+      expect(await until(() => /Herald preview: (http:\/\/127\.0\.0\.1:\d+\/)/.test(output()), 60_000)).toBe(
+        true,
+      );
+      const url = /Herald preview: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output())?.[1] ?? '';
+      const page = await fetch(url).then(async (r) => ({ status: r.status, text: await r.text() }));
+
+      expect(page.status).toBe(200);
+      expect(page.text).toContain('The routing file is broken');
+      expect(page.text).toContain('No routing config for stage &quot;no-such-stage&quot;');
+      expect(output()).toContain('The routing file is broken:');
+      expect(page.text).not.toMatch(/at \S+ \(/);
+    } finally {
+      child.kill('SIGTERM');
+      await exited(child);
     }
   }, 90_000);
 });

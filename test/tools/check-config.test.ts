@@ -1,10 +1,18 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { resetForTests } from '../../shared/lambda/container';
-import { loadRouting } from '../../shared/routing/load';
+import { init } from '../../tools/init';
 
 const ROOT = join(__dirname, '..', '..');
 const { checkRoutingFile } = require('../../build-tools/check-routing.js') as {
@@ -54,7 +62,7 @@ describe('checking a routing file before packaging', () => {
 
   it('says which file to add for a stage without one', () => {
     expect(checkRoutingFile('qa', rootWith({}))).toEqual([
-      'No routing config for stage "qa": add config/routing/qa.json (copy stage.json to start)',
+      'No routing config for stage "qa": add config/routing/qa.json (npm run init -- --stage qa writes one)',
     ]);
   });
 
@@ -80,19 +88,61 @@ describe('checking a routing file before packaging', () => {
 });
 
 describe('a new stage', () => {
-  it('is data: a new routing file works without a line of code', () => {
-    const file = join(ROOT, 'config', 'routing', 'zz-new-stage.json');
-    copyFileSync(join(ROOT, 'config', 'routing', 'stage.json'), file);
-    try {
-      writeFileSync(file, readFileSync(file, 'utf8').replaceAll('/herald/stage/', '/herald/zz-new-stage/'));
-      resetForTests();
+  it("is a copy of stage.json, as it is: its parameters are the new stage's own by default", () => {
+    const root = rootWith({ 'qa.json': valid });
 
-      expect(loadRouting('zz-new-stage').channels.releases).toEqual({
-        webhookParameter: '/herald/zz-new-stage/slack/releases',
-      });
-      expect(checkRoutingFile('zz-new-stage')).toEqual([]);
-    } finally {
-      rmSync(file);
-    }
+    expect(checkRoutingFile('qa', root)).toEqual([]);
   });
+
+  it('is written by npm run init -- --stage qa, valid, never over an existing file', () => {
+    const root = rootWith({});
+
+    const first = init('qa', root);
+    const again = init('qa', root);
+
+    expect(first.ok).toBe(true);
+    expect(first.lines).toContainEqual(expect.stringContaining('--name /herald/qa/slack/releases'));
+    expect(checkRoutingFile('qa', root)).toEqual([]);
+    expect(again).toEqual({
+      ok: false,
+      lines: ['config/routing/qa.json exists already: edit it (nothing was written)'],
+    });
+    expect(init('QA', root).ok).toBe(false);
+  });
+});
+
+describe('sls package of a broken routing file', () => {
+  it('says what is wrong in one line, like check:config, not in pages of stack traces', async () => {
+    // A copy of the service with a broken routing file for stage "broken" (node_modules linked).
+    const copy = mkdtempSync(join(tmpdir(), 'herald-sls-'));
+    for (const path of ['serverless.yml', 'service-pipeline.yml', 'package.json', 'tsconfig.json'])
+      copyFileSync(join(ROOT, path), join(copy, path));
+    for (const dir of ['resources', 'build-tools', 'config', 'functions', 'shared'])
+      cpSync(join(ROOT, dir), join(copy, dir), { recursive: true });
+    symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
+    writeFileSync(join(copy, 'config', 'routing', 'broken.json'), valid.replace('"mute": [', '"mute": [,'));
+
+    const failure = (await promisify(execFile)(
+      join(ROOT, 'node_modules', '.bin', 'sls'),
+      ['package', '--stage', 'broken'],
+      {
+        cwd: copy,
+        timeout: 90_000,
+      },
+    ).then(
+      () => undefined,
+      (error: unknown) => error,
+    )) as { stdout?: string; stderr?: string } | undefined;
+    rmSync(copy, { recursive: true, force: true });
+
+    const output = `${failure?.stdout ?? ''}${failure?.stderr ?? ''}`;
+    const said = checkRoutingFile(
+      'broken',
+      rootWith({ 'broken.json': valid.replace('"mute": [', '"mute": [,') }),
+    )[0];
+    expect(said).toMatch(/^config\/routing\/broken\.json:\d+:\d+: /);
+    expect(output).toContain(said);
+    expect(output).not.toMatch(/^\s+at /m);
+    expect(output.split('\n').filter((line) => line.trim()).length).toBeLessThan(10);
+  }, 120_000);
 });

@@ -1,7 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Notice } from '../../../shared/notice/notice';
-import { checkRouting, loadRouting, ROUTING_FILES } from '../../../shared/routing/load';
+import { checkRouting } from '../../../shared/routing/check';
+import { loadRouting, ROUTING_FILES } from '../../../shared/routing/load';
 import { routeNotice } from '../../../shared/routing/route';
 import { type RoutingConfig, routingSchema } from '../../../shared/routing/schema';
 
@@ -121,11 +122,16 @@ describe('routingSchema', () => {
     expect(result.success).toBe(false);
   });
 
-  it('rejects a route naming an undefined channel', () => {
-    const result = routingSchema.safeParse({ channels: {}, routes: [{ channels: ['nowhere'] }] });
+  it('rejects a route naming an undefined channel, saying which route and which channel', () => {
+    const result = checkRouting(
+      { channels: { alerts: {} }, routes: [{ channels: ['alerts'] }, { channels: ['nowhere'] }] },
+      { stage: 'stage' },
+    );
 
-    expect(result.success).toBe(false);
-    expect(JSON.stringify(result.error?.issues)).toContain('every route must name channels defined under');
+    expect(result).toEqual({
+      ok: false,
+      problems: ['routes[1].channels: channel "nowhere" is not defined under "channels" (defined: alerts)'],
+    });
   });
 });
 
@@ -192,12 +198,13 @@ describe('the shipped routing files', () => {
 
 describe('routing-file mistakes, in words', () => {
   const problems = (raw: unknown) => {
-    const checked = checkRouting(raw);
+    const checked = checkRouting(raw, { stage: 'stage' });
     return checked.ok ? [] : checked.problems;
   };
   const base = {
-    channels: { releases: { webhookParameter: '/herald/x/releases' } },
+    channels: { releases: { webhookParameter: '/herald/stage/slack/releases' } },
     routes: [{ channels: ['releases'] }],
+    environments: { prod: ['*-prod'] },
   };
 
   it('names an unknown key and the known one it resembles', () => {
@@ -216,21 +223,103 @@ describe('routing-file mistakes, in words', () => {
     expect(problems({ channels: base.channels })).toEqual(['routes: missing, expected a list of routes']);
   });
 
-  it('asks for the signing secret when rollbacks name people, and names a misspelled rule key', () => {
+  it("gives rollbacks the stage's signing secret by default, and names a misspelled rule key", () => {
     const rule = { environment: 'prod', allowed: [{ slackUserId: 'U0LIWEI', name: 'Li Wei' }] };
 
-    expect(problems({ ...base, rollbacks: { rules: [rule] } })).toEqual([
-      'rollbacks: people to decide need the Slack app\'s signing secret: "signingSecretParameter" here or under "approvals"',
-    ]);
-    expect(
-      problems({ ...base, rollbacks: { signingSecretParameter: '/herald/x/signing', rules: [rule] } }),
-    ).toEqual([]);
+    const checked = checkRouting(
+      { ...base, channels: { releases: {} }, rollbacks: { rules: [rule] } },
+      { stage: 'qa' },
+    );
+    expect(checked.ok && checked.config.rollbacks?.signingSecretParameter).toBe(
+      '/herald/qa/slack/signing-secret',
+    );
     expect(
       problems({
         ...base,
-        rollbacks: { signingSecretParameter: '/herald/x/s', rules: [{ ...rule, allow: [] }] },
+        rollbacks: { signingSecretParameter: '/herald/stage/s', rules: [{ ...rule, allow: [] }] },
       }),
     ).toEqual(['rollbacks.rules.0.allow: unknown key, did you mean "allowed"?']);
+  });
+
+  it("names each channel's parameter after the stage by default: a file copied to a new stage just works", () => {
+    const checked = checkRouting(
+      {
+        channels: { releases: {}, alerts: {} },
+        routes: [{ channels: ['releases'] }],
+        approvals: { rules: [] },
+      },
+      { stage: 'qa' },
+    );
+
+    expect(checked.ok && checked.config.channels).toEqual({
+      releases: { webhookParameter: '/herald/qa/slack/releases' },
+      alerts: { webhookParameter: '/herald/qa/slack/alerts' },
+    });
+    expect(checked.ok && checked.config.approvals?.signingSecretParameter).toBe(
+      '/herald/qa/slack/signing-secret',
+    );
+  });
+
+  it("refuses a parameter outside the stage's own path (IAM would refuse it at run time), with the fix", () => {
+    const copied = {
+      ...base,
+      channels: { releases: { webhookParameter: '/herald/stage/slack/releases' } },
+      slack: { botTokenParameter: '/herald/stage/slack/bot-token' },
+    };
+
+    expect(problems.call(null, copied)).toEqual([]);
+    const checked = checkRouting(copied, { stage: 'qa' });
+    expect(checked.ok ? [] : checked.problems).toEqual([
+      'channels.releases.webhookParameter: /herald/stage/slack/releases is outside /herald/qa/, which is all the functions of stage "qa" may read: use /herald/qa/slack/releases (or leave it out: the default is under /herald/qa/)',
+      'slack.botTokenParameter: /herald/stage/slack/bot-token is outside /herald/qa/, which is all the functions of stage "qa" may read: use /herald/qa/slack/bot-token (or leave it out: the default is under /herald/qa/)',
+    ]);
+  });
+
+  it('refuses kinds Herald never emits, in mute and in routes, naming the near ones', () => {
+    expect(
+      problems({
+        ...base,
+        mute: ['codebuild:build.start', 'codebuild:phase.*', 'codepipeline:stage.*'],
+        routes: [{ channels: ['releases'], kinds: ['codebuild:build.failure', 'ecs:task.*'] }],
+      }),
+    ).toEqual([
+      'mute[0]: "codebuild:build.start" matches no kind Herald emits (kinds of codebuild near it: codebuild:build.started, codebuild:build.succeeded, codebuild:build.failed, codebuild:build.faulted, codebuild:build.timed-out, codebuild:build.stopped, codebuild:build.*)',
+      'routes[0].kinds: "codebuild:build.failure" matches no kind Herald emits (kinds of codebuild near it: codebuild:build.started, codebuild:build.succeeded, codebuild:build.failed, codebuild:build.faulted, codebuild:build.timed-out, codebuild:build.stopped, codebuild:build.*)',
+    ]);
+    expect(problems({ ...base, mute: ['codebild:build.started'] })).toEqual([
+      'mute[0]: "codebild:build.started" matches no kind Herald emits (sources are codebuild, codecommit, codedeploy, codepipeline, ecs, approval, herald)',
+    ]);
+  });
+
+  it('refuses environments that "environments" does not define, naming those it does', () => {
+    expect(
+      problems({
+        ...base,
+        routes: [{ channels: ['releases'], environments: ['production'] }],
+        approvals: { rules: [{ environment: 'production', approvers: [] }] },
+      }),
+    ).toEqual([
+      'routes[0].environments: environment "production" is not defined under "environments" (defined: prod)',
+      'approvals.rules[0].environment: environment "production" is not defined under "environments" (defined: prod)',
+    ]);
+  });
+
+  it('refuses an approval rule for a stage the pipeline Herald ships does not have', () => {
+    const raw = {
+      ...base,
+      approvals: { rules: [{ stages: ['Approve'], environment: 'prod', approvers: [] }] },
+    };
+
+    const checked = checkRouting(raw, {
+      stage: 'stage',
+      pipelineStages: ['Source', 'Build', 'Deploy-stage', 'Approval', 'Deploy-prod'],
+    });
+
+    expect(checked.ok ? [] : checked.problems).toEqual([
+      'approvals.rules[0].stages: "Approve" matches no stage of the pipeline (its stages: Source, Build, Deploy-stage, Approval, Deploy-prod)',
+    ]);
+    // A Herald of many services ships no pipeline: its stages are the services' own, not checked.
+    expect(checkRouting(raw, { stage: 'stage' }).ok).toBe(true);
   });
 
   it('says which form a channel takes when it has neither', () => {
