@@ -43,7 +43,9 @@ function checkRoutingFile(stage, root = ROOT, ownsPipeline = false) {
   if (!/^[a-z0-9-]+$/.test(stage))
     return [`"${stage}" is not a stage name (lower-case letters, digits and "-")`];
   if (!existsSync(file))
-    return [`No routing config for stage "${stage}": add ${relative} (npm run init -- --stage ${stage} writes one)`];
+    return [
+      `No routing config for stage "${stage}": add ${relative} (npm run init -- --stage ${stage} writes one)`,
+    ];
   const text = readFileSync(file, 'utf8');
   try {
     esbuild.transformSync(text, { loader: 'json', sourcefile: relative, logLevel: 'silent' });
