@@ -1,0 +1,34 @@
+/**
+ * What the admin tools (doctor, redrive) share about the AWS SDK: the clients' options (the SDK's
+ * default credential chain, an optional region), an error's name (never its body, which could hold
+ * a value), and the errors no call can get past (no credentials, no region), said in one line.
+ */
+
+/** A client as the tools use it: something to `send` commands to (a real client, or a test's). */
+export type Send<C extends { send: unknown }> = Pick<C, 'send'>;
+
+export function clientOptions(region: string | undefined) {
+  return { ...(region ? { region } : {}), maxAttempts: 3 };
+}
+
+/** The error an SDK or Slack call failed with, by name. */
+export function errorName(error: unknown): string {
+  return error instanceof Error ? error.name || 'Error' : 'Error';
+}
+
+/** No credentials or no region: nothing can be checked; the run stops and says how to fix it. */
+export class SetupError extends Error {
+  override name = 'SetupError';
+}
+
+/** Throws a SetupError for an error every call would hit; returns otherwise. */
+export function stopOnSetup(error: unknown): void {
+  const name = errorName(error);
+  const message = error instanceof Error ? error.message : '';
+  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message))
+    throw new SetupError(
+      'no AWS credentials found: set AWS_PROFILE (and aws sso login) or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY',
+    );
+  if (/Region is missing/i.test(message))
+    throw new SetupError('no AWS region: pass --region or set AWS_REGION');
+}
