@@ -81,6 +81,33 @@ describe.each(STAGES)('the packaged %s stack', (stage) => {
     'Fn::Sub': `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`,
   });
 
+  it('watches itself: an alarm on the failed-events queue and one on each function, to its alarm topic', () => {
+    const resources = packagedTemplate(stage).Resources;
+    const functions = Object.entries(resources)
+      .filter(([, r]) => r.Type === 'AWS::Lambda::Function')
+      .map(([id]) => id)
+      .sort();
+    const alarms = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
+    const alarmed = alarms
+      .flatMap((a) => (a.Properties?.Dimensions ?? []) as Array<{ Value: { Ref?: string } }>)
+      .map((d) => d.Value.Ref)
+      .filter((ref): ref is string => Boolean(ref))
+      .sort();
+
+    expect(alarmed).toEqual(functions);
+    expect(alarms).toContainEqual(
+      expect.objectContaining({
+        Properties: expect.objectContaining({
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['FailedEventsQueue', 'QueueName'] } }],
+        }),
+      }),
+    );
+    for (const alarm of alarms) expect(alarm.Properties?.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
+    // An email subscription only where the alarmEmail param gives an address.
+    expect(resources.AlarmEmail?.Condition).toBe('HasAlarmEmail');
+  });
+
   it('lets only the functions that find releases or read what ships list action executions, of the watched pipeline only', () => {
     const pipeline = [arnOf('codepipeline', `herald-${stage}-pipeline`)];
 
