@@ -1,42 +1,50 @@
-/// <reference lib="dom" />
-/// <reference lib="dom.iterable" />
 /**
- * `npm run screenshot`: regenerates docs/preview.png, the README's picture of the preview (the
- * approval request and a failed build), with Debian's Chromium driven by playwright-core.
+ * `npm run screenshot`: regenerates the README's pictures, docs/release-card.png (a release card
+ * and its thread) and docs/preview.png (the approval request and a failed build), with Debian's
+ * Chromium driven by playwright-core, and their fingerprints (docs/screenshots.json), which the
+ * browser test checks so a stale picture fails.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from '../testkit/browser';
 import { startPreview } from './preview';
+import {
+  DOCS,
+  FINGERPRINTS,
+  fingerprints,
+  PICTURE_ENV,
+  RELEASE,
+  showPreview,
+  showRelease,
+  VIEWPORT,
+} from './screenshot-targets';
 
 async function main(): Promise<void> {
+  Object.assign(process.env, PICTURE_ENV);
   const { url, server, rig } = await startPreview(0);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const measured = await browser.newPage({ viewport: VIEWPORT });
+    await measured.goto(url);
+    const saved = await fingerprints(measured);
+    await measured.close();
+
+    const page = await browser.newPage({ viewport: VIEWPORT });
     await page.goto(url);
-    mkdirSync(join(__dirname, '..', 'docs'), { recursive: true });
-    // A release in app mode: its card and its thread (the sticky top bar would cover its top).
-    await page.addStyleTag({ content: 'header.top { position: static; }' });
-    const release = join(__dirname, '..', 'docs', 'release-card.png');
-    await page.locator('section.release[data-release="happy path"]').screenshot({ path: release });
+    mkdirSync(DOCS, { recursive: true });
+    await showRelease(page);
+    const release = join(DOCS, 'release-card.png');
+    await page.locator(RELEASE).screenshot({ path: release });
     console.log(`Saved ${release}`);
-    await page.evaluate(() => {
-      for (const section of document.querySelectorAll<HTMLElement>('section.release, #releases'))
-        section.remove();
-      // Only the two cards the README talks about, one under the other.
-      const keep = ['events/approval/request.json', 'events/codebuild/failed.json'];
-      for (const card of document.querySelectorAll<HTMLElement>('.card')) {
-        if (!keep.includes(card.dataset.sample ?? '')) card.remove();
-      }
-      for (const h of document.querySelectorAll<HTMLElement>('main h2')) {
-        if (!h.nextElementSibling?.classList.contains('card')) h.remove();
-      }
-    });
-    const file = join(__dirname, '..', 'docs', 'preview.png');
-    await page.screenshot({ path: file, fullPage: true });
-    console.log(`Saved ${file}`);
+
+    await showPreview(page);
+    const preview = join(DOCS, 'preview.png');
+    await page.screenshot({ path: preview, fullPage: true });
+    console.log(`Saved ${preview}`);
+
+    writeFileSync(FINGERPRINTS, `${JSON.stringify(saved, null, 2)}\n`);
+    console.log(`Saved ${FINGERPRINTS}`);
   } finally {
     await browser.close();
     server.close();

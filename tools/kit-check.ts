@@ -1,5 +1,5 @@
 /**
- * `npm run kit:check -- <dir>`: checks an application kit (buildspec.yml, taskdef-stage.json,
+ * `npm run kit:check [-- <dir>]` (kit/ by default): checks an application kit (buildspec.yml, taskdef-stage.json,
  * taskdef-prod.json, appspec.yml) for the mistakes that break ECS blue/green deployments before a
  * pipeline run finds them, and says where: file and field. Exit code 1 when anything is found.
  */
@@ -90,7 +90,14 @@ export function checkKit(dirArg: string): Finding[] {
       continue;
     }
     const networkMode = typeof definition.networkMode === 'string' ? definition.networkMode : 'bridge';
-    if (networkMode === 'host' || networkMode === 'none') {
+    const fargate = list(definition.requiresCompatibilities).includes('FARGATE');
+    if (fargate && networkMode !== 'awsvpc') {
+      add(
+        file,
+        'networkMode',
+        `${definition.networkMode === undefined ? 'missing (ECS takes "bridge")' : `"${networkMode}"`}, but requiresCompatibilities names FARGATE, which runs only "awsvpc": set "networkMode": "awsvpc"`,
+      );
+    } else if (networkMode === 'host' || networkMode === 'none') {
       add(
         file,
         'networkMode',
@@ -132,6 +139,7 @@ export function checkKit(dirArg: string): Finding[] {
         }
         if (
           mapping &&
+          !fargate &&
           networkMode === 'bridge' &&
           mapping.hostPort !== undefined &&
           Number(mapping.hostPort) !== 0
@@ -185,9 +193,10 @@ export function checkKit(dirArg: string): Finding[] {
 }
 
 if (require.main === module) {
-  const dir = process.argv[2];
-  if (!dir) {
-    console.error('usage: npm run kit:check -- <kit directory>');
+  // The shipped kit by default: `npm run kit:check` checks kit/, `npm run kit:check -- <dir>` yours.
+  const dir = process.argv[2] ?? 'kit';
+  if (!existsSync(dir)) {
+    console.error(`${dir}: no such directory (usage: npm run kit:check -- <kit directory>, kit/ by default)`);
     process.exitCode = 2;
   } else {
     const findings = checkKit(dir);

@@ -9,6 +9,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { fingerprints, PICTURE_ENV, savedFingerprints, VIEWPORT } from '../../dev/screenshot-targets';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../testkit/browser';
 
 const ROOT = join(__dirname, '..', '..');
@@ -41,7 +42,7 @@ const sampleCount = readdirSync(join(ROOT, 'events'))
   beforeAll(async () => {
     preview = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['dev/preview.ts', '--port', '0'], {
       cwd: ROOT,
-      env: { ...process.env, HERALD_STAGE: 'local' },
+      env: { ...process.env, ...PICTURE_ENV },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     url = await new Promise<string>((resolve, reject) => {
@@ -267,5 +268,21 @@ const sampleCount = readdirSync(join(ROOT, 'events'))
     await crash.locator('button[data-action-id="herald-rollback"]').click();
     // The sample's rollback clicked before the reload is forgotten: this click rolls back.
     await crash.getByText('Rolled back', { exact: true }).waitFor({ timeout: 15000 });
+  });
+
+  it("shows what the README's pictures show: docs/*.png are current (else npm run screenshot)", async () => {
+    // A new load starts over: the pictures show the preview as it opens.
+    const fresh = await browser.newPage({ viewport: VIEWPORT });
+    try {
+      await fresh.goto(url);
+      const now = await fingerprints(fresh);
+
+      expect({ pictures: now, refresh: 'npm run screenshot' }).toEqual({
+        pictures: savedFingerprints(),
+        refresh: 'npm run screenshot',
+      });
+    } finally {
+      await fresh.close();
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,10 +78,27 @@ describe('kit:check', () => {
       { file: 'taskdef-stage.json', field: 'networkMode' },
     ],
     [
+      'a missing network mode on Fargate (ECS would take bridge)',
+      'taskdef-prod.json',
+      json((d) => {
+        delete d.networkMode;
+      }),
+      { file: 'taskdef-prod.json', field: 'networkMode', message: expect.stringContaining('"awsvpc"') },
+    ],
+    [
+      'a bridge network on Fargate',
+      'taskdef-stage.json',
+      json((d) => {
+        d.networkMode = 'bridge';
+      }),
+      { file: 'taskdef-stage.json', field: 'networkMode', message: expect.stringContaining('FARGATE') },
+    ],
+    [
       'a fixed host port in bridge mode',
       'taskdef-prod.json',
       json((d) => {
         d.networkMode = 'bridge';
+        d.requiresCompatibilities = ['EC2'];
         (d.containerDefinitions[0] as Record<string, unknown>).portMappings = [
           { containerPort: 8080, hostPort: 8080 },
         ];
@@ -167,5 +185,41 @@ describe('the example environment (kit/environment.yml)', () => {
       Object.values(r).filter((x) => x.Type === 'AWS::ElasticLoadBalancingV2::TargetGroup'),
     ).toHaveLength(2);
     expect(r.LogGroup?.Type).toBe('AWS::Logs::LogGroup');
+  });
+});
+
+describe('npm run kit:check', () => {
+  const ROOT = join(__dirname, '..', '..');
+  const run = (...args: string[]) =>
+    spawnSync(
+      process.execPath,
+      [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'tools/kit-check.ts', ...args],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+      },
+    );
+
+  it('checks kit/ when given no directory', () => {
+    const result = run();
+
+    expect(result.stdout).toContain('kit: the kit is ready for blue/green.');
+    expect(result.status).toBe(0);
+  });
+
+  it('exits 1 with file and field for a broken kit, 2 for a directory that is not there', () => {
+    const dir = broken(
+      'taskdef-stage.json',
+      json((d) => {
+        d.networkMode = 'bridge';
+      }),
+    );
+    const failed = run(dir);
+    const missing = run(join(dir, 'nope'));
+
+    expect(failed.stdout).toContain('taskdef-stage.json: networkMode:');
+    expect(failed.status).toBe(1);
+    expect(missing.stderr).toContain('no such directory');
+    expect(missing.status).toBe(2);
   });
 });
