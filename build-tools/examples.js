@@ -10,7 +10,7 @@ const EXAMPLE_ACCOUNT = ':123456789012:';
 function exampleParams(params) {
   if (String(params.createPipeline) !== 'true') return [];
   const names = Object.entries(params)
-    .filter(([name, value]) => typeof value === 'string' && value.includes(EXAMPLE_ACCOUNT))
+    .filter(([, value]) => typeof value === 'string' && value.includes(EXAMPLE_ACCOUNT))
     .filter(([name]) => params.sourceProvider === 'CodeConnections' || name !== 'connectionArn')
     .map(([name]) => name);
   if (params.sourceRepository === 'my-service') names.push('sourceRepository');
