@@ -61,9 +61,9 @@ export function init(
       `Wrote config/routing/${stage}.json (one channel, "releases"; approvals with nobody listed yet).`,
       'Next:',
       `  aws ssm put-parameter --type SecureString --name /herald/${stage}/slack/releases --value 'https://hooks.slack.com/services/…'`,
-      `  aws ssm put-parameter --type SecureString --name /herald/${stage}/slack/signing-secret --value '…'   (approvals from Slack)`,
-      `  npx sls deploy --stage ${stage}`,
-      `  npm run doctor -- --stage ${stage}`,
+      `  npx sls deploy --stage ${stage} --param="createPipeline=false"   (Herald alone; with its pipeline: README, "Deploy")`,
+      `  npm run doctor -- --stage ${stage} --post`,
+      `Before listing approvers: aws ssm put-parameter --type SecureString --name /herald/${stage}/slack/signing-secret --value '…'`,
     ],
   };
 }

@@ -33,6 +33,29 @@ export function knownKeys(
   return found;
 }
 
+/** Where each key belongs: `approverGroups` → `approvals.rules[]`, read from the schema. */
+export function keyHomes(
+  schema: unknown,
+  at = '',
+  found = new Map<string, string[]>(),
+  seen = new Set<unknown>(),
+): Map<string, string[]> {
+  if (!schema || typeof schema !== 'object' || seen.has(schema)) return found;
+  seen.add(schema);
+  const def = (schema as { _zod?: { def?: Record<string, unknown> } })._zod?.def;
+  if (!def) return found;
+  const shape = def.shape as Record<string, unknown> | undefined;
+  if (shape)
+    for (const [key, value] of Object.entries(shape)) {
+      found.set(key, [...(found.get(key) ?? []), at || '(the top of the file)']);
+      keyHomes(value, at ? `${at}.${key}` : key, found, seen);
+    }
+  if (def.element) keyHomes(def.element, `${at}[]`, found, seen);
+  for (const inner of [def.innerType, def.valueType, def.in, def.out, ...((def.options as unknown[]) ?? [])])
+    keyHomes(inner, def.valueType === inner && inner ? `${at}.<name>` : at, found, seen);
+  return found;
+}
+
 function distance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
@@ -73,8 +96,21 @@ function valueAt(input: unknown, path: Path): unknown {
 
 const show = (path: Path) => (path.length > 0 ? path.map(String).join('.') : '(the file)');
 
+/** The shape of the objects of a list, where a bare value is the usual mistake. */
+const SHAPES: Record<string, string> = {
+  approverGroups: '{ "slackGroupId": "S…", "name": "…" }',
+  allowedGroups: '{ "slackGroupId": "S…", "name": "…" }',
+  approvers: '{ "slackUserId": "U…", "name": "…" }',
+  allowed: '{ "slackUserId": "U…", "name": "…" }',
+  people: '{ "slackUserId": "U…", "name": "…" }',
+  routes: '{ "channels": ["…"] }',
+};
+
 function expectedOf(expected: string, path: Path): string {
   const last = path.at(-1);
+  const list = path.at(-2);
+  if (expected === 'object' && typeof last === 'number' && typeof list === 'string' && SHAPES[list])
+    return `an object (${SHAPES[list]})`;
   switch (expected) {
     case 'array':
       return typeof last === 'string' ? `a list of ${last}` : 'a list';
@@ -99,12 +135,20 @@ function kindOf(value: unknown): string {
 
 export function describeRoutingIssues(issues: readonly Issue[], input: unknown, schema: unknown): string[] {
   const known = knownKeys(schema);
+  const homes = keyHomes(schema);
   const lines: string[] = [];
   const describe = (issue: Issue, base: Path) => {
     const path = [...base, ...issue.path];
     switch (issue.code) {
       case 'unrecognized_keys':
         for (const key of issue.keys) {
+          // A known key in the wrong place: say where it goes, not "did you mean" itself.
+          if (known.has(key)) {
+            lines.push(
+              `${show([...path, key])}: not valid here; "${key}" belongs in ${(homes.get(key) ?? []).join(' or ')}`,
+            );
+            continue;
+          }
           const near = closest(key, known);
           lines.push(`${show([...path, key])}: unknown key${near ? `, did you mean "${near}"?` : ''}`);
         }

@@ -60,6 +60,26 @@ describe('checking a routing file before packaging', () => {
     ]);
   });
 
+  it('says where a known key belongs when it is written in the wrong place', () => {
+    const routing = JSON.parse(valid);
+    routing.approvals.approverGroups = [{ slackGroupId: 'S0123ABCD', name: 'Release managers' }];
+    const root = rootWith({ 'qa.json': JSON.stringify(routing, null, 2) });
+
+    expect(checkRoutingFile('qa', root)).toEqual([
+      'config/routing/qa.json: approvals.approverGroups: not valid here; "approverGroups" belongs in approvals.rules[]',
+    ]);
+  });
+
+  it('says the shape of an approver group given as a bare id', () => {
+    const routing = JSON.parse(valid);
+    routing.approvals.rules[0].approverGroups = ['S0123ABCD'];
+    const root = rootWith({ 'qa.json': JSON.stringify(routing, null, 2) });
+
+    expect(checkRoutingFile('qa', root)).toEqual([
+      'config/routing/qa.json: approvals.rules.0.approverGroups.0: expected an object ({ "slackGroupId": "S…", "name": "…" }), found a string',
+    ]);
+  });
+
   it('says which file to add for a stage without one', () => {
     expect(checkRoutingFile('qa', rootWith({}))).toEqual([
       'No routing config for stage "qa": add config/routing/qa.json (npm run init -- --stage qa writes one)',
@@ -111,15 +131,56 @@ describe('a new stage', () => {
   });
 });
 
+/** A copy of the service to package (node_modules linked). */
+function serviceCopy(): string {
+  const copy = mkdtempSync(join(tmpdir(), 'herald-sls-'));
+  for (const path of ['serverless.yml', 'service-pipeline.yml', 'package.json', 'tsconfig.json'])
+    copyFileSync(join(ROOT, path), join(copy, path));
+  for (const dir of ['resources', 'build-tools', 'config', 'functions', 'shared'])
+    cpSync(join(ROOT, dir), join(copy, dir), { recursive: true });
+  symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
+  return copy;
+}
+
+describe("the README's first try", () => {
+  // The commands of the README's "A first try" block; `sls deploy` packages only (no AWS here).
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const block = readme.slice(readme.indexOf('**A first try**')).split('```sh')[1]?.split('```')[0] ?? '';
+  const commands = block.split('\n').map((line) => line.replace(/#.*$/, '').trim());
+  const initArgs = commands.find((c) => c.startsWith('npm run init -- '))?.split(' ') ?? [];
+  const deploy = commands.find((c) => c.startsWith('npx sls deploy '));
+
+  it('packages as written: the routing file init writes, no example warning, no other stage named', async () => {
+    const stage = initArgs[initArgs.indexOf('--stage') + 1] ?? '';
+    const deployArgs = (deploy ?? '').replace(/"/g, '').split(' ').slice(3);
+    const copy = serviceCopy();
+    const out = join(copy, 'build', 'first-try');
+    try {
+      expect(init(stage, copy).ok).toBe(true);
+      const { stdout, stderr } = await promisify(execFile)(
+        join(ROOT, 'node_modules', '.bin', 'sls'),
+        ['package', ...deployArgs, '--package', out],
+        { cwd: copy, timeout: 90_000 },
+      );
+      const template = readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8');
+
+      expect({ stage, deployArgs }).toEqual({
+        stage: 'try',
+        deployArgs: ['--stage', 'try', '--param=createPipeline=false'],
+      });
+      expect(`${stdout}${stderr}`).not.toContain('Warning');
+      expect(template).toContain('/herald/try/');
+      expect(template).not.toMatch(/\/herald\/(?!try\/)[a-z]+\//);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
 describe('sls package of a broken routing file', () => {
   it('says what is wrong in one line, like check:config, not in pages of stack traces', async () => {
-    // A copy of the service with a broken routing file for stage "broken" (node_modules linked).
-    const copy = mkdtempSync(join(tmpdir(), 'herald-sls-'));
-    for (const path of ['serverless.yml', 'service-pipeline.yml', 'package.json', 'tsconfig.json'])
-      copyFileSync(join(ROOT, path), join(copy, path));
-    for (const dir of ['resources', 'build-tools', 'config', 'functions', 'shared'])
-      cpSync(join(ROOT, dir), join(copy, dir), { recursive: true });
-    symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
+    // A copy of the service with a broken routing file for stage "broken".
+    const copy = serviceCopy();
     writeFileSync(join(copy, 'config', 'routing', 'broken.json'), valid.replace('"mute": [', '"mute": [,'));
 
     const failure = (await promisify(execFile)(

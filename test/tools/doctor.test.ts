@@ -159,6 +159,31 @@ describe('doctor: SSM parameters', () => {
     expect(exitCode).toBe(1);
   });
 
+  it('lets a first try go without the signing secret while nobody may click, and not once somebody may', async () => {
+    const world = healthy();
+    world.parameters = Object.fromEntries(
+      Object.entries(world.parameters ?? {}).filter(([name]) => name !== '/herald/qa/slack/signing-secret'),
+    );
+    const approver = { slackUserId: 'U0123ABCD', name: 'Li Wei' };
+    const withApprover = {
+      ...WEBHOOK_FILE,
+      environments: { prod: ['*-prod'] },
+      approvals: { ...WEBHOOK_FILE.approvals, rules: [{ environment: 'prod', approvers: [approver] }] },
+    };
+
+    const first = await doctor(world);
+    const later = await doctor(world, withApprover);
+
+    expect(first.lines).toContain(
+      `? SSM parameter /herald/qa/slack/signing-secret (signing secret) does not exist yet; no rule lists anyone who may approve or roll back from Slack, so nothing needs it now: before listing approvers: aws ssm put-parameter --name /herald/qa/slack/signing-secret --type SecureString --value '<the Slack app signing secret>'`,
+    );
+    expect(first.exitCode).toBe(0);
+    expect(later.lines).toContain(
+      `✗ SSM parameter /herald/qa/slack/signing-secret (signing secret) does not exist: aws ssm put-parameter --name /herald/qa/slack/signing-secret --type SecureString --value '<the Slack app signing secret>'`,
+    );
+    expect(later.exitCode).toBe(1);
+  });
+
   it('refuses a String where a SecureString belongs', async () => {
     const world = healthy();
     world.parameters = {

@@ -36,6 +36,8 @@ export interface SecretParameter {
   role: string;
   kind: 'webhook' | 'bot-token' | 'signing-secret';
   channel?: string;
+  /** False for a signing secret while no rule lists anyone who could click: missing is not yet wrong. */
+  needed?: boolean;
 }
 
 /**
@@ -54,8 +56,12 @@ export function secretParameters(routing: RoutingConfig): SecretParameter[] {
       });
   if (routing.slack)
     found.push({ name: routing.slack.botTokenParameter, role: 'bot token', kind: 'bot-token' });
+  // The signing secret matters once somebody can click: a first try lists no approvers yet.
+  const deciders =
+    (routing.approvals?.rules ?? []).some((r) => r.approvers.length + (r.approverGroups?.length ?? 0) > 0) ||
+    (routing.rollbacks?.rules ?? []).some((r) => r.allowed.length + (r.allowedGroups?.length ?? 0) > 0);
   for (const name of [routing.approvals?.signingSecretParameter, routing.rollbacks?.signingSecretParameter])
-    if (name) found.push({ name, role: 'signing secret', kind: 'signing-secret' });
+    if (name) found.push({ name, role: 'signing secret', kind: 'signing-secret', needed: deciders });
   return found.filter((parameter, index) => found.findIndex((p) => p.name === parameter.name) === index);
 }
 
@@ -90,6 +96,14 @@ export async function checkParameter(
     return { ...plain, exists: true };
   } catch (error) {
     stopOnSetup(error);
+    if (errorName(error) === 'ParameterNotFound' && parameter.needed === false)
+      return {
+        ...unchecked(
+          `SSM parameter ${name} (${role}) does not exist yet; no rule lists anyone who may approve or roll back from Slack, so nothing needs it now`,
+          `before listing approvers: aws ssm put-parameter --name ${name} --type SecureString --value '${placeholder(kind)}'`,
+        ),
+        exists: false,
+      };
     if (errorName(error) === 'ParameterNotFound')
       return {
         ...problem(
