@@ -134,6 +134,8 @@ describe('npm start', () => {
       expect(page.status).toBe(200);
       expect(page.text).toContain('The routing file is broken');
       expect(page.text).toContain('No routing config for stage &quot;no-such-stage&quot;');
+      // The terminal line is written before the page is sent, but its pipe may be read after.
+      await until(() => output().includes('The routing file is broken:'), 5_000);
       expect(output()).toContain('The routing file is broken:');
       expect(page.text).not.toMatch(/at \S+ \(/);
     } finally {
