@@ -17,7 +17,9 @@ import { awsErrorName } from '../../shared/aws/clients';
 import type { Log } from '../../shared/lambda/logger';
 import { type PipelineDeps, pipelinesOf } from '../../shared/releases/pipelines';
 import { readDecision, recordBakeWindow } from '../../shared/state/bake-window';
+import { recordHistory } from '../../shared/state/history';
 import { deployRunner } from '../../shared/state/pipelines';
+import { readLink } from '../../shared/state/releases';
 import { recordProd } from '../../shared/state/ships';
 import type { TableDeps } from '../../shared/state/table';
 import {
@@ -113,7 +115,12 @@ export async function recordDeployment(
   /** A notice that goes nowhere reads only what the window needs, not the message's other reads. */
   routed = true,
 ): Promise<DeploymentEnrichment | undefined> {
-  if (change.state !== 'ready') return routed ? recordRollback(change, deps) : undefined;
+  if (change.state !== 'ready') {
+    // A rollback of prod goes into the history whatever routing says; elsewhere nothing to record.
+    if (!routed && change.environment !== 'prod') return undefined;
+    const result = await recordRollback(change, deps);
+    return routed ? result : undefined;
+  }
   if (!deps.state) return undefined;
   const result = routed ? await enrichDeployment(change, deps) : await readForWindow(change, deps);
   await keepBakeWindow(change, result, deps).catch((error: unknown) => {
@@ -153,8 +160,42 @@ async function recordRollback(
     ).catch((error: unknown) =>
       deps.log.warn("Prod's rollback not recorded", { error: awsErrorName(error) }),
     );
+    await recordRollbackHistory(pipeline, change, result.details, by, deps.pipelines).catch(
+      (error: unknown) =>
+        deps.log.warn('Rollback not recorded in the release history', { error: awsErrorName(error) }),
+    );
   }
   return result;
+}
+
+/**
+ * The release a rollback rolled back (its triggering deployment's run: the link correlation kept,
+ * else one ListActionExecutions): when it was rolled back, by whom, and, once the rollback has
+ * succeeded, when prod ran the previous revision again.
+ */
+async function recordRollbackHistory(
+  pipeline: string,
+  change: DeploymentChange,
+  details: DeploymentDetails | undefined,
+  by: string | undefined,
+  deps: PipelineDeps,
+): Promise<void> {
+  const rolledBack = details?.rollback?.triggeredBy;
+  if (!rolledBack) return;
+  const run = (await readLink(rolledBack, deps)) ?? (await deps.reader?.findActionRun(pipeline, rolledBack));
+  if (!run || run.pipeline !== pipeline) return;
+  const eventAt = Date.parse(change.time ?? '');
+  const started = Date.parse(details?.createTime ?? '') || eventAt;
+  if (Number.isNaN(started)) return;
+  await recordHistory(
+    pipeline,
+    run.executionId,
+    { kind: 'rolled-back', at: started, ...(by ? { by } : {}) },
+    deps,
+  );
+  const ended = Date.parse(details?.completeTime ?? '') || eventAt;
+  if (change.state === 'succeeded' && !Number.isNaN(ended))
+    await recordHistory(pipeline, run.executionId, { kind: 'recovered', at: ended }, deps);
 }
 
 /** The deployment, and only when it keeps its original task set, its service and original revision. */

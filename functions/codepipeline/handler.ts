@@ -13,7 +13,7 @@ import { environmentOf } from '../../shared/routing/route';
 import { describePipeline } from './describe';
 import { enrichPipeline } from './enrich';
 import { modelsOf } from './model';
-import { isProdStage, recordProdOutcome } from './prod';
+import { isProdStage, recordProdOutcome, recordRunFact, runFactOf } from './prod';
 import { pipelineInputSchema } from './schema';
 
 const pipelines = pipelineReader();
@@ -36,14 +36,30 @@ const handlePipelineEvents = eventHandler(
           return undefined;
         },
       );
-      // A prod stage's outcome: what runs in prod now, or its last failure (for later approvals).
-      const ended = change.level === 'stage' && (change.state === 'SUCCEEDED' || change.state === 'FAILED');
-      if (ended && isProdStage(structure, change.stage, (group) => environmentOf(group, routing)))
-        await recordProdOutcome(change, { ...pipelines, codePipeline: codePipelineClient() }).catch(
-          (error: unknown) =>
-            log.warn("Prod's outcome not recorded; the next approval reads CodePipeline's history", {
-              error: awsErrorName(error),
-            }),
+      const prod =
+        change.level === 'stage' &&
+        isProdStage(structure, change.stage, (group) => environmentOf(group, routing));
+      // The run's start and end, its prod stage's start: the release history (delivery figures).
+      const fact = runFactOf(change, prod);
+      if (fact)
+        await recordRunFact(change, fact, pipelines).catch((error: unknown) =>
+          log.warn('Release history not recorded; the delivery figures will miss it', {
+            fact: fact.kind,
+            error: awsErrorName(error),
+          }),
+        );
+      // A prod stage's outcome: what runs in prod now, or its last failure (for later approvals),
+      // and in the history what the release shipped.
+      const ended = change.state === 'SUCCEEDED' || change.state === 'FAILED';
+      if (prod && ended)
+        await recordProdOutcome(change, structure, {
+          ...pipelines,
+          codePipeline: codePipelineClient(),
+          codeCommit: codeCommitClient(),
+        }).catch((error: unknown) =>
+          log.warn("Prod's outcome not recorded; the next approval reads CodePipeline's history", {
+            error: awsErrorName(error),
+          }),
         );
       return undefined;
     },

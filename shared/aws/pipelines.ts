@@ -27,6 +27,8 @@ export interface PipelineAction {
   /** CodeDeploy (ECS blue/green or not): the application and deployment group. */
   application?: string;
   group?: string;
+  /** CodeCommit source: the repository. */
+  repository?: string;
 }
 
 export interface PipelineStructure {
@@ -64,6 +66,8 @@ function actionOf(action: {
     provider,
   };
   if (provider === 'CodeBuild' && configuration.ProjectName) found.project = configuration.ProjectName;
+  if (provider === 'CodeCommit' && configuration.RepositoryName)
+    found.repository = configuration.RepositoryName;
   if (
     provider.startsWith('CodeDeploy') &&
     configuration.ApplicationName &&

@@ -53,6 +53,7 @@ const structureSchema = z.object({
           project: z.optional(z.string()),
           application: z.optional(z.string()),
           group: z.optional(z.string()),
+          repository: z.optional(z.string()),
         }),
       ),
     }),

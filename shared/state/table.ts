@@ -107,6 +107,14 @@ export const ITEMS = {
     reads: 'approvalRequest (what runs in prod; the last failure, a risk signal)',
     what: "a pipeline's prod: the revision its last release put there, and its last failure",
   },
+  history: {
+    prefix: 'history#',
+    keep: 430 * DAY,
+    writes:
+      "codepipeline (a run's start and end, its prod stage's outcome, what it shipped), codedeploy (a rollback of prod)",
+    reads: 'metrics (the weekly digest, through the ByTime index), npm run metrics',
+    what: 'one release for the delivery figures: when it ran, what it shipped, how prod went, its rollback',
+  },
   orphan: {
     prefix: 'orphan#',
     keep: DAY,
@@ -237,8 +245,16 @@ export function jsonOf<T>(schema: z.ZodMiniType<T>, text: string | undefined): T
   }
 }
 
-/** The items of a series whose time `at` is at most `until` (the ByTime index; eventually consistent). */
-export async function querySeries(deps: TableDeps, series: string, until: number): Promise<Plain[]> {
+/**
+ * The items of a series whose time `at` is at most `until`, and at least `from` when given (the
+ * ByTime index; eventually consistent).
+ */
+export async function querySeries(
+  deps: TableDeps,
+  series: string,
+  until: number,
+  from?: number,
+): Promise<Plain[]> {
   const items: Plain[] = [];
   let start: Record<string, AttributeValue> | undefined;
   do {
@@ -246,9 +262,16 @@ export async function querySeries(deps: TableDeps, series: string, until: number
       new QueryCommand({
         TableName: deps.table,
         IndexName: BY_TIME_INDEX,
-        KeyConditionExpression: 'series = :series AND #at <= :until',
+        KeyConditionExpression:
+          from === undefined
+            ? 'series = :series AND #at <= :until'
+            : 'series = :series AND #at BETWEEN :from AND :until',
         ExpressionAttributeNames: { '#at': 'at' },
-        ExpressionAttributeValues: { ':series': s(series), ':until': n(until) },
+        ExpressionAttributeValues: {
+          ':series': s(series),
+          ':until': n(until),
+          ...(from === undefined ? {} : { ':from': n(from) }),
+        },
         ExclusiveStartKey: start,
       }),
     );
