@@ -30,7 +30,14 @@ function errorsAlarm(key) {
 }
 
 module.exports = Object.fromEntries(
-  ['codebuild', 'codecommit', 'codedeploy', 'codepipeline', 'ecs', 'approvalRequest', 'slackActions'].map(
-    (key) => [key, errorsAlarm(key)],
-  ),
+  [
+    'codebuild',
+    'codecommit',
+    'codedeploy',
+    'codepipeline',
+    'ecs',
+    'approvalRequest',
+    'metrics',
+    'slackActions',
+  ].map((key) => [key, errorsAlarm(key)]),
 );

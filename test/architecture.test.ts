@@ -72,6 +72,8 @@ const PURE = [
   /^shared\/routing\/(route|schema)\.ts$/,
   // What ships and the risk signals: formatting of what the enrichment brought.
   /^shared\/releases\/ships\.ts$/,
+  // The delivery figures: arithmetic on the release history.
+  /^shared\/metrics\/(figures|history)\.ts$/,
   /^zod\/mini$/,
   // Hashes (a stable id from a text) are arithmetic, not I/O.
   /^node:crypto$/,

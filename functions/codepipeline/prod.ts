@@ -1,16 +1,20 @@
 /**
- * What a run tells later approvals, recorded whatever routing says: when its prod stage (the stage
+ * What a run tells later approvals and the delivery figures, recorded whatever routing says: when its prod stage (the stage
  * whose deployment group the routing file maps to `prod`) succeeds, the revision that now runs in
  * prod (GetPipelineExecution); when it fails, prod's last failure (a risk signal on the next
  * approval request). Herald's own record of prod, read before CodePipeline's history.
  */
 import type { CodeCommitClient } from '@aws-sdk/client-codecommit';
 import { type CodePipelineClient, GetPipelineExecutionCommand } from '@aws-sdk/client-codepipeline';
+import { awsErrorName, codeCommitClient, codePipelineClient } from '../../shared/aws/clients';
 import { walkCommits } from '../../shared/aws/commits';
 import type { PipelineStructure } from '../../shared/aws/pipelines';
+import type { Runtime } from '../../shared/flow/runtime';
 import { parseAwsDate } from '../../shared/input/time';
 import type { HistoryCommit, HistoryFact } from '../../shared/metrics/history';
 import { firstLine } from '../../shared/notice/text';
+import { structureOf } from '../../shared/releases/pipelines';
+import { environmentOf } from '../../shared/routing/route';
 import { recordHistory } from '../../shared/state/history';
 import { releaseKey } from '../../shared/state/releases';
 import { readProd, readShips, recordProd } from '../../shared/state/ships';
@@ -162,4 +166,43 @@ async function shippedSince(
   // Another source (CodeConnections): the head commit, at the time CodePipeline gives it.
   const created = revision.created instanceof Date ? revision.created.toISOString() : undefined;
   return { commits: created ? [{ id: head, at: created }] : [], commitsComplete: false };
+}
+
+/**
+ * What a run tells others, whatever routing says: its pipeline's structure at its version (the
+ * card lists every stage), the release history (the run's start and end, its prod stage's), and
+ * when its prod stage ends, prod's record and what the release shipped.
+ */
+export async function recordRun(change: PipelineChange, runtime: Runtime): Promise<undefined> {
+  const { pipelines, log, routing } = runtime;
+  if (!pipelines?.follows(change.pipeline)) return undefined;
+  const structure = await structureOf(change.pipeline, pipelines, change.version).catch((error: unknown) => {
+    log.warn('Pipeline structure not learnt; release cards list the stages seen so far', {
+      pipeline: change.pipeline,
+      error: awsErrorName(error),
+    });
+    return undefined;
+  });
+  const prod =
+    change.level === 'stage' &&
+    isProdStage(structure, change.stage, (group) => environmentOf(group, routing));
+  const fact = runFactOf(change, prod);
+  if (fact)
+    await recordRunFact(change, fact, pipelines).catch((error: unknown) =>
+      log.warn('Release history not recorded; the delivery figures will miss it', {
+        fact: fact.kind,
+        error: awsErrorName(error),
+      }),
+    );
+  if (prod && (change.state === 'SUCCEEDED' || change.state === 'FAILED'))
+    await recordProdOutcome(change, structure, {
+      ...pipelines,
+      codePipeline: codePipelineClient(),
+      codeCommit: codeCommitClient(),
+    }).catch((error: unknown) =>
+      log.warn("Prod's outcome not recorded; the next approval reads CodePipeline's history", {
+        error: awsErrorName(error),
+      }),
+    );
+  return undefined;
 }

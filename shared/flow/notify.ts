@@ -139,6 +139,32 @@ export async function send(runtime: Runtime, notice: Notice, id = fingerprint(no
 }
 
 /**
+ * Delivers a finished notice to the named channels only, as a message of its own, without
+ * mentions (a digest computed per channel). As `send`: every destination tried, then a failure
+ * fails the invocation and the delivery log lets the retry post only where it failed.
+ */
+export async function sendToChannels(
+  runtime: Runtime,
+  notice: Notice,
+  channels: string[],
+  id = fingerprint(notice),
+): Promise<string[]> {
+  const targets = new Map<string, RouteTo>(
+    channels.map((channel) => [channel, { mentions: [], thread: false }]),
+  );
+  const failures: string[] = [];
+  const delivered: string[] = [];
+  for (const destination of await runtime.destinations.resolve(targets)) {
+    const failure = await deliverOnce(runtime, notice, id, destination);
+    if (failure) failures.push(failure);
+    else delivered.push(...destination.channels);
+  }
+  if (failures.length > 0)
+    throw new PublishError(`Notice ${notice.kind} not delivered to ${failures.join('; ')}`);
+  return delivered;
+}
+
+/**
  * The release cards a notice moves without being posted (muted for those channels): the app
  * channels with threads that would carry it if nothing were muted, minus those it is routed to.
  */
@@ -196,7 +222,13 @@ async function deliverOnce(
     });
     return `${target} (${error instanceof Error ? error.message : String(error)})`;
   }
-  log.info('Notice delivered', { kind: notice.kind, target, via: destination.via, placed });
+  log.info('Notice delivered', {
+    source: notice.source,
+    kind: notice.kind,
+    target,
+    via: destination.via,
+    placed,
+  });
   await deliveryLog?.sent(id, target);
   return undefined;
 }

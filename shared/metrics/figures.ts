@@ -205,5 +205,22 @@ export function sparkline(counts: number[]): string {
     .join('');
 }
 
+/** `45 min`, `3 h 10 min`, `2 d 4 h`: a span as people say it (no seconds past a minute). */
+export function formatSpan(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return 'unknown';
+  if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
+  const minutes = Math.round(ms / 60_000);
+  if (ms < HOUR) return `${minutes} min`;
+  if (ms < 2 * DAY) {
+    const h = Math.floor(minutes / 60);
+    const m = minutes % 60;
+    return m > 0 ? `${h} h ${m} min` : `${h} h`;
+  }
+  const hours = Math.round(ms / HOUR);
+  const d = Math.floor(hours / 24);
+  const h = hours % 24;
+  return h > 0 ? `${d} d ${h} h` : `${d} d`;
+}
+
 /** The pipelines that have a run in the history, sorted. */
 export const pipelinesOf = (history: HistoryRecord[]) => [...new Set(history.map((r) => r.pipeline))].sort();

@@ -93,7 +93,7 @@ export const KINDS: Record<Source, string[]> = {
     'alerts.folded',
   ],
   approval: ['approval.requested', 'approval.expired'],
-  herald: ['event.unreadable'],
+  herald: ['event.unreadable', 'metrics.digest'],
 };
 
 /** Does `kind` (as a notice says it) belong to `source`'s kinds? */

@@ -178,7 +178,7 @@ export function lastFailureLine(record: ProdRecord | undefined, now: number): st
 }
 
 /** A time zone this runtime knows (IANA names, e.g. `Europe/Berlin`). */
-function knownTimeZone(name: string): boolean {
+export function knownTimeZone(name: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: name });
     return true;

@@ -4,7 +4,7 @@
  */
 import * as z from 'zod/mini';
 import { SEVERITIES, SOURCES } from '../notice/notice';
-import { workingHoursSchema } from '../releases/ships';
+import { knownTimeZone, workingHoursSchema } from '../releases/ships';
 
 /** `<!here>`, `<!channel>`, `<@U0123ABC>`, `<!subteam^S0123ABC>`: the only mention forms allowed. */
 const MENTION_PATTERN = /^<(?:!here|!channel|@[UW][A-Z0-9]{2,}|!subteam\^S[A-Z0-9]{2,})>$/;
@@ -159,6 +159,22 @@ export const routingSchema = z
     people: z.optional(z.array(approverSchema)),
     /** When the team works (off by default): an approval requested outside says so. */
     workingHours: z.optional(workingHoursSchema),
+    /**
+     * The weekly delivery digest (on by default: Mondays 09:00 in `timeZone`, else the working
+     * hours' time zone, else UTC); `false` turns it off.
+     */
+    digest: z.optional(
+      z.union([
+        z.literal(false),
+        z.strictObject({
+          day: z.optional(z.enum(['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'])),
+          time: z.optional(z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time like 09:00'))),
+          timeZone: z.optional(
+            z.string().check(z.refine(knownTimeZone, 'an IANA time zone such as Europe/Berlin')),
+          ),
+        }),
+      ]),
+    ),
     /**
      * App mode: every watched pipeline's runs become release cards (found without configuration);
      * `cards: false` turns them off, `except` leaves some pipelines out (names or globs).

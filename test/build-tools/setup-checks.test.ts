@@ -84,3 +84,23 @@ describe('a service pipeline (service-pipeline.yml)', () => {
     expect(output.split('\n').filter((line) => line.trim()).length).toBeLessThan(10);
   }, 120_000);
 });
+
+describe('the weekly digest’s schedule (build-tools/digest.js)', () => {
+  const { scheduleOf } = require('../../build-tools/digest.js') as {
+    scheduleOf: (routing: unknown) => { expression: string; timeZone: string; enabled: boolean };
+  };
+
+  it('is Mondays 09:00 by default, in the working hours’ time zone when there is one, else UTC', () => {
+    expect(scheduleOf({})).toEqual({ expression: 'cron(0 9 ? * MON *)', timeZone: 'UTC', enabled: true });
+    expect(scheduleOf({ workingHours: { timeZone: 'Europe/Berlin' } }).timeZone).toBe('Europe/Berlin');
+  });
+
+  it('follows the routing file, and is packaged disabled with "digest": false', () => {
+    expect(scheduleOf({ digest: { day: 'Fri', time: '16:30', timeZone: 'Asia/Seoul' } })).toEqual({
+      expression: 'cron(30 16 ? * FRI *)',
+      timeZone: 'Asia/Seoul',
+      enabled: true,
+    });
+    expect(scheduleOf({ digest: false }).enabled).toBe(false);
+  });
+});

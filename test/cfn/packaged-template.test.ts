@@ -8,6 +8,7 @@ const FUNCTIONS = [
   'codepipeline',
   'ecs',
   'approvalRequest',
+  'metrics',
   'slackActions',
 ];
 
@@ -123,10 +124,13 @@ describe.each(STAGES)('the packaged %s stack', (stage) => {
     ]);
   });
 
-  it('lets only approvalRequest walk commits (what ships), in the watched repository only', () => {
+  it('lets only approvalRequest and codepipeline walk commits (what ships; what reached prod), in the watched repository only', () => {
     const repository = [arnOf('codecommit', 'my-service')];
 
-    expect(grantedTo('codecommit:BatchGetCommits', repository)).toEqual(['ApprovalRequestFunctionRole']);
+    expect(grantedTo('codecommit:BatchGetCommits', repository).sort()).toEqual([
+      'ApprovalRequestFunctionRole',
+      'CodepipelineFunctionRole',
+    ]);
   });
 
   it('lets only slackActions stop or continue deployments, on the watched deployment groups only', () => {

@@ -1,0 +1,79 @@
+/**
+ * The digest's one pass: the release history of the last 8 weeks (one Query of the state table's
+ * ByTime index), each watched pipeline routed as a `herald:metrics.digest` notice of that pipeline
+ * would be (mute it to turn the digest off for a channel), and one digest per channel.
+ */
+import { dynamoClient } from '../../shared/aws/clients';
+import { sendToChannels } from '../../shared/flow/notify';
+import { followsPipeline, type Runtime } from '../../shared/flow/runtime';
+import { pipelinesOf, WEEK } from '../../shared/metrics/figures';
+import type { Notice } from '../../shared/notice/notice';
+import { routeNotice } from '../../shared/routing/route';
+import { readHistory } from '../../shared/state/history';
+import { describeDigest, SPARK_WEEKS } from './describe';
+import { digestTriggerSchema } from './schema';
+
+/** The channels a digest of `pipeline` goes to: as a notice of that pipeline would be routed. */
+function channelsOf(pipeline: string, runtime: Runtime): { channels: string[]; reason?: string } {
+  const probe: Notice = {
+    source: 'herald',
+    kind: 'metrics.digest',
+    severity: 'info',
+    title: '',
+    facts: [],
+    details: [],
+    links: [],
+    context: [],
+    correlation: {},
+    scope: { pipeline },
+  };
+  const routed = routeNotice(probe, runtime.routing);
+  return { channels: [...routed.channels.keys()], reason: routed.reason };
+}
+
+export async function postDigest(input: unknown, runtime: Runtime): Promise<number> {
+  const { log } = runtime;
+  const trigger = digestTriggerSchema.safeParse(input);
+  if (!trigger.success) {
+    log.error('Event could not be read', { source: 'metrics', problem: 'not a digest schedule' });
+    return 0;
+  }
+  const time = Date.parse(trigger.data.time ?? '');
+  const at = Number.isNaN(time) ? runtime.now() : time;
+  const table = runtime.config.stateTable;
+  if (!table) {
+    log.info('Notice not sent', { source: 'herald', kind: 'metrics.digest', reason: 'no state table' });
+    return 0;
+  }
+  const history = await readHistory({ dynamo: dynamoClient(), table }, at - SPARK_WEEKS * WEEK, at);
+  const follows = followsPipeline(runtime.config, runtime.routing);
+  const byChannel = new Map<string, string[]>();
+  for (const pipeline of pipelinesOf(history).filter(follows)) {
+    const { channels, reason } = channelsOf(pipeline, runtime);
+    if (channels.length === 0) log.debug('Notice not sent', { kind: 'metrics.digest', pipeline, reason });
+    for (const channel of channels) byChannel.set(channel, [...(byChannel.get(channel) ?? []), pipeline]);
+  }
+  const region = process.env.AWS_REGION ?? 'us-east-1';
+  let sent = 0;
+  const failures: unknown[] = [];
+  for (const [channel, pipelines] of byChannel) {
+    for (const notice of describeDigest({ at, pipelines, history, region })) {
+      try {
+        await sendToChannels(runtime, notice, [channel]);
+        sent++;
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+  }
+  if (sent === 0 && failures.length === 0)
+    log.info('Notice not sent', {
+      source: 'herald',
+      kind: 'metrics.digest',
+      reason: history.length === 0 ? 'no release in the last 8 weeks' : 'no channel takes these pipelines',
+      runs: history.length,
+    });
+  // Every channel was tried; a failure fails the invocation (its retry posts only where it failed).
+  if (failures.length > 0) throw failures[0];
+  return sent;
+}
