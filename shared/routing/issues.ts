@@ -168,13 +168,37 @@ export function describeRoutingIssues(issues: readonly Issue[], input: unknown, 
         return;
       }
       case 'invalid_union': {
-        // The branch that came closest says what is wrong.
-        const branches = [...issue.errors].sort((a, b) => a.length - b.length);
+        // Every branch failed at the value itself (`true` for `false | {…}`): name them all.
+        const deep = issue.errors.filter((branch) => branch.some((inner) => inner.path.length > 0));
+        if (deep.length === 0) {
+          const options = issue.errors.map((branch) => {
+            const inner = branch[0];
+            if (inner?.code === 'invalid_value')
+              return inner.values.map((v) => JSON.stringify(v)).join(' or ');
+            if (inner?.code === 'invalid_type') return expectedOf(inner.expected, path);
+            return undefined;
+          });
+          if (options.every((o) => o !== undefined)) {
+            lines.push(
+              `${show(path)}: expected ${options.join(' or ')}, found ${kindOf(valueAt(input, path))}`,
+            );
+            return;
+          }
+        }
+        // The branch that came closest into the value says what is wrong.
+        const branches = [...(deep.length > 0 ? deep : issue.errors)].sort((a, b) => a.length - b.length);
         // A misspelt key says more than the value it left missing.
         const first = [...(branches[0] ?? [])].sort(
           (a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'),
         );
         for (const inner of first) describe(inner, path);
+        return;
+      }
+      case 'invalid_value': {
+        const value = valueAt(input, path);
+        lines.push(
+          `${show(path)}: ${value === undefined ? 'missing' : `${JSON.stringify(value)} is not valid here`}; one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`,
+        );
         return;
       }
       case 'too_small':

@@ -80,6 +80,23 @@ describe('checking a routing file before packaging', () => {
     ]);
   });
 
+  it('names the valid values of a misspelt digest, and both shapes of a digest that is neither', () => {
+    const routing = JSON.parse(valid);
+    routing.digest = { day: 'Monday', time: '9:00', timeZone: 'Mars/Olympus' };
+    const wrong = rootWith({ 'qa.json': JSON.stringify(routing, null, 2) });
+    routing.digest = true;
+    const neither = rootWith({ 'qa.json': JSON.stringify(routing, null, 2) });
+
+    expect(checkRoutingFile('qa', wrong)).toEqual([
+      'config/routing/qa.json: digest.day: "Monday" is not valid here; one of "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"',
+      'config/routing/qa.json: digest.time: a time like 09:00',
+      'config/routing/qa.json: digest.timeZone: an IANA time zone such as Europe/Berlin',
+    ]);
+    expect(checkRoutingFile('qa', neither)).toEqual([
+      'config/routing/qa.json: digest: expected false or an object (digest), found a boolean',
+    ]);
+  });
+
   it('says which file to add for a stage without one', () => {
     expect(checkRoutingFile('qa', rootWith({}))).toEqual([
       'No routing config for stage "qa": add config/routing/qa.json (npm run init -- --stage qa writes one)',
