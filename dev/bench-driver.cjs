@@ -1,41 +1,126 @@
-// One cold start, in a fresh Node process: load a bundle, handle one event, report the times.
-// Run by dev/bench.ts; argv: bundle path, event path.
-// The local stand-ins speak plain HTTP, so the SDK and Slack's clients load `node:http`, which
-// Lambda (HTTPS only) never does: it is loaded here first, and its cost is taken off the boot time.
-const httpStart = performance.now();
-require('node:http');
-const httpMs = performance.now() - httpStart;
+// One Lambda container's life, in a fresh Node process (run by dev/bench.ts): load a bundle
+// (init), handle one event (cold), wait for the bench to clear the state table, handle it again
+// (warm). argv: bundle path, event path. BENCH_PORTS ("aws=<port>,dynamodb=<port>,slack=<port>")
+// names the stand-ins' HTTPS ports: every request the process starts is timed (node's
+// diagnostics channels, before any byte is sent) and counted by service, so the bench gets the
+// moment of the first Slack call and the sequential round trips before it.
+const diagnostics = require('node:diagnostics_channel');
 const { readFileSync } = require('node:fs');
+
+const ports = new Map(
+  (process.env.BENCH_PORTS ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((pair) => {
+      const [service, port] = pair.split('=');
+      return [Number(port), service];
+    }),
+);
+let requests = [];
+const open = new Map();
+diagnostics.subscribe('http.client.request.start', ({ request }) => {
+  const port = Number(String(request.getHeader('host') ?? '').split(':')[1]);
+  const entry = { service: ports.get(port) ?? 'other', start: performance.now(), end: undefined };
+  open.set(request, entry);
+  requests.push(entry);
+});
+diagnostics.subscribe('http.client.response.finish', ({ request }) => {
+  const entry = open.get(request);
+  if (entry) entry.end = performance.now();
+});
 
 const [bundle, eventFile] = process.argv.slice(2);
 const event = JSON.parse(readFileSync(eventFile, 'utf8'));
-const start = Date.now();
-const context = {
-  functionName: 'herald-bench',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:herald-bench',
-  memoryLimitInMB: '256',
-  awsRequestId: 'bench',
-  logGroupName: '/aws/lambda/herald-bench',
-  logStreamName: 'bench',
-  callbackWaitsForEmptyEventLoop: false,
-  getRemainingTimeInMillis: () => 30000 - (Date.now() - start),
-};
+
+function context(start) {
+  return {
+    functionName: 'herald-bench',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:herald-bench',
+    memoryLimitInMB: process.env.BENCH_MEMORY ?? '256',
+    awsRequestId: `bench-${start}`,
+    logGroupName: '/aws/lambda/herald-bench',
+    logStreamName: 'bench',
+    callbackWaitsForEmptyEventLoop: false,
+    getRemainingTimeInMillis: () => 30000 - (performance.now() - start),
+  };
+}
+
+/**
+ * The requests of one invocation: how many per service, when the first Slack call started, and
+ * the round trips before it that had to wait for each other (a request that starts after every
+ * earlier one has ended starts a new round trip; requests in flight together are one).
+ */
+function network(since) {
+  const mine = requests.filter((r) => r.start >= since);
+  const count = { aws: 0, dynamodb: 0, slack: 0 };
+  for (const r of mine) if (r.service in count) count[r.service]++;
+  const firstSlack = mine.find((r) => r.service === 'slack');
+  const before = mine.filter((r) => r.service !== 'slack' && (!firstSlack || r.start < firstSlack.start));
+  const waves = { aws: 0, dynamodb: 0, all: 0 };
+  let waveEnd = -1;
+  for (const r of before) {
+    if (r.start >= waveEnd) {
+      waves.all++;
+      waveEnd = r.end ?? r.start;
+    } else waveEnd = Math.max(waveEnd, r.end ?? r.start);
+  }
+  // Per service: the same, counting only that service's requests.
+  for (const service of ['aws', 'dynamodb']) {
+    let end = -1;
+    for (const r of before.filter((x) => x.service === service)) {
+      if (r.start >= end) {
+        waves[service]++;
+        end = r.end ?? r.start;
+      } else end = Math.max(end, r.end ?? r.start);
+    }
+  }
+  return { count, toSlack: firstSlack ? firstSlack.start - since : undefined, waves };
+}
+
+async function invoke() {
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  await handler(event, context(start));
+  const done = performance.now();
+  const used = process.cpuUsage(cpu);
+  return { handle: done - start, cpu: (used.user + used.system) / 1000, ...network(start) };
+}
 
 const loadStart = performance.now();
 const { handler } = require(bundle);
 const loaded = performance.now();
-Promise.resolve(handler(event, context)).then(
-  () => {
-    const done = performance.now();
-    process.stderr.write(
-      `BENCH ${JSON.stringify({ boot: loadStart - httpMs, load: loaded - loadStart, handle: done - loaded, total: done - httpMs, httpMs })}\n`,
-    );
-    // Keep-alive sockets would hold the process open; the measurement is over.
-    process.exit(0);
-  },
-  (error) => {
-    process.stderr.write(`BENCH-ERROR ${error?.message}\n`);
-    process.exit(1);
-  },
-);
+const initCpu = process.cpuUsage();
+
+function report(tag, value) {
+  process.stderr.write(`BENCH-${tag} ${JSON.stringify(value)}\n`);
+}
+
+invoke()
+  .then((cold) => {
+    report('COLD', {
+      boot: loadStart,
+      load: loaded - loadStart,
+      initCpu: (initCpu.user + initCpu.system) / 1000,
+      ...cold,
+    });
+    // The bench clears the state table (a new event, not a duplicate), then says "warm".
+    return new Promise((resolve) => {
+      process.stdin.once('data', () => resolve());
+    });
+  })
+  .then(() => {
+    requests = [];
+    return invoke();
+  })
+  .then(
+    (warm) => {
+      report('WARM', warm);
+      // Keep-alive sockets would hold the process open; the measurement is over.
+      process.exit(0);
+    },
+    (error) => {
+      process.stderr.write(`BENCH-ERROR ${error?.stack ?? error?.message}\n`);
+      process.exit(1);
+    },
+  );
