@@ -58,5 +58,37 @@ const smallLruCache = {
   },
 };
 
-module.exports = [slimSdkSchemas, smallLruCache];
+/**
+ * noEventStreams: `@smithy/core/event-streams` (the event stream codec and marshallers, about
+ * 15 KB) comes in with every client's protocol and CloudWatch Logs' configuration, though Herald
+ * calls no streaming operation; no-event-streams.js keeps the names they import and fails any use.
+ * An SDK that imports another name from it fails the build ("No matching export"), not a Lambda.
+ */
+const noEventStreams = {
+  name: 'no-event-streams',
+  setup(build) {
+    build.onResolve({ filter: /^@smithy\/core\/event-streams$/ }, () => ({
+      path: require.resolve('./no-event-streams.js'),
+    }));
+  },
+};
+
+/**
+ * packageVersionOnly: the SDK clients and Slack's clients import their whole package.json (1.5–2.4
+ * KB each, seven or more per bundle) for its name and version, which go into the User-Agent.
+ * Only those two fields are bundled.
+ */
+const PACKAGE_JSON = /[\\/]node_modules[\\/].+[\\/]package\.json$/;
+
+const packageVersionOnly = {
+  name: 'package-version-only',
+  setup(build) {
+    build.onLoad({ filter: PACKAGE_JSON }, async (args) => {
+      const { name, version } = JSON.parse(await readFile(args.path, 'utf8'));
+      return { contents: JSON.stringify({ name, version }), loader: 'json' };
+    });
+  },
+};
+
+module.exports = [slimSdkSchemas, smallLruCache, noEventStreams, packageVersionOnly];
 module.exports.slimSchemas = slimSchemas;

@@ -19,12 +19,15 @@ async function bundleClients(dir: string, withPlugins: boolean): Promise<string>
     `
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { GetCommitCommand, CodeCommitClient } from '@aws-sdk/client-codecommit';
+import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 const config = (endpoint: string) => ({ endpoint, region: 'eu-west-1', maxAttempts: 1,
   credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' } });
 export const getParameter = (endpoint: string, Name: string) =>
   new SSMClient(config(endpoint)).send(new GetParameterCommand({ Name, WithDecryption: true }));
 export const getCommit = (endpoint: string) =>
   new CodeCommitClient(config(endpoint)).send(new GetCommitCommand({ repositoryName: 'r', commitId: 'c' }));
+export const getLogEvents = (endpoint: string) =>
+  new CloudWatchLogsClient(config(endpoint)).send(new GetLogEventsCommand({ logGroupName: 'g', logStreamName: 's' }));
 `,
   );
   return bundleLikeTheFunctions(entry, join(dir, withPlugins ? 'slim.js' : 'plain.js'), {
@@ -48,6 +51,8 @@ function runNode(script: string): Promise<string> {
 }
 
 let server: Server;
+/** The User-Agent of each request the test's server received. */
+const userAgents: string[] = [];
 let endpoint: string;
 let dir: string;
 
@@ -56,12 +61,17 @@ beforeAll(async () => {
     req.resume();
     req.on('end', () => {
       const target = String(req.headers['x-amz-target']);
+      userAgents.push(String(req.headers['user-agent']));
       res.setHeader('content-type', 'application/x-amz-json-1.1');
       if (target === 'AmazonSSM.GetParameter') {
         res.end(
           JSON.stringify({
             Parameter: { Name: '/p', Value: 'v', Type: 'SecureString', LastModifiedDate: 1795183661 },
           }),
+        );
+      } else if (target === 'Logs_20140328.GetLogEvents') {
+        res.end(
+          JSON.stringify({ events: [{ timestamp: 1795183661000, message: 'npm ERR! code ERESOLVE' }] }),
         );
       } else if (target === 'CodeCommit_20150413.GetCommit') {
         res.statusCode = 400;
@@ -133,6 +143,38 @@ describe('slimSdkSchemas', () => {
       modified: '2026-11-20T14:07:41.000Z',
       error: { name: 'CommitIdDoesNotExistException', message: 'no such commit', status: 400 },
     });
+  });
+});
+
+describe('noEventStreams and packageVersionOnly', () => {
+  it('leave the event stream codec and the package.json files out, and the clients working', async () => {
+    const bundle = await bundleClients(dir, true);
+    const text = readFileSync(bundle, 'utf8');
+    const ssmVersion = (require('@aws-sdk/client-ssm/package.json') as { version: string }).version;
+    const ssmDescription = (require('@aws-sdk/client-ssm/package.json') as { description: string })
+      .description;
+    userAgents.length = 0;
+
+    const output = await runNode(`
+      const clients = require(${JSON.stringify(bundle)});
+      clients.getLogEvents(${JSON.stringify(endpoint)}).then((answer) => console.log(answer.events[0].message))
+        .then(() => clients.getParameter(${JSON.stringify(endpoint)}, '/p'));`);
+
+    // An SDK that moves the event stream module, or loads package.json another way, fails here.
+    expect(text).toContain('event streams are not in this bundle');
+    expect(text).not.toContain('HeaderMarshaller');
+    expect(text).not.toContain(ssmDescription);
+    expect(output.trim()).toBe('npm ERR! code ERESOLVE');
+    expect(userAgents.some((agent) => agent.includes(`api/ssm#${ssmVersion}`))).toBe(true);
+  });
+
+  it('make a streaming operation fail saying why', () => {
+    const stub = require('../../build-tools/no-event-streams.js') as {
+      resolveEventStreamSerdeConfig: (input: object) => { eventStreamMarshaller: { serialize(): void } };
+    };
+    const config = stub.resolveEventStreamSerdeConfig({});
+
+    expect(() => config.eventStreamMarshaller.serialize()).toThrow('event streams are not in this bundle');
   });
 });
 
