@@ -22,9 +22,9 @@ const handlePipelineEvents = eventHandler(
   modelsOf,
   {
     describe: describePipeline,
-    // A run of a version not known yet: its structure is learnt (the card lists every stage).
-    // What other notices and the release history need, whatever routing says.
-    record: (change, runtime) => recordRun(change, runtime),
+    // A run of a version not known yet: its structure is learnt (the card lists every stage);
+    // the release history. Whatever routing says, alongside the message, which waits for neither.
+    alongside: (change, runtime) => recordRun(change, runtime),
     enrich: (change, { log }) =>
       enrichPipeline(change, { codePipeline: codePipelineClient(), codeCommit: codeCommitClient(), log }),
   },

@@ -34,6 +34,12 @@ export interface Describer<M, X, R = never> {
    * swallow the next real alert). What it read goes on to `enrich`; it may silence the notice.
    */
   record?(model: M, runtime: Runtime, routed: boolean): Promise<R | Silenced | undefined>;
+  /**
+   * Side effects that nothing in this invocation waits for (the release history): started with
+   * the pass, run alongside enrichment and delivery, finished before the invocation ends, whatever
+   * routing and muting decide. A fault is logged; the notice goes on.
+   */
+  alongside?(model: M, runtime: Runtime): Promise<void>;
   /** The reads that make the message useful (only for a notice that goes somewhere). */
   enrich(model: M, runtime: Runtime, recorded?: R): Promise<X | Silenced>;
 }
@@ -70,6 +76,26 @@ export async function notify<M, X, R>(runtime: Runtime, model: M, source: Descri
     notSent(runtime.log, draft, { reason: refused });
     return;
   }
+  const aside = source.alongside?.(model, runtime).catch((error: unknown) => {
+    runtime.log.error('Could not record what this notice tells other notices', {
+      kind: draft.kind,
+      error: awsErrorName(error),
+    });
+  });
+  try {
+    await pass(runtime, model, source, draft);
+  } finally {
+    await aside;
+  }
+}
+
+/** The notice's way from its draft to Slack: record, route, enrich, send. */
+async function pass<M, X, R>(
+  runtime: Runtime,
+  model: M,
+  source: Describer<M, X, R>,
+  draft: Notice,
+): Promise<void> {
   const early = routeNotice(draft, runtime.routing);
   if (early.channels.size > 0) runtime.destinations.warm([...early.channels.keys()]);
   const recorded = await record(runtime, model, source, draft, early.channels.size > 0);

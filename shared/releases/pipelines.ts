@@ -30,6 +30,8 @@ const known = keep<string, PipelineStructure>();
 /** Runners no watched pipeline runs (a build outside any pipeline): not looked for again for a while. */
 const unknownRunners = keep<Runner, number>();
 const FORGET_UNKNOWN_MS = 5 * 60_000;
+/** Structures being read right now, by pipeline. */
+const learning = new Map<string, Promise<PipelineStructure | undefined>>();
 
 /**
  * The structure of a pipeline at `version` or newer: from this container, the state table, or
@@ -43,6 +45,26 @@ export async function structureOf(
   const fresh = (s: PipelineStructure | undefined) => s && (version === undefined || s.version >= version);
   const cached = known.get(name);
   if (fresh(cached)) return cached;
+  // Two steps of one invocation asking at once (the release history and the card) read it once.
+  const pending = learning.get(name);
+  if (pending) {
+    const learnt = await pending.catch(() => undefined);
+    if (fresh(learnt)) return learnt;
+  }
+  const run = learn(name, deps, fresh);
+  learning.set(name, run);
+  try {
+    return await run;
+  } finally {
+    if (learning.get(name) === run) learning.delete(name);
+  }
+}
+
+async function learn(
+  name: string,
+  deps: PipelineDeps,
+  fresh: (s: PipelineStructure | undefined) => boolean | undefined,
+): Promise<PipelineStructure | undefined> {
   const stored = await readPipeline(name, deps);
   if (stored && fresh(stored)) {
     known.set(name, stored);

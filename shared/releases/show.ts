@@ -145,7 +145,8 @@ async function postCard(
     return;
   }
   // Another invocation recorded a card meanwhile (its lease had run out): the seed stays as it is.
-  if (!(await recordCardPost(key, seed.channel, seed.ts, deps))) return;
+  // The ts is known before the message is the card: other pushes wait for this one (the lease).
+  if (!(await recordCardPost(key, seed.channel, seed.ts, deps, PUSH_LEASE_MS))) return;
   await destination.post(card, attempt, { updateTs: seed.ts });
   const push = storedMessage(seed.message);
   if (push) await destination.post(push, attempt, { threadTs: seed.ts });

@@ -108,11 +108,21 @@ export async function recordCardPost(
   channel: string,
   ts: string,
   deps: TableDeps,
+  /** A message becoming the card before it is updated: the push lease taken at once, so no other push overtakes it. */
+  pushLeaseMs?: number,
 ): Promise<boolean> {
+  const lease = pushLeaseMs === undefined ? undefined : nowOf(deps) + pushLeaseMs;
   const written = await updateIf(deps, 'release', key, {
-    UpdateExpression: 'SET channel = :channel, ts = :ts REMOVE postingUntil',
+    UpdateExpression:
+      lease === undefined
+        ? 'SET channel = :channel, ts = :ts REMOVE postingUntil'
+        : 'SET channel = :channel, ts = :ts, pushingUntil = :until REMOVE postingUntil',
     ConditionExpression: 'attribute_not_exists(ts)',
-    ExpressionAttributeValues: { ':channel': s(channel), ':ts': s(ts) },
+    ExpressionAttributeValues: {
+      ':channel': s(channel),
+      ':ts': s(ts),
+      ...(lease === undefined ? {} : { ':until': n(lease) }),
+    },
   });
   return written !== false;
 }
