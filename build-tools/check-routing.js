@@ -69,9 +69,25 @@ function ownsPipeline(stage, root = ROOT) {
   return String(params[stage]?.createPipeline ?? params.default?.createPipeline ?? 'true') === 'true';
 }
 
+/**
+ * The stage's checked config (defaults filled in) as the bundles carry it: esbuild's `define` of
+ * `process.env.HERALD_PRECHECKED_ROUTING` (shared/routing/load.ts), a JSON text.
+ */
+async function precheckedDefine({ options, resolveVariable }) {
+  const stage = options.stage ?? 'stage';
+  const owns = String(await resolveVariable('param:createPipeline')) === 'true';
+  // An invalid file is said once, in one line, by `check` (custom.routingFile): nothing to carry.
+  if (checkRoutingFile(stage, ROOT, owns).length > 0) return {};
+  const raw = JSON.parse(readFileSync(join(ROOT, 'config', 'routing', `${stage}.json`), 'utf8'));
+  const { checkRouting } = routingChecker();
+  const { config } = checkRouting(raw, { stage });
+  return { 'process.env.HERALD_PRECHECKED_ROUTING': JSON.stringify(JSON.stringify({ stage, config })) };
+}
+
 module.exports = {
   checkRoutingFile,
   ownsPipeline,
+  precheckedDefine,
   check: async ({ options, resolveVariable }) => {
     const stage = options.stage ?? 'stage';
     const owns = String(await resolveVariable('param:createPipeline')) === 'true';

@@ -34,12 +34,14 @@ const common = {
 };
 
 module.exports = {
-  serverless: {
+  // A function of sls's variables: the stage's routing file, checked, goes in as a constant.
+  serverless: async (variables) => ({
     ...common,
+    define: await require('./check-routing.js').precheckedDefine(variables),
     exclude,
     packager: 'npm',
     keepOutputDirectory: false,
     plugins: './build-tools/esbuild-plugins.js',
-  },
+  }),
   api: { ...common, external: exclude, plugins },
 };

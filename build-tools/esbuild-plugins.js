@@ -90,5 +90,21 @@ const packageVersionOnly = {
   },
 };
 
-module.exports = [slimSdkSchemas, smallLruCache, noEventStreams, packageVersionOnly];
+/**
+ * routingFilesOut: a bundle that carries its stage's checked routing config (the define of
+ * shared/routing/load.ts) never reads config/routing/*.json, which esbuild bundles all the same
+ * (a template-literal require keeps every file it can match): each loads as `null`.
+ */
+const routingFilesOut = {
+  name: 'routing-files-out',
+  setup(build) {
+    if (!build.initialOptions.define?.['process.env.HERALD_PRECHECKED_ROUTING']) return;
+    build.onLoad({ filter: /[\\/]config[\\/]routing[\\/][^\\/]+\.json$/ }, () => ({
+      contents: 'null',
+      loader: 'json',
+    }));
+  },
+};
+
+module.exports = [slimSdkSchemas, smallLruCache, noEventStreams, packageVersionOnly, routingFilesOut];
 module.exports.slimSchemas = slimSchemas;

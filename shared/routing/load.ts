@@ -1,10 +1,11 @@
 /**
- * The routing config of each stage: `config/routing/<stage>.json`, bundled into the function (it
- * holds no secret: channels name SSM parameters). A new stage is a new file, nothing else: esbuild
- * bundles every file the template path can match. Invalid files fail with each problem's path.
+ * The routing config of the stage. In a deployed bundle: the stage's routing file as `sls package`
+ * checked it (build-tools/check-routing.js puts the checked config into the bundle as a constant,
+ * `process.env.HERALD_PRECHECKED_ROUTING`), so a cold start reads no file and builds no schema,
+ * and the schema's code is not in the bundle. Elsewhere (tests, `npm start`, tools):
+ * `config/routing/<stage>.json`, checked here. Invalid files fail with each problem's path.
  */
 import { ConfigError } from '../lambda/config';
-import { checkRouting } from './check';
 import type { RoutingConfig } from './schema';
 
 /** The raw routing files read so far, by stage (tests change them, then reset the container). */
@@ -25,21 +26,41 @@ export function routingFile(stage: string): unknown {
   return ROUTING_FILES[stage];
 }
 
-export function loadRouting(stageName: string, inLambda = false): RoutingConfig {
-  const raw = routingFile(stageName);
-  if (raw === undefined) {
+/** The checked config a bundle carries: for its own stage only. */
+function prechecked(text: string, stageName: string, inLambda: boolean): RoutingConfig {
+  const { stage, config } = JSON.parse(text) as { stage: string; config: RoutingConfig };
+  if (stage !== stageName)
     throw new ConfigError(
-      `No routing config for stage "${stageName}": add config/routing/${stageName}.json (npm run init -- --stage ${stageName} writes one)`,
+      `this bundle carries the routing file of stage "${stage}", not "${stageName}": package it with --stage ${stageName}`,
     );
-  }
-  const checked = checkRouting(raw, { stage: stageName });
-  if (!checked.ok) {
-    throw new ConfigError(`config/routing/${stageName}.json is invalid: ${checked.problems.join('; ')}`);
-  }
-  if (checked.config.localOnly && inLambda) {
+  if (config.localOnly && inLambda)
     throw new ConfigError(
       `config/routing/${stageName}.json is for local runs only; deploy a stage of its own`,
     );
+  return config;
+}
+
+export function loadRouting(stageName: string, inLambda = false): RoutingConfig {
+  // A constant in a bundle: esbuild keeps only the branch that applies (and its imports).
+  if (process.env.HERALD_PRECHECKED_ROUTING) {
+    return prechecked(process.env.HERALD_PRECHECKED_ROUTING, stageName, inLambda);
+  } else {
+    const { checkRouting } = require('./check') as typeof import('./check');
+    const raw = routingFile(stageName);
+    if (raw === undefined) {
+      throw new ConfigError(
+        `No routing config for stage "${stageName}": add config/routing/${stageName}.json (npm run init -- --stage ${stageName} writes one)`,
+      );
+    }
+    const checked = checkRouting(raw, { stage: stageName });
+    if (!checked.ok) {
+      throw new ConfigError(`config/routing/${stageName}.json is invalid: ${checked.problems.join('; ')}`);
+    }
+    if (checked.config.localOnly && inLambda) {
+      throw new ConfigError(
+        `config/routing/${stageName}.json is for local runs only; deploy a stage of its own`,
+      );
+    }
+    return checked.config;
   }
-  return checked.config;
 }

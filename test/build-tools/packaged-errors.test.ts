@@ -1,6 +1,7 @@
 /**
  * Lambda reports a failed invocation's `errorType` from the error's `name`: in the minified bundles
- * `sls package` builds, Herald's own errors must still be called by their names, not `Go`.
+ * `sls package` builds, Herald's own errors must still be called by their names, not `Go`. And a
+ * bundle carries its stage's routing config as `sls package` checked it, and nothing else of it.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -44,6 +45,36 @@ describe('errors of the packaged functions', () => {
     expect(thrown).toEqual({
       name: 'ConfigError',
       message: expect.stringContaining('HERALD_STAGE') as unknown as string,
+    });
+  });
+});
+
+describe('the routing config in a packaged function', () => {
+  const text = () => readFileSync(join(dir, 'handler.js'), 'utf8');
+
+  it("is the stage's file, checked and with its defaults filled in at package time", () => {
+    expect(text()).toContain('{"stage":"stage","config":{"channels":');
+    // The default parameter of a channel the file leaves it to: filled in by the package step.
+    expect(text()).toContain('/herald/stage/slack/');
+  });
+
+  it('leaves out the schema and every other stage’s file', () => {
+    // The schema's wording (shared/routing/issues.ts) and the local file's demo approver.
+    expect(text()).not.toContain('did you mean');
+    expect(text()).not.toContain('demo approver');
+  });
+
+  it('refuses to run as another stage, saying how to package it', () => {
+    const thrown = thrownBy({
+      AWS_REGION: 'eu-west-1',
+      AWS_LAMBDA_FUNCTION_NAME: 'herald-prod-codebuild',
+      HERALD_STAGE: 'prod',
+    });
+
+    expect(thrown).toEqual({
+      name: 'ConfigError',
+      message:
+        'this bundle carries the routing file of stage "stage", not "prod": package it with --stage prod',
     });
   });
 });

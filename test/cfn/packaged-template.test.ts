@@ -37,6 +37,17 @@ describe.each(STAGES)('the packaged %s stack', (stage) => {
     for (const f of functions) expect(f.Runtime).toBe('nodejs22.x');
   });
 
+  it('sizes each function as the bench measured (serverless.yml says why)', () => {
+    const sizes = Object.fromEntries(
+      Object.values(packagedTemplate(stage).Resources)
+        .filter((r) => r.Type === 'AWS::Lambda::Function')
+        .map((r) => [String(r.Properties?.FunctionName), r.Properties?.MemorySize]),
+    );
+    const expected = (name: string) => (name === 'slackActions' ? 1024 : name === 'metrics' ? 256 : 512);
+
+    expect(sizes).toEqual(Object.fromEntries(FUNCTIONS.map((n) => [`herald-${stage}-${n}`, expected(n)])));
+  });
+
   it('holds no webhook URL, token or signing secret in the template or the function environment', () => {
     const text = JSON.stringify(packagedTemplate(stage));
 
