@@ -20,7 +20,12 @@ let requests = [];
 const open = new Map();
 diagnostics.subscribe('http.client.request.start', ({ request }) => {
   const port = Number(String(request.getHeader('host') ?? '').split(':')[1]);
-  const entry = { service: ports.get(port) ?? 'other', start: performance.now(), end: undefined };
+  const entry = {
+    service: ports.get(port) ?? 'other',
+    start: performance.now(),
+    end: undefined,
+    path: `${request.getHeader('x-amz-target') ?? ''} ${request.path}`,
+  };
   open.set(request, entry);
   requests.push(entry);
 });
@@ -78,12 +83,22 @@ function network(since) {
   return { count, toSlack: firstSlack ? firstSlack.start - since : undefined, waves };
 }
 
+/** BENCH_TRACE=1: every request of the invocation on stderr, in start order (service, start, end). */
+function trace(since) {
+  if (!process.env.BENCH_TRACE) return;
+  for (const r of requests.filter((x) => x.start >= since))
+    process.stderr.write(
+      `TRACE ${r.service.padEnd(8)} ${(r.start - since).toFixed(1).padStart(7)} → ${r.end === undefined ? '?' : (r.end - since).toFixed(1).padStart(7)} ${r.path ?? ''}\n`,
+    );
+}
+
 async function invoke() {
   const cpu = process.cpuUsage();
   const start = performance.now();
   await handler(event, context(start));
   const done = performance.now();
   const used = process.cpuUsage(cpu);
+  trace(start);
   return { handle: done - start, cpu: (used.user + used.system) / 1000, ...network(start) };
 }
 

@@ -193,6 +193,7 @@ async function startRig() {
     SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
     BENCH_PORTS: `aws=${awsProxy.port},dynamodb=${dynamoProxy.port},slack=${slackProxy.port}`,
     BENCH_RESPONSE_URL: `${slackProxy.origin}/actions/T0/1/bench`,
+    ...(process.env.BENCH_TRACE ? { BENCH_TRACE: '1' } : {}),
   };
   const appEnv: NodeJS.ProcessEnv = {
     SLACK_BOT_TOKEN: 'xoxb-local-bench-0000',
@@ -296,6 +297,8 @@ async function runOnce(
           const { boot, load, initCpu, ...first } = cold;
           resolve({ init: boot + load, initCpu, cold: first, warm: JSON.parse(line.slice(11)) });
         } else if (line.startsWith('BENCH-ERROR')) reject(new Error(`${c.name} ${c.sample}: ${line}`));
+        else if (line.startsWith('TRACE '))
+          console.log(`${c.name} ${c.sample} ${cold ? 'warm' : 'cold'}: ${line.slice(6)}`);
       }
     });
     child.on('error', reject);
@@ -529,7 +532,9 @@ async function main(): Promise<void> {
   const memory = new Map<Case, Map<number, Run[]>>();
   let memoryNote = '';
   try {
-    const cases = casesOf(rig, join(OUT, 'package'));
+    // BENCH_ONLY=codepipeline,approvalRequest: those functions alone.
+    const only = process.env.BENCH_ONLY?.split(',');
+    const cases = casesOf(rig, join(OUT, 'package')).filter((c) => !only || only.includes(c.name));
     for (const c of cases) {
       // The work floor makes the calls the function made on its first run.
       let calls: Calls | undefined;

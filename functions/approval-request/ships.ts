@@ -7,7 +7,9 @@
 import type { CodeCommitClient } from '@aws-sdk/client-codecommit';
 import type { CodePipelineClient } from '@aws-sdk/client-codepipeline';
 import { changedFiles, walkCommits } from '../../shared/aws/commits';
+import type { PipelineStructure } from '../../shared/aws/pipelines';
 import { lastProdRun, type ProdRun, prodStageOf } from '../../shared/aws/pipelines';
+import { afterwards } from '../../shared/lambda/afterwards';
 import { type PipelineDeps, structureOf } from '../../shared/releases/pipelines';
 import { deliveryFilesOf, type ProdRecord, type Ships } from '../../shared/releases/ships';
 import { releaseKey } from '../../shared/state/releases';
@@ -39,6 +41,7 @@ async function prodOf(
   candidate: Candidate,
   record: ProdRecord | undefined,
   deps: ShipsDeps,
+  structureRead: Promise<PipelineStructure | undefined>,
 ): Promise<ProdRun> {
   const last = record?.last;
   if (last && last.executionId !== candidate.executionId)
@@ -49,7 +52,7 @@ async function prodOf(
       title: last.title,
       at: last.at,
     };
-  const structure = await structureOf(candidate.pipeline, deps.pipelines);
+  const structure = await structureRead;
   const stage =
     structure &&
     prodStageOf(structure, candidate.approvalStage, deps.environmentOf, candidate.environment ?? 'prod');
@@ -63,12 +66,15 @@ export async function shipsOf(
   deps: ShipsDeps,
 ): Promise<{ ships: Ships; prod?: ProdRecord }> {
   const release = releaseKey(candidate.pipeline, candidate.executionId);
+  // The pipeline's structure is read beside them: it is needed when Herald's record of prod is not.
+  const structure = structureOf(candidate.pipeline, deps.pipelines);
+  structure.catch(() => undefined);
   const [kept, record] = await Promise.all([
     readShips(release, deps.pipelines),
     readProd(candidate.pipeline, deps.pipelines),
   ]);
   if (kept) return { ships: kept, prod: record };
-  const prod = await prodOf(candidate, record, deps);
+  const prod = await prodOf(candidate, record, deps, structure);
   const base = { repository: candidate.repository, region: candidate.region, head: candidate.head };
   if (prod.kind === 'unknown') {
     const ships: Ships = { ...base, prod, commits: [], complete: false, deliveryFiles: [] };
@@ -91,6 +97,7 @@ export async function shipsOf(
     deliveryFiles: files ? deliveryFilesOf(files.paths) : [],
     ...(files ? { files: files.paths.length, filesMore: files.more } : {}),
   };
-  await writeShips(release, ships, deps.pipelines);
+  // Kept with the release for its later events (the card, the approval's reply), off this one's way.
+  afterwards(`what release ${release} ships`, writeShips(release, ships, deps.pipelines));
   return { ships, prod: record };
 }

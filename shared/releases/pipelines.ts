@@ -7,6 +7,7 @@
  * a few minutes) and those not known yet are learnt.
  */
 import type { PipelineReader, PipelineStructure } from '../aws/pipelines';
+import { afterwards } from '../lambda/afterwards';
 import { keep } from '../lambda/container';
 import {
   pipelinesRunning,
@@ -72,7 +73,8 @@ async function learn(
   }
   if (!deps.reader) return stored;
   const read = await deps.reader.readStructure(name);
-  await writePipeline(read, deps);
+  // Kept for the next events, off this one's way to Slack.
+  afterwards(`the structure of pipeline ${name}`, writePipeline(read, deps));
   known.set(name, read);
   return read;
 }
