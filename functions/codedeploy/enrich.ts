@@ -14,6 +14,7 @@ import {
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import { DescribeTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { awsErrorName } from '../../shared/aws/clients';
+import { afterwards } from '../../shared/lambda/afterwards';
 import type { Log } from '../../shared/lambda/logger';
 import { type PipelineDeps, pipelinesOf } from '../../shared/releases/pipelines';
 import { readDecision, recordBakeWindow } from '../../shared/state/bake-window';
@@ -151,20 +152,26 @@ async function recordRollback(
   const by =
     result.slackDecision?.name ??
     (result.details?.creator === 'codeDeployRollback' ? 'CodeDeploy (automatic rollback)' : undefined);
-  const runs = await pipelinesOf(deployRunner(change.application, change.deploymentGroup), deps.pipelines);
-  for (const pipeline of new Set(runs.map((run) => run.pipeline))) {
-    await recordProd(
-      pipeline,
-      { lastFailure: { at, how: 'rolled back', ...(by ? { by } : {}) } },
-      deps.pipelines,
-    ).catch((error: unknown) =>
-      deps.log.warn("Prod's rollback not recorded", { error: awsErrorName(error) }),
-    );
-    await recordRollbackHistory(pipeline, change, result.details, by, deps.pipelines).catch(
-      (error: unknown) =>
-        deps.log.warn('Rollback not recorded in the release history', { error: awsErrorName(error) }),
-    );
-  }
+  const pipelines = deps.pipelines;
+  // For later notices and the figures only: off this message's way to Slack.
+  afterwards(
+    'the rollback of prod',
+    (async () => {
+      const runs = await pipelinesOf(deployRunner(change.application, change.deploymentGroup), pipelines);
+      for (const pipeline of new Set(runs.map((run) => run.pipeline))) {
+        await recordProd(
+          pipeline,
+          { lastFailure: { at, how: 'rolled back', ...(by ? { by } : {}) } },
+          pipelines,
+        ).catch((error: unknown) =>
+          deps.log.warn("Prod's rollback not recorded", { error: awsErrorName(error) }),
+        );
+        await recordRollbackHistory(pipeline, change, result.details, by, pipelines).catch((error: unknown) =>
+          deps.log.warn('Rollback not recorded in the release history', { error: awsErrorName(error) }),
+        );
+      }
+    })(),
+  );
   return result;
 }
 

@@ -60,13 +60,16 @@ async function orderOf(release: ReleaseState, deps: ReleaseDeps): Promise<string
   return structure?.stages.map((stage) => stage.name);
 }
 
-/** Read, merge, write on the version read; a lost race reads again. The version that holds the step. */
+/**
+ * Read, merge, write on the version read; a lost race reads again. The version that holds the step,
+ * and the release as this write left it (what the card shows next, without reading it again).
+ */
 async function mergeStep(
   key: string,
   link: ReleaseLink,
   step: ReleaseStep,
   deps: ReleaseDeps,
-): Promise<number> {
+): Promise<{ version: number; release: StoredRelease }> {
   const staged: ReleaseStep = { ...step, stage: step.stage ?? link.stage };
   const sleep = sleepOf(deps);
   for (let attempt = 0; attempt < 40 && Date.now() < deps.deadline - 500; attempt++) {
@@ -77,8 +80,13 @@ async function mergeStep(
       const order = await orderOf(next, deps);
       if (order) next.order = order;
     }
-    if (stored.version > 0 && JSON.stringify(next) === JSON.stringify(stored.state)) return stored.version;
-    if (await writeRelease(key, next, stored.version, deps)) return stored.version + 1;
+    if (stored.version > 0 && JSON.stringify(next) === JSON.stringify(stored.state))
+      return { version: stored.version, release: stored };
+    if (await writeRelease(key, next, stored.version, deps))
+      return {
+        version: stored.version + 1,
+        release: { ...stored, state: next, version: stored.version + 1 },
+      };
     // Many writers at once (a burst of events of one release): spread the next tries out.
     await sleep(Math.floor(Math.random() * 20 * Math.min(attempt + 1, 5)));
   }
@@ -131,8 +139,8 @@ export async function updateRelease(
   const key = releaseKey(link.pipeline, link.executionId);
   const before = await readRelease(key, deps);
   if (!before.ts || !before.channel) return false;
-  const version = await mergeStep(key, link, step, deps);
-  const card = await showCard(key, cardIn(before.channel), deps, version, true);
+  const { version, release } = await mergeStep(key, link, step, deps);
+  const card = await showCard(key, cardIn(before.channel), deps, version, true, release);
   const stage = step.stage ?? link.stage;
   if (stage && card.state) await settleOffer(key, stage, card.state, cardIn(before.channel), deps, clickedTs);
   return true;
@@ -190,14 +198,14 @@ export async function deliverToRelease(
   const key = releaseKey(link.pipeline, link.executionId);
   let card: StoredRelease;
   try {
-    let version: number | undefined;
-    if (step.level !== 'detail') version = await mergeStep(key, link, step, deps);
+    let merged: { version?: number; release?: StoredRelease } = {};
+    if (step.level !== 'detail') merged = await mergeStep(key, link, step, deps);
     else if ((await readRelease(key, deps)).version === 0) {
       if (!options.reply || waiting.length === 0)
         return { kind: 'standalone', why: 'its release has no card' };
       return { kind: 'waiting', ts: await postOrphan(notice, waiting, destination, deps) };
     }
-    card = await showCard(key, destination, deps, version);
+    card = await showCard(key, destination, deps, merged.version, false, merged.release);
   } catch (error) {
     // The final card under Slack's rate limit: the invocation fails, and Lambda's retry lands it.
     if (error instanceof SlackRateLimitedError) throw error;

@@ -45,12 +45,14 @@ export async function showCard(
   needed?: number,
   /** Show it now even if it is not the final state (a decision from Slack). */
   urgent = false,
+  /** The release as the caller has just written it: the first look needs no read. */
+  written?: StoredRelease,
 ): Promise<StoredRelease> {
   const sleep = sleepOf(deps);
   const spacing = deps.cardSpacingMs ?? CARD_SPACING_MS;
   let want = needed;
   for (let round = 0; round < 60; round++) {
-    const stored = await readRelease(key, deps);
+    const stored = round === 0 && written ? written : await readRelease(key, deps);
     if (!stored.state) throw new Error('the release has no state');
     want ??= stored.version;
     if (stored.ts && stored.shown >= want) return stored;
@@ -92,7 +94,7 @@ export async function showCard(
         continue;
       }
     }
-    if (!(await claimCardPush(key, PUSH_LEASE_MS, deps))) {
+    if (!(await claimCardPush(key, PUSH_LEASE_MS, deps, stored.shownAt))) {
       await sleep(150);
       continue;
     }

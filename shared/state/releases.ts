@@ -136,12 +136,19 @@ export async function releaseCardPost(key: string, deps: TableDeps): Promise<voi
 }
 
 /** The right to push the card now: one invocation at a time, for a short lease. */
-export async function claimCardPush(key: string, leaseMs: number, deps: TableDeps): Promise<boolean> {
+export async function claimCardPush(
+  key: string,
+  leaseMs: number,
+  deps: TableDeps,
+  /** When the card was last shown as the caller saw it: a push since then fails the claim. */
+  seenShownAt = 0,
+): Promise<boolean> {
   const now = nowOf(deps);
   const written = await updateIf(deps, 'release', key, {
     UpdateExpression: 'SET pushingUntil = :until',
-    ConditionExpression: 'attribute_not_exists(pushingUntil) OR pushingUntil < :now',
-    ExpressionAttributeValues: { ':until': n(now + leaseMs), ':now': n(now) },
+    ConditionExpression:
+      '(attribute_not_exists(pushingUntil) OR pushingUntil < :now) AND (attribute_not_exists(shownAt) OR shownAt <= :seen)',
+    ExpressionAttributeValues: { ':until': n(now + leaseMs), ':now': n(now), ':seen': n(seenShownAt) },
   });
   return written !== false;
 }
