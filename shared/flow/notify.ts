@@ -109,13 +109,57 @@ async function pass<M, X, R>(
     await updateCards(runtime, draft, early.channels);
     return;
   }
-  const enrichment = await source.enrich(model, runtime, recorded);
-  if (isSilenced(enrichment)) {
-    notSent(runtime.log, draft, { reason: enrichment.silenced });
-    return;
-  }
   // Known by its draft, so that a retry whose AWS reads went differently is still recognised.
-  await send(runtime, source.describe(model, enrichment), fingerprint(draft));
+  const id = fingerprint(draft);
+  const ahead = claimAhead(runtime, id, early.channels);
+  try {
+    const enrichment = await source.enrich(model, runtime, recorded);
+    if (isSilenced(enrichment)) {
+      notSent(runtime.log, draft, { reason: enrichment.silenced });
+      return;
+    }
+    await send(runtime, source.describe(model, enrichment), id, ahead);
+  } finally {
+    await ahead?.releaseUnused();
+  }
+}
+
+/**
+ * The delivery log's claims of the draft's destinations, taken while the notice is enriched
+ * instead of after (one DynamoDB round trip off the way to Slack). The notice as sent usually goes
+ * where its draft went; a destination it no longer goes to is given back, as is every claim when
+ * the pass ends without posting (silenced, or failed).
+ */
+interface ClaimsAhead {
+  claimed(target: string): Promise<boolean | undefined>;
+  releaseUnused(): Promise<void>;
+}
+
+function claimAhead(runtime: Runtime, id: string, channels: Map<string, RouteTo>): ClaimsAhead | undefined {
+  const { deliveryLog } = runtime;
+  if (!deliveryLog) return undefined;
+  const used = new Set<string>();
+  // A secret that cannot be read fails `send` itself, in its place: here it only means no claims.
+  const claims: Promise<Map<string, boolean>> = runtime.destinations
+    .resolve(channels)
+    .then(async (destinations) => {
+      const entries = await Promise.all(
+        destinations.map(async (d) => [d.key, await deliveryLog.claim(id, d.key)] as const),
+      );
+      return new Map(entries);
+    })
+    .catch(() => new Map<string, boolean>());
+  return {
+    async claimed(target) {
+      const claim = (await claims).get(target);
+      if (claim !== undefined) used.add(target);
+      return claim;
+    },
+    async releaseUnused() {
+      const unused = [...(await claims)].filter(([target, won]) => won && !used.has(target));
+      await Promise.all(unused.map(([target]) => deliveryLog.release(id, target)));
+    },
+  };
 }
 
 /** The source's side effects; a fault there is logged and the notice goes on (never lost). */
@@ -143,7 +187,12 @@ async function record<M, X, R>(
  * if one failed, the invocation fails afterwards, so Lambda retries and the delivery log lets the
  * retry post only where it failed.
  */
-export async function send(runtime: Runtime, notice: Notice, id = fingerprint(notice)): Promise<string[]> {
+export async function send(
+  runtime: Runtime,
+  notice: Notice,
+  id = fingerprint(notice),
+  ahead?: ClaimsAhead,
+): Promise<string[]> {
   const routed = routeNotice(notice, runtime.routing);
   await updateCards(runtime, notice, routed.channels);
   if (routed.channels.size === 0) {
@@ -155,7 +204,7 @@ export async function send(runtime: Runtime, notice: Notice, id = fingerprint(no
   const failures: string[] = [];
   const delivered: string[] = [];
   for (const destination of destinations) {
-    const failure = await deliverOnce(runtime, notice, id, destination);
+    const failure = await deliverOnce(runtime, notice, id, destination, ahead);
     if (failure) failures.push(failure);
     else delivered.push(...destination.channels);
   }
@@ -220,10 +269,11 @@ async function deliverOnce(
   notice: Notice,
   id: string,
   destination: Destination,
+  ahead?: ClaimsAhead,
 ): Promise<string | undefined> {
   const { log, deliveryLog } = runtime;
   const target = destination.key;
-  if (!(await claim(deliveryLog, id, target))) {
+  if (!((await ahead?.claimed(target)) ?? (await claim(deliveryLog, id, target)))) {
     log.info('Notice already delivered', { kind: notice.kind, target });
     return undefined;
   }

@@ -90,6 +90,64 @@ describe('the delivery log (on dynalite)', () => {
     expect(slack.requests).toHaveLength(2);
   });
 
+  it('claims while the notice is enriched, so the claim is not on the way to Slack', async () => {
+    const { runtime } = logged();
+    let claimsDuringEnrichment = -1;
+    const source: Describer<string, string> = {
+      describe: (_model, enrichment) => (enrichment ? { ...NOTICE, summary: enrichment } : NOTICE),
+      enrich: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        claimsDuringEnrichment = state.calls.get('UpdateItem') ?? 0;
+        return 'exit status 1';
+      },
+    };
+    state.calls.clear();
+
+    await notify(runtime, 'model', source);
+
+    // Both channels claimed before the enrichment ended; then posted and recorded as sent.
+    expect(claimsDuringEnrichment).toBe(2);
+    expect(slack.requests).toHaveLength(2);
+    expect(state.calls.get('UpdateItem')).toBe(4);
+  });
+
+  it('gives the claims back when the enrichment silences the notice, or fails', async () => {
+    const { runtime } = logged();
+    const silenced: Describer<string, string> = {
+      describe: () => NOTICE,
+      enrich: async () => ({ silenced: 'folded into its window' }),
+    };
+    const failing: Describer<string, string> = {
+      describe: () => NOTICE,
+      enrich: async () => {
+        throw new Error('a bug in enrichment');
+      },
+    };
+    const posting: Describer<string, string> = { describe: () => NOTICE, enrich: async () => 'enriched' };
+
+    await notify(runtime, 'model', silenced);
+    await expect(notify(runtime, 'model', failing)).rejects.toThrow('a bug in enrichment');
+    // Nothing was posted, and nothing holds the notice: the next pass posts it at once.
+    expect(slack.requests).toHaveLength(0);
+    await notify(runtime, 'model', posting);
+    expect(slack.requests.map((r) => r.path)).toEqual(['/services/T0/releases/x', '/services/T0/alerts/x']);
+  });
+
+  it('gives back the claim of a channel the enriched notice no longer goes to', async () => {
+    const { runtime } = logged();
+    // The draft is a failure (releases and alerts); enriched, it is a success (releases only).
+    const source: Describer<string, string> = {
+      describe: (_model, enrichment) => (enrichment ? { ...NOTICE, severity: 'success' } : NOTICE),
+      enrich: async () => 'retried and passed',
+    };
+
+    await notify(runtime, 'model', source);
+    expect(slack.requests.map((r) => r.path)).toEqual(['/services/T0/releases/x']);
+    // The alerts channel's claim was given back: the failure itself still reaches it.
+    await send(runtime, NOTICE, fingerprint(NOTICE));
+    expect(slack.requests.map((r) => r.path)).toEqual(['/services/T0/releases/x', '/services/T0/alerts/x']);
+  });
+
   it('tells different events apart', () => {
     expect(fingerprint(NOTICE)).toBe(fingerprint({ ...NOTICE }));
     expect(fingerprint(NOTICE)).not.toBe(fingerprint({ ...NOTICE, correlation: { buildId: 'shop-api:8' } }));
