@@ -1,5 +1,5 @@
 /**
- * Captures what the Powertools logger writes (stdout and stderr, one JSON object per line) while
+ * Captures what Herald's logger writes (stdout and stderr, one JSON object per line) while
  * a handler runs: the tests read it, and `npm start` / `npm run samples` show only what matters.
  */
 export type LogLine = Record<string, unknown>;

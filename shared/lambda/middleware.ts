@@ -1,34 +1,38 @@
 /**
- * The one wrapper every handler uses: Lambda context on every log line, one clear error line
- * before a failure is handed back to Lambda (which retries, then keeps the event in the DLQ), and
- * the writes started `afterwards` finished before the invocation ends.
+ * The one wrapper every handler uses: the Lambda context on every log line of the invocation, one
+ * clear error line before a failure is handed back to Lambda (which retries, then keeps the event
+ * in the DLQ), and the writes started `afterwards` finished before the invocation ends.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { settleAfterwards } from './afterwards';
 import { logger } from './logger';
 
+let coldStart = true;
+
 export function withHerald<TEvent, TResult>(
   name: string,
   handler: (event: TEvent, context: Context) => Promise<TResult>,
-) {
-  return middy<TEvent, TResult>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use({
-      onError: async (request) => {
-        const error = request.error;
-        logger.error(`${name} invocation failed`, {
-          error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
-        });
-      },
-    })
-    .handler(async (event, context) => {
-      try {
-        return await handler(event, context);
-      } finally {
-        // Writes kept off the way to Slack end before Lambda may freeze the container.
-        await settleAfterwards();
-      }
+): (event: TEvent, context: Context) => Promise<TResult> {
+  return async (event, context) => {
+    logger.setInvocation({
+      cold_start: coldStart,
+      function_name: context.functionName,
+      function_memory_size: context.memoryLimitInMB ? Number(context.memoryLimitInMB) : undefined,
+      function_arn: context.invokedFunctionArn,
+      function_request_id: context.awsRequestId,
     });
+    coldStart = false;
+    try {
+      return await handler(event, context);
+    } catch (error) {
+      logger.error(`${name} invocation failed`, {
+        error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
+      });
+      throw error;
+    } finally {
+      // Writes kept off the way to Slack end before Lambda may freeze the container.
+      await settleAfterwards();
+      logger.setInvocation({});
+    }
+  };
 }
