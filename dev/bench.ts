@@ -264,7 +264,16 @@ async function runOnce(
   await resetTable(rig, table, c.state);
   const dynamo = dynamoCounts(rig);
   const slackBefore = rig.slack.requests.length;
-  const argv = [node, join(__dirname, 'bench-driver.cjs'), bundle, c.eventFile];
+  // BENCH_PROFILE=1: a CPU profile of each function's container (not the floors') in build/bench/profiles.
+  const profile =
+    process.env.BENCH_PROFILE && bundle === c.bundle
+      ? [
+          '--cpu-prof',
+          `--cpu-prof-dir=${join(OUT, 'profiles')}`,
+          `--cpu-prof-name=${c.name}-${Date.now()}.cpuprofile`,
+        ]
+      : [];
+  const argv = [node, ...profile, join(__dirname, 'bench-driver.cjs'), bundle, c.eventFile];
   const shared = options.memoryMb ? underCpuShare(options.memoryMb, argv) : { argv };
   if (!('argv' in shared)) throw new Error(shared.reason);
   const [command = node, ...args] = shared.argv;
