@@ -106,5 +106,28 @@ const routingFilesOut = {
   },
 };
 
-module.exports = [slimSdkSchemas, smallLruCache, noEventStreams, packageVersionOnly, routingFilesOut];
+/**
+ * notInLambda: code that nothing Herald runs on Lambda reaches (Slack file uploads and streaming,
+ * the SDK's JavaScript SHA-256 and its instance-metadata region lookup), each replaced by a stand-in
+ * that fails saying so (not-in-lambda.js). Every stand-in must be used: a file the SDK or Slack's
+ * client moved fails the build (test/build-tools/esbuild-plugins.test.ts checks the bundle).
+ */
+const { STAND_INS } = require('./not-in-lambda.js');
+
+const notInLambda = {
+  name: 'not-in-lambda',
+  setup(build) {
+    for (const { file, contents, loader } of STAND_INS)
+      build.onLoad({ filter: file }, () => ({ contents, loader }));
+  },
+};
+
+module.exports = [
+  slimSdkSchemas,
+  smallLruCache,
+  noEventStreams,
+  packageVersionOnly,
+  routingFilesOut,
+  notInLambda,
+];
 module.exports.slimSchemas = slimSchemas;

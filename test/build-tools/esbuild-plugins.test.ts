@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleLikeTheFunctions } from '../../testkit/bundle';
+import { startSlackServer } from '../../testkit/slack-receiver';
 
 // The plugin file is plain CommonJS so that serverless-esbuild can load it.
 const plugins = require('../../build-tools/esbuild-plugins.js') as import('esbuild').Plugin[] & {
@@ -175,6 +176,57 @@ describe('noEventStreams and packageVersionOnly', () => {
     const config = stub.resolveEventStreamSerdeConfig({});
 
     expect(() => config.eventStreamMarshaller.serialize()).toThrow('event streams are not in this bundle');
+  });
+});
+
+describe('notInLambda', () => {
+  it('replaces each file it names (an SDK or Slack client that moved one fails here), and the clients still work', async () => {
+    const slack = await startSlackServer();
+    try {
+      const entry = join(dir, 'web-api.ts');
+      writeFileSync(
+        entry,
+        `
+import { WebClient } from '@slack/web-api';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+export const post = (slackApiUrl: string) =>
+  new WebClient('xoxb-test', { slackApiUrl, retryConfig: { retries: 0 } }).chat.postMessage({ channel: 'C1', text: 'hi' });
+export const upload = () =>
+  new WebClient('xoxb-test').filesUploadV2({ channel_id: 'C1', content: 'x', filename: 'x.txt' });
+export const getParameter = (endpoint: string) =>
+  new SSMClient({ endpoint, region: 'eu-west-1', maxAttempts: 1, credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' } })
+    .send(new GetParameterCommand({ Name: '/p' }));
+`,
+      );
+      const bundle = await bundleLikeTheFunctions(entry, join(dir, 'web-api.js'));
+      const text = readFileSync(bundle, 'utf8');
+
+      for (const what of [
+        'Slack file upload (filesUploadV2)',
+        'Slack message streaming (chatStream)',
+        'SHA-256 without node:crypto',
+      ])
+        expect(text).toContain(what);
+      expect(text).not.toContain('negativeCacheUntil');
+
+      const output = await runNode(`
+        const b = require(${JSON.stringify(bundle)});
+        (async () => {
+          const posted = await b.post(${JSON.stringify(slack.apiUrl)});
+          const parameter = await b.getParameter(${JSON.stringify(endpoint)});
+          const upload = await b.upload().then(() => 'uploaded', (e) => e.message);
+          console.log(JSON.stringify({ ok: posted.ok, value: parameter.Parameter.Value, upload }));
+        })();`);
+
+      expect(JSON.parse(output)).toEqual({
+        ok: true,
+        value: 'v',
+        upload: 'Slack file upload (filesUploadV2) is not in this bundle (build-tools/not-in-lambda.js)',
+      });
+      expect(slack.requests.map((r) => r.path)).toEqual(['/api/chat.postMessage']);
+    } finally {
+      await slack.close();
+    }
   });
 });
 

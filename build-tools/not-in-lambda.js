@@ -1,0 +1,42 @@
+/**
+ * What the Lambda bundles leave out because nothing Herald runs there reaches it, each replaced by
+ * a stand-in that fails saying so if ever reached (esbuild-plugins.js, notInLambda):
+ * - `@slack/web-api`'s file uploads (filesUploadV2) and message streaming (chatStream): Herald posts
+ *   and updates messages only;
+ * - the SDK's pure-JavaScript SHA-256, a fallback for runtimes without node:crypto (Node has it);
+ * - the SDK's region lookup through the EC2 instance metadata service, for clients without a
+ *   region (Lambda always sets AWS_REGION).
+ */
+const unavailable = (what) => () => {
+  throw new Error(`${what} is not in this bundle (build-tools/not-in-lambda.js)`);
+};
+
+/** A CommonJS module whose every export fails when called: `require('./file-upload').getFileUploadJob(…)`. */
+const failingModule = (what) =>
+  `module.exports = new Proxy({}, { get: (_, name) => name === '__esModule' ? false : (${unavailable.toString()})(${JSON.stringify(what)}) });`;
+
+/** Files (by the end of their path) and their stand-ins. */
+const STAND_INS = [
+  {
+    file: /[\\/]@slack[\\/]web-api[\\/]dist[\\/]file-upload\.js$/,
+    contents: failingModule('Slack file upload (filesUploadV2)'),
+    loader: 'js',
+  },
+  {
+    file: /[\\/]@slack[\\/]web-api[\\/]dist[\\/]chat-stream\.js$/,
+    contents: failingModule('Slack message streaming (chatStream)'),
+    loader: 'js',
+  },
+  {
+    file: /[\\/]@smithy[\\/]core[\\/]dist-es[\\/]submodules[\\/]checksum[\\/]sha256[\\/]Sha256Js\.js$/,
+    contents: `export class Sha256Js { constructor() { (${unavailable.toString()})('SHA-256 without node:crypto')(); } }`,
+    loader: 'js',
+  },
+  {
+    file: /[\\/]@smithy[\\/]core[\\/]dist-es[\\/]submodules[\\/]config[\\/]config-resolver[\\/]regionConfig[\\/]getInstanceMetadataRegion\.js$/,
+    contents: 'export const getInstanceMetadataRegion = async () => undefined;',
+    loader: 'js',
+  },
+];
+
+module.exports = { STAND_INS };
