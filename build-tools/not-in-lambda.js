@@ -5,7 +5,9 @@
  *   and updates messages only;
  * - the SDK's pure-JavaScript SHA-256, a fallback for runtimes without node:crypto (Node has it);
  * - the SDK's region lookup through the EC2 instance metadata service, for clients without a
- *   region (Lambda always sets AWS_REGION).
+ *   region (Lambda always sets AWS_REGION);
+ * - the rate limiter of the SDK's `adaptive` retry mode (Herald's clients use the standard mode;
+ *   AWS_RETRY_MODE=adaptive would fail at the first call, saying so).
  */
 const unavailable = (what) => () => {
   throw new Error(`${what} is not in this bundle (build-tools/not-in-lambda.js)`);
@@ -30,6 +32,11 @@ const STAND_INS = [
   {
     file: /[\\/]@smithy[\\/]core[\\/]dist-es[\\/]submodules[\\/]checksum[\\/]sha256[\\/]Sha256Js\.js$/,
     contents: `export class Sha256Js { constructor() { (${unavailable.toString()})('SHA-256 without node:crypto')(); } }`,
+    loader: 'js',
+  },
+  {
+    file: /[\\/]@smithy[\\/]core[\\/]dist-es[\\/]submodules[\\/]retry[\\/]util-retry[\\/]DefaultRateLimiter\.js$/,
+    contents: `export class DefaultRateLimiter { constructor() { (${unavailable.toString()})('the adaptive retry mode')(); } }`,
     loader: 'js',
   },
   {

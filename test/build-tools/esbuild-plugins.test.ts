@@ -205,6 +205,7 @@ export const getParameter = (endpoint: string) =>
         'Slack file upload (filesUploadV2)',
         'Slack message streaming (chatStream)',
         'SHA-256 without node:crypto',
+        'the adaptive retry mode',
       ])
         expect(text).toContain(what);
       expect(text).not.toContain('negativeCacheUntil');
