@@ -122,8 +122,54 @@ const notInLambda = {
   },
 };
 
+/**
+ * slackMethodsUsed: `@slack/web-api`'s WebClient binds every Web API method at construction (about
+ * 250 of them, 14 KB); Herald calls those of `chat` and `usergroups` (the manifest's scopes:
+ * test/build-tools/slack-manifest.test.ts). The other namespaces are left out of the class. A
+ * methods.js whose shape changed, or without one of the kept namespaces, fails the build.
+ */
+const SLACK_NAMESPACES = ['chat', 'usergroups'];
+const NAMESPACE_START = /^ {4}(\w+) = \{$/;
+const NAMESPACE_END = /^ {4}\};$/;
+
+function keepSlackNamespaces(source, keep = SLACK_NAMESPACES) {
+  const out = [];
+  const found = new Set();
+  let dropping = false;
+  for (const line of source.split('\n')) {
+    const start = NAMESPACE_START.exec(line);
+    if (start && !dropping) {
+      found.add(start[1]);
+      dropping = !keep.includes(start[1]);
+      if (dropping) continue;
+    }
+    if (dropping) {
+      if (NAMESPACE_END.test(line)) dropping = false;
+      continue;
+    }
+    out.push(line);
+  }
+  const missing = keep.filter((name) => !found.has(name));
+  if (found.size < 10 || missing.length > 0)
+    throw new Error(
+      `@slack/web-api's methods.js has changed shape (namespaces missing: ${missing.join(', ') || 'most'}): update build-tools/esbuild-plugins.js`,
+    );
+  return out.join('\n');
+}
+
+const slackMethodsUsed = {
+  name: 'slack-methods-used',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]@slack[\\/]web-api[\\/]dist[\\/]methods\.js$/ }, async (args) => ({
+      contents: keepSlackNamespaces(await readFile(args.path, 'utf8')),
+      loader: 'js',
+    }));
+  },
+};
+
 module.exports = [
   slimSdkSchemas,
+  slackMethodsUsed,
   smallLruCache,
   noEventStreams,
   packageVersionOnly,
@@ -131,3 +177,5 @@ module.exports = [
   notInLambda,
 ];
 module.exports.slimSchemas = slimSchemas;
+module.exports.keepSlackNamespaces = keepSlackNamespaces;
+module.exports.SLACK_NAMESPACES = SLACK_NAMESPACES;

@@ -191,6 +191,10 @@ import { WebClient } from '@slack/web-api';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 export const post = (slackApiUrl: string) =>
   new WebClient('xoxb-test', { slackApiUrl, retryConfig: { retries: 0 } }).chat.postMessage({ channel: 'C1', text: 'hi' });
+export const shape = () => {
+  const c = new WebClient('xoxb-test') as unknown as Record<string, any>;
+  return [typeof c.chat.postMessage, typeof c.chat.update, typeof c.chat.delete, typeof c.usergroups.users.list, typeof c.admin, typeof c.files];
+};
 export const upload = () =>
   new WebClient('xoxb-test').filesUploadV2({ channel_id: 'C1', content: 'x', filename: 'x.txt' });
 export const getParameter = (endpoint: string) =>
@@ -216,18 +220,45 @@ export const getParameter = (endpoint: string) =>
           const posted = await b.post(${JSON.stringify(slack.apiUrl)});
           const parameter = await b.getParameter(${JSON.stringify(endpoint)});
           const upload = await b.upload().then(() => 'uploaded', (e) => e.message);
-          console.log(JSON.stringify({ ok: posted.ok, value: parameter.Parameter.Value, upload }));
+          console.log(JSON.stringify({ ok: posted.ok, value: parameter.Parameter.Value, upload, shape: b.shape() }));
         })();`);
 
       expect(JSON.parse(output)).toEqual({
         ok: true,
         value: 'v',
         upload: 'Slack file upload (filesUploadV2) is not in this bundle (build-tools/not-in-lambda.js)',
+        // The methods Herald calls (the manifest's scopes) are there; the namespaces it never calls are not.
+        shape: ['function', 'function', 'function', 'function', 'undefined', 'undefined'],
       });
       expect(slack.requests.map((r) => r.path)).toEqual(['/api/chat.postMessage']);
     } finally {
       await slack.close();
     }
+  });
+});
+
+describe('slackMethodsUsed', () => {
+  const { keepSlackNamespaces } = plugins as unknown as {
+    keepSlackNamespaces(source: string, keep?: string[]): string;
+  };
+  const namespace = (name: string) =>
+    `    ${name} = {\n        run: bindApiCall(this, '${name}.run'),\n    };`;
+  const source = (names: string[]) => ['class Methods {', ...names.map(namespace), '}'].join('\n');
+  const ten = ['admin', 'apps', 'auth', 'bots', 'calls', 'chat', 'files', 'pins', 'team', 'usergroups'];
+
+  it('keeps the namespaces Herald calls and drops the others', () => {
+    const kept = keepSlackNamespaces(source(ten));
+
+    expect(kept).toContain("'chat.run'");
+    expect(kept).toContain("'usergroups.run'");
+    expect(kept).not.toContain("'admin.run'");
+  });
+
+  it('fails the build when methods.js changed shape or lost a namespace Herald calls', () => {
+    expect(() => keepSlackNamespaces(source(ten.filter((n) => n !== 'usergroups')))).toThrow(
+      'namespaces missing: usergroups',
+    );
+    expect(() => keepSlackNamespaces(source(ten).replaceAll('    ', '  '))).toThrow('changed shape');
   });
 });
 

@@ -26,18 +26,24 @@ function sources(dir: string): string[] {
   });
 }
 
+/** `chat.postMessage`, … as called in these folders' TypeScript. */
+const callsIn = (dirs: string[]) =>
+  new Set(
+    dirs
+      .flatMap((dir) => sources(join(ROOT, dir)))
+      .flatMap((file) =>
+        [
+          ...readFileSync(file, 'utf8').matchAll(
+            /\.(chat|usergroups|conversations|auth|users(?=\.(?:info|list|lookupByEmail|profile)))\.([a-zA-Z.]+)\(/g,
+          ),
+        ].map((m) => `${m[1]}.${m[2]}`),
+      ),
+  );
+
 const manifest = parse(readFileSync(join(ROOT, 'config', 'slack-app-manifest.yml'), 'utf8'));
-const called = new Set(
-  ['shared', 'functions', 'tools']
-    .flatMap((dir) => sources(join(ROOT, dir)))
-    .flatMap((file) =>
-      [
-        ...readFileSync(file, 'utf8').matchAll(
-          /\.(chat|usergroups|conversations|auth|users(?=\.(?:info|list|lookupByEmail|profile)))\.([a-zA-Z.]+)\(/g,
-        ),
-      ].map((m) => `${m[1]}.${m[2]}`),
-    ),
-);
+const called = callsIn(['shared', 'functions', 'tools']);
+/** What the Lambda bundles call (tools/ run from the sources, with the whole client). */
+const calledInLambda = callsIn(['shared', 'functions']);
 
 describe("Herald's Slack app manifest", () => {
   it('asks for the scopes of the methods Herald calls, and no others', () => {
@@ -47,6 +53,16 @@ describe("Herald's Slack app manifest", () => {
     expect(unknown).toEqual([]);
     expect([...called].sort()).toEqual(expect.arrayContaining(['chat.postMessage', 'chat.update']));
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...needed].sort());
+  });
+
+  it('keeps every method Herald calls in the bundled WebClient (build-tools/esbuild-plugins.js)', () => {
+    const { SLACK_NAMESPACES } = require('../../build-tools/esbuild-plugins.js') as {
+      SLACK_NAMESPACES: string[];
+    };
+
+    expect(
+      [...calledInLambda].filter((method) => !SLACK_NAMESPACES.includes(method.split('.')[0] ?? '')),
+    ).toEqual([]);
   });
 
   it('turns on the clicks (interactivity, URL to replace) and incoming webhooks', () => {
