@@ -24,7 +24,7 @@ import {
 } from '../../tools/doctor/checks';
 
 const ROOT = join(__dirname, '..', '..');
-const HOOK = 'https://hooks.slack.com/services/T0FAKE000/B0FAKE000/notarealwebhooktoken';
+const HOOK = 'https://hooks.slack.com/services/TFAKE/BFAKE/fakeWebhookForTests';
 const TOKEN = 'xoxb-local-test-token-0000';
 const SECRET = 'local-signing-secret-0000';
 
@@ -139,7 +139,7 @@ describe('doctor: SSM parameters', () => {
       { name: '/herald/qa/slack/alerts', withDecryption: true },
       { name: '/herald/qa/slack/signing-secret', withDecryption: false },
     ]);
-    expect(lines.join('\n')).not.toMatch(/notarealwebhooktoken|local-signing-secret/);
+    expect(lines.join('\n')).not.toMatch(/fakeWebhookForTests|local-signing-secret/);
     expect(slack.requests).toEqual([]);
   });
 
