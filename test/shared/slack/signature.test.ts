@@ -34,11 +34,7 @@ describe('verifySlackSignature', () => {
   it.each([
     ['a timestamp 301 s old', { nowSeconds: NOW + 301 }, 'stale-timestamp'],
     ['a timestamp 301 s in the future', { nowSeconds: NOW - 301 }, 'stale-timestamp'],
-    [
-      'one changed byte of the body',
-      { body: Buffer.from(BODY.replace('UFAKE', 'UFAKF')) },
-      'bad-signature',
-    ],
+    ['one changed byte of the body', { body: Buffer.from(BODY.replace('UFAKE', 'UFAKF')) }, 'bad-signature'],
     ['a v1= signature', { signature: SIGNATURE.replace('v0=', 'v1=') }, 'unsupported-version'],
     ['a signature one hex digit short', { signature: SIGNATURE.slice(0, -1) }, 'bad-signature'],
     ['a signature one hex digit long', { signature: `${SIGNATURE}0` }, 'bad-signature'],
