@@ -73,6 +73,40 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
 }
 
+/** What a click on the page asks for, and the AWS answers its decision needs. */
+function clickOf(body: Record<string, unknown>) {
+  const actionId = String(body.actionId ?? '');
+  const value = String(body.value ?? '');
+  const typed = typeof body.comment === 'string' && body.comment ? body.comment : undefined;
+  const bake = isBakeAction(actionId);
+  const answers = bake
+    ? bakeAnswers(value)
+    : { 'CodePipeline_20150709.PutApprovalResult': { approvedAt: Date.now() / 1000 } };
+  return { actionId, value, typed, bake, answers };
+}
+
+/** The click as Slack would send it, signed, answering on a response_url of the local Slack. */
+function signedClick(
+  rig: LocalRig,
+  click: ReturnType<typeof clickOf>,
+  blocks: SlackMessage['blocks'],
+  messageTs?: string,
+) {
+  const responsePath = `/actions/preview/${Date.now()}`;
+  const request = signedRequest(
+    clickPayload({
+      responseUrl: `${rig.slack.url}${responsePath}`,
+      actionId: click.actionId,
+      value: click.value,
+      ...(click.bake ? { reason: click.typed } : { comment: click.typed }),
+      blocks,
+      ...(messageTs ? { messageTs } : {}),
+    }),
+    { timestamp: click.bake ? BAKE_CLICK_TIME : CLICK_TIME },
+  );
+  return { request, responsePath };
+}
+
 let clickTable: string | undefined;
 
 /**
@@ -82,31 +116,14 @@ let clickTable: string | undefined;
 async function click(rig: LocalRig, last: SampleResult | undefined, body: Record<string, unknown>) {
   const message = last?.messages[last.messages.length - 1];
   if (!message) return { outcome: 'no message to click on' };
-  const actionId = String(body.actionId ?? '');
-  const value = String(body.value ?? '');
-  const typed = typeof body.comment === 'string' && body.comment ? body.comment : undefined;
-  const bake = isBakeAction(actionId);
-  rig.aws.use(
-    bake
-      ? bakeAnswers(value)
-      : { 'CodePipeline_20150709.PutApprovalResult': { approvedAt: Date.now() / 1000 } },
-  );
+  const clicked = clickOf(body);
+  rig.aws.use(clicked.answers);
   // One table for every click of the page: a decision made on one message is known on the others.
   clickTable ??= await rig.state.createTable();
   process.env.HERALD_STATE_TABLE = clickTable;
   resetForTests();
-  const responsePath = `/actions/preview/${Date.now()}`;
-  const request = signedRequest(
-    clickPayload({
-      responseUrl: `${rig.slack.url}${responsePath}`,
-      actionId,
-      value,
-      ...(bake ? { reason: typed } : { comment: typed }),
-      blocks: message.blocks,
-    }),
-    { timestamp: bake ? BAKE_CLICK_TIME : CLICK_TIME },
-  );
-  const handle = bake ? bakeActions : slackActions;
+  const { request, responsePath } = signedClick(rig, clicked, message.blocks);
+  const handle = clicked.bake ? bakeActions : slackActions;
   const response = await handle(request, lambdaContext(6000, 'herald-local-slackActions'));
   const answer = rig.slack.requests.find((r) => r.path === responsePath)?.json as SlackMessage | undefined;
   if (!answer) return { outcome: `no update (HTTP ${(response as { statusCode?: number }).statusCode})` };
@@ -122,17 +139,9 @@ async function click(rig: LocalRig, last: SampleResult | undefined, body: Record
 async function clickInRelease(rig: LocalRig, view: ReleaseView | undefined, body: Record<string, unknown>) {
   const reply = view?.thread.find((entry) => entry.ts === body.ts);
   if (!view || !reply) return { outcome: 'no such reply' };
-  const actionId = String(body.actionId ?? '');
-  const value = String(body.value ?? '');
-  const typed = typeof body.comment === 'string' && body.comment ? body.comment : undefined;
-  const bake = isBakeAction(actionId);
+  const clicked = clickOf(body);
   const saved = { ...process.env };
-  rig.aws.use({
-    ...view.release.responses,
-    ...(bake
-      ? bakeAnswers(value)
-      : { 'CodePipeline_20150709.PutApprovalResult': { approvedAt: Date.now() / 1000 } }),
-  });
+  rig.aws.use({ ...view.release.responses, ...clicked.answers });
   Object.assign(process.env, RELEASE_APP_ENV, {
     SLACK_API_URL: rig.slack.apiUrl,
     HERALD_STATE_TABLE: view.table,
@@ -140,20 +149,12 @@ async function clickInRelease(rig: LocalRig, view: ReleaseView | undefined, body
   delete process.env.SLACK_WEBHOOK_URL;
   resetForTests();
   const from = rig.slack.requests.length;
-  const responsePath = `/actions/preview/${Date.now()}`;
+  const { request, responsePath } = signedClick(rig, clicked, reply.message.blocks, reply.ts);
   try {
-    const request = signedRequest(
-      clickPayload({
-        responseUrl: `${rig.slack.url}${responsePath}`,
-        actionId,
-        value,
-        ...(bake ? { reason: typed } : { comment: typed }),
-        blocks: reply.message.blocks,
-        messageTs: reply.ts,
-      }),
-      { timestamp: bake ? BAKE_CLICK_TIME : CLICK_TIME },
+    await (clicked.bake ? bakeActions : slackActions)(
+      request,
+      lambdaContext(6000, 'herald-local-slackActions'),
     );
-    await (bake ? bakeActions : slackActions)(request, lambdaContext(6000, 'herald-local-slackActions'));
   } finally {
     for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
     Object.assign(process.env, saved);

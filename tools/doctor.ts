@@ -19,7 +19,7 @@ import {
   slackClient,
   summaryLine,
 } from './doctor/checks';
-import { clientOptions, SetupError, stopOnSetup } from './lib/aws';
+import { clientOptions, runAsCommand, SetupError, stopOnSetup } from './lib/aws';
 
 const USAGE = 'usage: npm run doctor -- --stage <stage> [--post] [--region <region>]';
 
@@ -95,16 +95,4 @@ export async function main(argv: string[], io: Io = {}): Promise<number> {
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error(
-        `doctor failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
-      );
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runAsCommand('doctor', main);

@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DAY, WEEK } from '../shared/metrics/figures';
 import { readHistory } from '../shared/state/history';
-import { clientOptions, errorName, SetupError, stopOnSetup } from './lib/aws';
+import { clientOptions, errorName, runAsCommand, SetupError, stopOnSetup } from './lib/aws';
 import { reportOf, rowsOf, toCsv, toJson, toText } from './metrics/report';
 
 const USAGE = [
@@ -133,14 +133,4 @@ export async function main(
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error(`metrics failed: ${errorName(error)}`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runAsCommand('metrics', main, errorName);

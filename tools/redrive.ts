@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { clientOptions, SetupError } from './lib/aws';
+import { clientOptions, runAsCommand, SetupError } from './lib/aws';
 import { redrive } from './redrive/redrive';
 
 const USAGE = 'usage: npm run redrive -- --stage <stage> [--dry-run] [--region <region>]';
@@ -61,16 +61,4 @@ export async function main(argv: string[], print: (line: string) => void = conso
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error(
-        `redrive failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
-      );
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runAsCommand('redrive', main);

@@ -68,7 +68,8 @@ export async function shipsOf(
   const release = releaseKey(candidate.pipeline, candidate.executionId);
   // The pipeline's structure is read beside them: it is needed when Herald's record of prod is not.
   const structure = structureOf(candidate.pipeline, deps.pipelines);
-  structure.catch(() => undefined);
+  // Ended before the invocation is, even when it turns out not to be needed.
+  afterwards(`the structure of pipeline ${candidate.pipeline}`, structure);
   const [kept, record] = await Promise.all([
     readShips(release, deps.pipelines),
     readProd(candidate.pipeline, deps.pipelines),

@@ -77,7 +77,24 @@ export class HeraldLogger {
     };
     for (const extra of attributes)
       for (const [key, value] of Object.entries(extra)) line[key] = plain(value);
-    process.stdout.write(`${JSON.stringify(line)}\n`);
+    process.stdout.write(`${serialised(line)}\n`);
+  }
+}
+
+/** The line as JSON; a value JSON cannot hold (a cycle, a BigInt) never makes logging throw. */
+function serialised(line: LogAttributes): string {
+  try {
+    return JSON.stringify(line);
+  } catch {
+    const seen = new WeakSet<object>();
+    return JSON.stringify(line, (_key, value: unknown) => {
+      if (typeof value === 'bigint') return value.toString();
+      if (value && typeof value === 'object') {
+        if (seen.has(value)) return '[Circular]';
+        seen.add(value);
+      }
+      return value;
+    });
   }
 }
 

@@ -9,6 +9,20 @@ import { logger } from './logger';
 
 let coldStart = true;
 
+/** Waits for the `afterwards` writes, at most until a second before the invocation's deadline. */
+async function settleWithin(context: Context): Promise<void> {
+  const remaining =
+    typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 30_000;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), Math.max(0, remaining - 1000));
+  });
+  const outcome = await Promise.race([settleAfterwards().then(() => 'done' as const), late]);
+  clearTimeout(timer);
+  if (outcome === 'late')
+    logger.warn('Writes kept for later events did not end in time; later events learn them again');
+}
+
 export function withHerald<TEvent, TResult>(
   name: string,
   handler: (event: TEvent, context: Context) => Promise<TResult>,
@@ -30,8 +44,8 @@ export function withHerald<TEvent, TResult>(
       });
       throw error;
     } finally {
-      // Writes kept off the way to Slack end before Lambda may freeze the container.
-      await settleAfterwards();
+      // Writes kept off the way to Slack end before Lambda may freeze the container, within its time.
+      await settleWithin(context);
       logger.setInvocation({});
     }
   };

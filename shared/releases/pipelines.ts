@@ -44,14 +44,15 @@ export async function structureOf(
   version?: number,
 ): Promise<PipelineStructure | undefined> {
   const fresh = (s: PipelineStructure | undefined) => s && (version === undefined || s.version >= version);
-  const cached = known.get(name);
-  if (fresh(cached)) return cached;
-  // Two steps of one invocation asking at once (the release history and the card) read it once.
+  // A read under way is newer than what the container holds (an event of a newer version started
+  // it): wait for it first. Two steps asking at once (the release history and the card) read once.
   const pending = learning.get(name);
   if (pending) {
     const learnt = await pending.catch(() => undefined);
     if (fresh(learnt)) return learnt;
   }
+  const cached = known.get(name);
+  if (fresh(cached)) return cached;
   const run = learn(name, deps, fresh);
   learning.set(name, run);
   try {

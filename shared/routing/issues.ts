@@ -8,31 +8,6 @@ import type * as z from 'zod/mini';
 type Issue = z.core.$ZodIssue;
 type Path = PropertyKey[];
 
-/** Every key the schema knows, at any depth, read from its definition. */
-export function knownKeys(
-  schema: unknown,
-  found = new Set<string>(),
-  seen = new Set<unknown>(),
-): Set<string> {
-  if (!schema || typeof schema !== 'object' || seen.has(schema)) return found;
-  seen.add(schema);
-  const def = (schema as { _zod?: { def?: Record<string, unknown> } })._zod?.def;
-  if (!def) return found;
-  const shape = def.shape as Record<string, unknown> | undefined;
-  if (shape)
-    for (const [key, value] of Object.entries(shape)) found.add(key) && knownKeys(value, found, seen);
-  for (const inner of [
-    def.innerType,
-    def.element,
-    def.valueType,
-    def.in,
-    def.out,
-    ...((def.options as unknown[]) ?? []),
-  ])
-    knownKeys(inner, found, seen);
-  return found;
-}
-
 /** Where each key belongs: `approverGroups` → `approvals.rules[]`, read from the schema. */
 export function keyHomes(
   schema: unknown,
@@ -134,8 +109,9 @@ function kindOf(value: unknown): string {
 }
 
 export function describeRoutingIssues(issues: readonly Issue[], input: unknown, schema: unknown): string[] {
-  const known = knownKeys(schema);
   const homes = keyHomes(schema);
+  // Every key the schema knows, at any depth.
+  const known = new Set(homes.keys());
   const lines: string[] = [];
   const describe = (issue: Issue, base: Path) => {
     const path = [...base, ...issue.path];

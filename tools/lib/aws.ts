@@ -1,7 +1,8 @@
 /**
- * What the admin tools (doctor, redrive) share about the AWS SDK: the clients' options (the SDK's
- * default credential chain, an optional region), an error's name (never its body, which could hold
- * a value), and the errors no call can get past (no credentials, no region), said in one line.
+ * What the admin tools (doctor, redrive, metrics) share: how they run as commands, the SDK clients'
+ * options (the SDK's default credential chain, an optional region), an error's name (never its
+ * body, which could hold a value), and the errors no call can get past (no credentials, no
+ * region), said in one line.
  */
 
 /** A client as the tools use it: something to `send` commands to (a real client, or a test's). */
@@ -31,4 +32,25 @@ export function stopOnSetup(error: unknown): void {
     );
   if (/Region is missing/i.test(message))
     throw new SetupError('no AWS region: pass --region or set AWS_REGION');
+}
+
+/**
+ * Runs a tool's `main` when its file is the command (`npm run <tool>`): its exit code, or 1 and
+ * one line on stderr when it threw (`describe` says the error; by default its name and message).
+ */
+export function runAsCommand(
+  name: string,
+  main: (argv: string[]) => Promise<number>,
+  describe: (error: unknown) => string = (error) =>
+    error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+): void {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(`${name} failed: ${describe(error)}`);
+      process.exitCode = 1;
+    },
+  );
 }

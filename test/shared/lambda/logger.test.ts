@@ -85,3 +85,20 @@ it('keeps to its level, and writes an Error as its name, message and where it wa
     error: { name: 'TypeError', message: 'bad input', location: expect.stringContaining('logger.test.ts') },
   });
 });
+
+it('never throws for an attribute JSON cannot hold (a cycle, a BigInt): the line still goes out', () => {
+  const log = new HeraldLogger('herald');
+  const cycle: Record<string, unknown> = { name: 'loop' };
+  cycle.self = cycle;
+  const capture = captureLogs();
+  log.error('Could not record', { detail: cycle, count: 10n });
+  capture.restore();
+
+  expect(capture.lines()).toEqual([
+    expect.objectContaining({
+      message: 'Could not record',
+      detail: { name: 'loop', self: '[Circular]' },
+      count: '10',
+    }),
+  ]);
+});
