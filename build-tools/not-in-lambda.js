@@ -7,15 +7,21 @@
  * - the SDK's region lookup through the EC2 instance metadata service, for clients without a
  *   region (Lambda always sets AWS_REGION);
  * - the rate limiter of the SDK's `adaptive` retry mode (Herald's clients use the standard mode;
- *   AWS_RETRY_MODE=adaptive would fail at the first call, saying so).
+ *   AWS_RETRY_MODE=adaptive would fail at the first call, saying so);
+ * - `@slack/webhook`'s WebhookTrigger (Workflow Builder triggers): Herald posts to incoming webhooks;
+ * - the run-time part of `@slack/types`, which `@slack/web-api` re-exports: Herald imports its
+ *   types only (`import type`), and its run-time part is two enums of message metadata.
  */
 const unavailable = (what) => () => {
   throw new Error(`${what} is not in this bundle (build-tools/not-in-lambda.js)`);
 };
 
-/** A CommonJS module whose every export fails when called: `require('./file-upload').getFileUploadJob(…)`. */
+/**
+ * A CommonJS module whose every export fails when called or constructed:
+ * `require('./file-upload').getFileUploadJob(…)`, `new (require('./WebhookTrigger').WebhookTrigger)(…)`.
+ */
 const failingModule = (what) =>
-  `module.exports = new Proxy({}, { get: (_, name) => name === '__esModule' ? false : (${unavailable.toString()})(${JSON.stringify(what)}) });`;
+  `module.exports = new Proxy({}, { get: (_, name) => name === '__esModule' ? false : function () { (${unavailable.toString()})(${JSON.stringify(what)})(); } });`;
 
 /** Files (by the end of their path) and their stand-ins. */
 const STAND_INS = [
@@ -42,6 +48,16 @@ const STAND_INS = [
   {
     file: /[\\/]@smithy[\\/]core[\\/]dist-es[\\/]submodules[\\/]config[\\/]config-resolver[\\/]regionConfig[\\/]getInstanceMetadataRegion\.js$/,
     contents: 'export const getInstanceMetadataRegion = async () => undefined;',
+    loader: 'js',
+  },
+  {
+    file: /[\\/]@slack[\\/]webhook[\\/]dist[\\/]WebhookTrigger\.js$/,
+    contents: failingModule('Slack workflow triggers (WebhookTrigger)'),
+    loader: 'js',
+  },
+  {
+    file: /[\\/]@slack[\\/]types[\\/]dist[\\/]index\.js$/,
+    contents: 'module.exports = {};',
     loader: 'js',
   },
 ];

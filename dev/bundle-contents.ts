@@ -1,6 +1,7 @@
 /**
  * `npx tsx dev/bundle-contents.ts <function folder> [<pattern>]`: what a function's bundle is made
- * of, built exactly as serverless.yml builds it (minified, the plugins of build-tools/). Without a
+ * of, built exactly as serverless.yml builds it for stage `stage` (minified, the plugins of
+ * build-tools/, the checked routing config). Without a
  * pattern: bytes per package (or Herald folder), largest first. With one (a regular expression):
  * each matching input file, its bytes and who imports it — to find why something is bundled.
  */
@@ -17,8 +18,15 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  // The stage's checked routing config goes in as `sls package --stage stage` puts it.
+  const { ownsPipeline, precheckedDefine } = require('../build-tools/check-routing.js');
+  const define = await precheckedDefine({
+    options: { stage: 'stage' },
+    resolveVariable: async () => String(ownsPipeline('stage')),
+  });
   const result = await build({
     ...options,
+    define,
     entryPoints: [join(ROOT, 'functions', folder, 'handler.ts')],
     outfile: join(ROOT, 'build', 'bundle-contents', 'handler.js'),
     absWorkingDir: ROOT,

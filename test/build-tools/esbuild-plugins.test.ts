@@ -188,6 +188,7 @@ describe('notInLambda', () => {
         entry,
         `
 import { WebClient } from '@slack/web-api';
+import { IncomingWebhook, WebhookTrigger } from '@slack/webhook';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 export const post = (slackApiUrl: string) =>
   new WebClient('xoxb-test', { slackApiUrl, retryConfig: { retries: 0 } }).chat.postMessage({ channel: 'C1', text: 'hi' });
@@ -197,6 +198,8 @@ export const shape = () => {
 };
 export const upload = () =>
   new WebClient('xoxb-test').filesUploadV2({ channel_id: 'C1', content: 'x', filename: 'x.txt' });
+export const hook = (url: string) => new IncomingWebhook(url).send({ text: 'hi' });
+export const trigger = () => new WebhookTrigger('https://example.invalid/trigger');
 export const getParameter = (endpoint: string) =>
   new SSMClient({ endpoint, region: 'eu-west-1', maxAttempts: 1, credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' } })
     .send(new GetParameterCommand({ Name: '/p' }));
@@ -210,9 +213,12 @@ export const getParameter = (endpoint: string) =>
         'Slack message streaming (chatStream)',
         'SHA-256 without node:crypto',
         'the adaptive retry mode',
+        'Slack workflow triggers (WebhookTrigger)',
       ])
         expect(text).toContain(what);
       expect(text).not.toContain('negativeCacheUntil');
+      // @slack/types' run-time part (the message metadata enums) stays out.
+      expect(text).not.toContain('slack#/entities/task');
 
       const output = await runNode(`
         const b = require(${JSON.stringify(bundle)});
@@ -220,17 +226,26 @@ export const getParameter = (endpoint: string) =>
           const posted = await b.post(${JSON.stringify(slack.apiUrl)});
           const parameter = await b.getParameter(${JSON.stringify(endpoint)});
           const upload = await b.upload().then(() => 'uploaded', (e) => e.message);
-          console.log(JSON.stringify({ ok: posted.ok, value: parameter.Parameter.Value, upload, shape: b.shape() }));
+          const hooked = await b.hook(${JSON.stringify(slack.webhookUrl)});
+          let trigger = 'made';
+          try { b.trigger(); } catch (e) { trigger = e.message; }
+          console.log(JSON.stringify({ ok: posted.ok, value: parameter.Parameter.Value, upload, hooked: hooked.text, trigger, shape: b.shape() }));
         })();`);
 
       expect(JSON.parse(output)).toEqual({
         ok: true,
         value: 'v',
         upload: 'Slack file upload (filesUploadV2) is not in this bundle (build-tools/not-in-lambda.js)',
+        hooked: 'ok',
+        trigger:
+          'Slack workflow triggers (WebhookTrigger) is not in this bundle (build-tools/not-in-lambda.js)',
         // The methods Herald calls (the manifest's scopes) are there; the namespaces it never calls are not.
         shape: ['function', 'function', 'function', 'function', 'undefined', 'undefined'],
       });
-      expect(slack.requests.map((r) => r.path)).toEqual(['/api/chat.postMessage']);
+      expect(slack.requests.map((r) => r.path)).toEqual([
+        '/api/chat.postMessage',
+        new URL(slack.webhookUrl).pathname,
+      ]);
     } finally {
       await slack.close();
     }
