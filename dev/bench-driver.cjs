@@ -6,6 +6,7 @@
 // moment of the first Slack call and the sequential round trips before it.
 const diagnostics = require('node:diagnostics_channel');
 const { readFileSync } = require('node:fs');
+const { roundTrips } = require('./bench/round-trips.cjs');
 
 const ports = new Map(
   (process.env.BENCH_PORTS ?? '')
@@ -62,24 +63,11 @@ function network(since) {
   for (const r of mine) if (r.service in count) count[r.service]++;
   const firstSlack = mine.find((r) => r.service === 'slack');
   const before = mine.filter((r) => r.service !== 'slack' && (!firstSlack || r.start < firstSlack.start));
-  const waves = { aws: 0, dynamodb: 0, all: 0 };
-  let waveEnd = -1;
-  for (const r of before) {
-    if (r.start >= waveEnd) {
-      waves.all++;
-      waveEnd = r.end ?? r.start;
-    } else waveEnd = Math.max(waveEnd, r.end ?? r.start);
-  }
-  // Per service: the same, counting only that service's requests.
-  for (const service of ['aws', 'dynamodb']) {
-    let end = -1;
-    for (const r of before.filter((x) => x.service === service)) {
-      if (r.start >= end) {
-        waves[service]++;
-        end = r.end ?? r.start;
-      } else end = Math.max(end, r.end ?? r.start);
-    }
-  }
+  const waves = {
+    all: roundTrips(before),
+    aws: roundTrips(before.filter((r) => r.service === 'aws')),
+    dynamodb: roundTrips(before.filter((r) => r.service === 'dynamodb')),
+  };
   return { count, toSlack: firstSlack ? firstSlack.start - since : undefined, waves };
 }
 

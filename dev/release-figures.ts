@@ -2,7 +2,8 @@
  * `npm run release:figures`: the three releases of events/releases/ played through the real
  * handlers, once in webhook mode (one message per event) and once in app mode (one card per
  * release), printing what reached Slack and what it cost: channel messages, thread replies, card
- * updates, Slack API calls, DynamoDB calls per event.
+ * updates, Slack API calls, DynamoDB calls per event, and the DynamoDB round trips each event waited
+ * for before its first Slack call.
  *
  * `npm run release:figures -- --concurrency 50`: 50 releases of 50 services at once in app mode,
  * each release's events in order, the releases side by side, card updates spaced as deployed
@@ -27,6 +28,10 @@ import {
 import { type LocalRig, startLocalRig } from '../testkit/samples';
 import { visibleText } from '../testkit/slack-text';
 
+const { roundTrips } = require('./bench/round-trips.cjs') as {
+  roundTrips(requests: Array<{ start: number; end?: number }>): number;
+};
+
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
 async function handlerOf(target: Target): Promise<Handler> {
@@ -47,17 +52,35 @@ function useMode(rig: LocalRig, mode: 'webhook' | 'app'): void {
   }
 }
 
+/**
+ * The DynamoDB round trips an event waited for before its first Slack call (requests in flight
+ * together are one), from the local table's and Slack's clocks; undefined when it called no Slack.
+ */
+function tripsToSlack(rig: LocalRig, since: number, slackBefore: number): number | undefined {
+  const firstSlack = rig.slack.requests.slice(slackBefore)[0];
+  if (!firstSlack) return undefined;
+  return roundTrips(rig.state.timeline.filter((r) => r.start >= since && r.start < firstSlack.at));
+}
+
 /** Plays a release's events in order; the failures (Lambda would retry them). */
-async function playInOrder(release: Release): Promise<string[]> {
+async function playInOrder(
+  release: Release,
+  rig?: LocalRig,
+): Promise<{ failures: string[]; trips: number[] }> {
   const failures: string[] = [];
+  const trips: number[] = [];
   for (const item of release.events) {
+    const since = performance.timeOrigin + performance.now();
+    const slackBefore = rig?.slack.requests.length ?? 0;
     try {
       await (await handlerOf(item.target))(item.event, lambdaContext(20000, 'herald-figures'));
     } catch (error) {
       failures.push(`${release.executionId} ${item.name}: ${error instanceof Error ? error.message : error}`);
     }
+    const waited = rig && tripsToSlack(rig, since, slackBefore);
+    if (waited !== undefined) trips.push(waited);
   }
-  return failures;
+  return { failures, trips };
 }
 
 async function fresh(rig: LocalRig, responses: RecordedResponses): Promise<void> {
@@ -76,8 +99,9 @@ async function play(rig: LocalRig, release: Release, mode: 'webhook' | 'app') {
   process.env.HERALD_CARD_SPACING_MS = '0';
   resetForTests();
   const logs = captureLogs();
+  let trips: number[] = [];
   try {
-    await playInOrder(release);
+    ({ trips } = await playInOrder(release, rig));
   } finally {
     logs.restore();
   }
@@ -97,6 +121,8 @@ async function play(rig: LocalRig, release: Release, mode: 'webhook' | 'app') {
     updates: requests.filter((r) => r.path === '/api/chat.update').length,
     slackCalls: requests.length,
     dynamoPerEvent: Number((dynamo / release.events.length).toFixed(1)),
+    // Per event that called Slack: DynamoDB round trips before its first call (most, then each).
+    dynamoTripsToSlack: `${Math.max(0, ...trips)} (${trips.join(' ')})`,
   };
 }
 
@@ -205,7 +231,7 @@ async function concurrently(rig: LocalRig, count: number, updateLimit: number) {
   const started = Date.now();
   let failures: string[] = [];
   try {
-    failures = (await Promise.all(releases.map(playInOrder))).flat();
+    failures = (await Promise.all(releases.map((r) => playInOrder(r)))).flatMap((played) => played.failures);
     // Lambda retries a failed invocation about a minute later: what failed is played again.
     if (failures.length > 0) {
       await new Promise((resolve) => setTimeout(resolve, 60_000));

@@ -6,6 +6,7 @@
  * does not expire items by TTL; neither does DynamoDB promptly, so nothing Herald does relies on it.
  */
 import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import {
@@ -59,6 +60,8 @@ export interface StateTableServer {
   client: DynamoDBClient;
   /** DynamoDB requests served so far, by operation (`PutItem`, `UpdateItem`, …). */
   calls: Map<string, number>;
+  /** Every request served, in arrival order: when it came and when it was answered (epoch ms). */
+  timeline: Array<{ operation: string; start: number; end?: number }>;
   /** Creates a fresh, empty state table and returns its name. */
   createTable(name?: string): Promise<string>;
   close(): Promise<void>;
@@ -69,9 +72,16 @@ let tables = 0;
 export async function startStateTable(): Promise<StateTableServer> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const calls = new Map<string, number>();
-  server.on('request', (request: { headers: Record<string, string | string[] | undefined> }) => {
+  const timeline: StateTableServer['timeline'] = [];
+  const now = () => performance.timeOrigin + performance.now();
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const operation = String(request.headers['x-amz-target'] ?? '').split('.')[1] ?? 'unknown';
     calls.set(operation, (calls.get(operation) ?? 0) + 1);
+    const entry: StateTableServer['timeline'][number] = { operation, start: now() };
+    timeline.push(entry);
+    response.on('finish', () => {
+      entry.end = now();
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -86,6 +96,7 @@ export async function startStateTable(): Promise<StateTableServer> {
     endpoint,
     client,
     calls,
+    timeline,
     createTable: async (name) => {
       tables += 1;
       const tableName = name ?? `herald-local-${tables}-state`;
