@@ -99,6 +99,6 @@ export async function shipsOf(
     ...(files ? { files: files.paths.length, filesMore: files.more } : {}),
   };
   // Kept with the release for its later events (the card, the approval's reply), off this one's way.
-  afterwards(`what release ${release} ships`, writeShips(release, ships, deps.pipelines));
+  afterwards(`what release ${release} ships`, () => writeShips(release, ships, deps.pipelines));
   return { ships, prod: record };
 }

@@ -75,6 +75,15 @@ export async function enrichDeployment(
   const targets = TARGET_STATES.has(change.state)
     ? readTarget(change.deploymentId, deps, result).catch(fail('deployment target'))
     : Promise.resolve();
+  // The decision about this deployment is read beside its details (a rollback deployment's is about
+  // the deployment it rolls back, known from them: read after).
+  const thisDecision =
+    DECIDED_STATES.has(change.state) && deps.state
+      ? readDecision(change.deploymentId, deps.state).then(
+          (found) => ({ found }),
+          (error: unknown) => ({ error }),
+        )
+      : undefined;
   const details = await readDeployment(change.deploymentId, deps).catch(fail('deployment details'));
   if (details) result.details = details;
   const image = details?.taskDefinition
@@ -94,7 +103,10 @@ export async function enrichDeployment(
   const decision = decisionAbout(change, result.details);
   const decided =
     decision && deps.state
-      ? readDecision(decision, deps.state)
+      ? (decision === change.deploymentId && thisDecision
+          ? thisDecision.then((read) => ('error' in read ? Promise.reject(read.error) : read.found))
+          : readDecision(decision, deps.state)
+        )
           .then((found) => {
             result.slackDecision = found;
           })
@@ -154,24 +166,21 @@ async function recordRollback(
     (result.details?.creator === 'codeDeployRollback' ? 'CodeDeploy (automatic rollback)' : undefined);
   const pipelines = deps.pipelines;
   // For later notices and the figures only: off this message's way to Slack.
-  afterwards(
-    'the rollback of prod',
-    (async () => {
-      const runs = await pipelinesOf(deployRunner(change.application, change.deploymentGroup), pipelines);
-      for (const pipeline of new Set(runs.map((run) => run.pipeline))) {
-        await recordProd(
-          pipeline,
-          { lastFailure: { at, how: 'rolled back', ...(by ? { by } : {}) } },
-          pipelines,
-        ).catch((error: unknown) =>
-          deps.log.warn("Prod's rollback not recorded", { error: awsErrorName(error) }),
-        );
-        await recordRollbackHistory(pipeline, change, result.details, by, pipelines).catch((error: unknown) =>
-          deps.log.warn('Rollback not recorded in the release history', { error: awsErrorName(error) }),
-        );
-      }
-    })(),
-  );
+  afterwards('the rollback of prod', async () => {
+    const runs = await pipelinesOf(deployRunner(change.application, change.deploymentGroup), pipelines);
+    for (const pipeline of new Set(runs.map((run) => run.pipeline))) {
+      await recordProd(
+        pipeline,
+        { lastFailure: { at, how: 'rolled back', ...(by ? { by } : {}) } },
+        pipelines,
+      ).catch((error: unknown) =>
+        deps.log.warn("Prod's rollback not recorded", { error: awsErrorName(error) }),
+      );
+      await recordRollbackHistory(pipeline, change, result.details, by, pipelines).catch((error: unknown) =>
+        deps.log.warn('Rollback not recorded in the release history', { error: awsErrorName(error) }),
+      );
+    }
+  });
   return result;
 }
 

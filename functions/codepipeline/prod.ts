@@ -11,6 +11,7 @@ import { walkCommits } from '../../shared/aws/commits';
 import type { PipelineStructure } from '../../shared/aws/pipelines';
 import type { Runtime } from '../../shared/flow/runtime';
 import { parseAwsDate } from '../../shared/input/time';
+import { afterwards } from '../../shared/lambda/afterwards';
 import type { HistoryCommit, HistoryFact } from '../../shared/metrics/history';
 import { firstLine } from '../../shared/notice/text';
 import { structureOf } from '../../shared/releases/pipelines';
@@ -186,23 +187,24 @@ export async function recordRun(change: PipelineChange, runtime: Runtime): Promi
   const prod =
     change.level === 'stage' &&
     isProdStage(structure, change.stage, (group) => environmentOf(group, routing));
+  // The records are written once the notice is on its way (nothing in this invocation reads them).
   const fact = runFactOf(change, prod);
   if (fact)
-    await recordRunFact(change, fact, pipelines).catch((error: unknown) =>
-      log.warn('Release history not recorded; the delivery figures will miss it', {
-        fact: fact.kind,
-        error: awsErrorName(error),
-      }),
+    afterwards(
+      `the release history (${fact.kind})`,
+      () => recordRunFact(change, fact, pipelines),
+      'the delivery figures will miss it',
     );
   if (prod && (change.state === 'SUCCEEDED' || change.state === 'FAILED'))
-    await recordProdOutcome(change, structure, {
-      ...pipelines,
-      codePipeline: codePipelineClient(),
-      codeCommit: codeCommitClient(),
-    }).catch((error: unknown) =>
-      log.warn("Prod's outcome not recorded; the next approval reads CodePipeline's history", {
-        error: awsErrorName(error),
-      }),
+    afterwards(
+      "prod's outcome",
+      () =>
+        recordProdOutcome(change, structure, {
+          ...pipelines,
+          codePipeline: codePipelineClient(),
+          codeCommit: codeCommitClient(),
+        }),
+      "the next approval reads CodePipeline's history",
     );
   return undefined;
 }

@@ -99,27 +99,48 @@ export async function admitAlert(
   return { silenced: 'folded into the open window' };
 }
 
-/** Where a stopped task's logs are, and the bake window its revision is in. */
+/**
+ * The flood gate, with the bake window read beside it (one round trip, not two): what enrichment
+ * goes on with, or the silence of a folded alert (which never uses what was read).
+ */
+export async function recordAlert(
+  alert: EcsAlert,
+  deps: EnrichDeps,
+): Promise<{ admission: Admission; bakeRead: BakeRead } | Silenced> {
+  const bakeRead = readBake(alert, deps);
+  const admission = await admitAlert(alert, deps);
+  return 'silenced' in admission ? admission : { admission, bakeRead };
+}
+
+/** The bake window a stopped task's revision is in; never fails (a failed read is a problem to tell). */
+export type BakeRead = Promise<{ bake?: BakeWindow; problem?: string }>;
+
+export async function readBake(alert: EcsAlert, deps: Pick<EnrichDeps, 'bake' | 'log'>): BakeRead {
+  if (alert.type !== 'task' || !deps.bake) return {};
+  try {
+    return { bake: await bakeWindowOf(alert, deps.bake) };
+  } catch (error) {
+    deps.log.warn('Could not read the bake window; the alert says less', { error: awsErrorName(error) });
+    return { problem: `bake window (${awsErrorName(error)})` };
+  }
+}
+
+/**
+ * Where a stopped task's logs are, and the bake window its revision is in (`bakeRead`: read
+ * already, beside the flood gate).
+ */
 export async function enrichAlert(
   alert: EcsAlert,
   deps: EnrichDeps,
   admission: Admission = { admitted: true, folded: 0, storage: 'ok' },
+  bakeRead: BakeRead = readBake(alert, deps),
 ): Promise<EcsEnrichment> {
   if (alert.type !== 'task') return { folding: admission, problems: [] };
-  const problems: string[] = [];
-  const [{ logs, problem }, bake] = await Promise.all([
+  const [{ logs, problem }, { bake, problem: bakeProblem }] = await Promise.all([
     readTaskDefinitionLogs(alert.event.detail.taskDefinitionArn, deps),
-    deps.bake
-      ? bakeWindowOf(alert, deps.bake).catch((error: unknown) => {
-          deps.log.warn('Could not read the bake window; the alert says less', {
-            error: awsErrorName(error),
-          });
-          problems.push(`bake window (${awsErrorName(error)})`);
-          return undefined;
-        })
-      : Promise.resolve(undefined),
+    bakeRead,
   ]);
-  if (problem) problems.push(problem);
+  const problems = [problem, bakeProblem].filter((p): p is string => p !== undefined);
   const enrichment: EcsEnrichment = { folding: admission, logs, problems: problems.sort() };
   if (bake && deps.bake) {
     enrichment.bake = bake;

@@ -15,7 +15,7 @@ import { withHerald } from '../../shared/lambda/middleware';
 import type { BakeWindow } from '../../shared/state/bake-window';
 import { type FloodDeps, sweep } from '../../shared/state/flood';
 import { describeAlert, describeFoldedRun } from './describe';
-import { admitAlert, enrichAlert } from './enrich';
+import { type EnrichDeps, enrichAlert, recordAlert } from './enrich';
 import { modelsOf } from './model';
 import { ecsInputSchema, scheduleSchema } from './schema';
 
@@ -24,16 +24,18 @@ function floodGate(runtime: Runtime): FloodDeps | undefined {
   return table ? { dynamo: dynamoClient(), table, log: runtime.log } : undefined;
 }
 
+function enrichDeps(runtime: Runtime): EnrichDeps {
+  const state = floodGate(runtime);
+  const bake = state && { state, ruleFor: (w: BakeWindow) => rollbackRuleFor(w, runtime.routing) };
+  return { ecs: ecsClient(), flood: state, log: runtime.log, bake };
+}
+
 const handleAlerts = eventHandler('ecs', ecsInputSchema, modelsOf, {
   describe: describeAlert,
   // The flood gate counts what is announced: a muted kind opens no window.
-  record: async (alert, runtime, routed) =>
-    routed ? admitAlert(alert, { flood: floodGate(runtime), log: runtime.log }) : undefined,
-  enrich: (alert, runtime, admission) => {
-    const state = floodGate(runtime);
-    const bake = state && { state, ruleFor: (w: BakeWindow) => rollbackRuleFor(w, runtime.routing) };
-    return enrichAlert(alert, { ecs: ecsClient(), log: runtime.log, bake }, admission);
-  },
+  record: async (alert, runtime, routed) => (routed ? recordAlert(alert, enrichDeps(runtime)) : undefined),
+  enrich: (alert, runtime, recorded) =>
+    enrichAlert(alert, enrichDeps(runtime), recorded?.admission, recorded?.bakeRead),
 });
 
 /** The schedule: one summary per folded run whose window closed with nobody to report it. */

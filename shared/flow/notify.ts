@@ -6,8 +6,10 @@
  * in `deliverOnce`, the one place of the delivery log's life-cycle.
  */
 import { awsErrorName } from '../aws/clients';
+import { afterwards, offTheWay } from '../lambda/afterwards';
 import { type Log, logRenderFailure } from '../lambda/logger';
 import type { Notice } from '../notice/notice';
+import { readAhead } from '../releases/ahead';
 import { deliverToRelease } from '../releases/deliver';
 import { type RouteTo, routeNotice } from '../routing/route';
 import { unwatched, watchOf } from '../routing/watch';
@@ -35,9 +37,10 @@ export interface Describer<M, X, R = never> {
    */
   record?(model: M, runtime: Runtime, routed: boolean): Promise<R | Silenced | undefined>;
   /**
-   * Side effects that nothing in this invocation waits for (the release history): started with
-   * the pass, run alongside enrichment and delivery, finished before the invocation ends, whatever
-   * routing and muting decide. A fault is logged; the notice goes on.
+   * Side effects that nothing in this invocation waits for (the release history), whatever routing
+   * and muting decide: started with the pass (its reads may help it), its writes given to
+   * `afterwards` (they start once the notice is delivered), finished before the invocation ends.
+   * A fault is logged; the notice goes on.
    */
   alongside?(model: M, runtime: Runtime): Promise<void>;
   /** The reads that make the message useful (only for a notice that goes somewhere). */
@@ -76,17 +79,15 @@ export async function notify<M, X, R>(runtime: Runtime, model: M, source: Descri
     notSent(runtime.log, draft, { reason: refused });
     return;
   }
-  const aside = source.alongside?.(model, runtime).catch((error: unknown) => {
-    runtime.log.error('Could not record what this notice tells other notices', {
-      kind: draft.kind,
-      error: awsErrorName(error),
-    });
-  });
-  try {
-    await pass(runtime, model, source, draft);
-  } finally {
-    await aside;
-  }
+  // Its reads start with the pass; withHerald waits for it, as for every `afterwards` work.
+  if (source.alongside)
+    afterwards(
+      `what ${draft.kind} tells other notices`,
+      source.alongside(model, runtime),
+      'later notices and the figures miss it',
+    );
+  // The writes nothing here waits for start once the notice is delivered.
+  await offTheWay(() => pass(runtime, model, source, draft));
 }
 
 /** The notice's way from its draft to Slack: record, route, enrich, send. */
@@ -97,22 +98,25 @@ async function pass<M, X, R>(
   draft: Notice,
 ): Promise<void> {
   const early = routeNotice(draft, runtime.routing);
-  if (early.channels.size > 0) runtime.destinations.warm([...early.channels.keys()]);
-  const recorded = await record(runtime, model, source, draft, early.channels.size > 0);
-  if (isSilenced(recorded)) {
-    notSent(runtime.log, draft, { reason: recorded.silenced });
-    return;
-  }
+  // App mode: the release the event names (or its links) is read while the notice is recorded and enriched.
+  if (runtime.releases) readAhead(draft.release, runtime.releases);
   if (early.channels.size === 0) {
-    notSent(runtime.log, draft, early);
+    const recorded = await record(runtime, model, source, draft, false);
+    notSent(runtime.log, draft, isSilenced(recorded) ? { reason: recorded.silenced } : early);
     // App mode: a muted notice of a release still moves its card (from what its event says).
-    await updateCards(runtime, draft, early.channels);
+    if (!isSilenced(recorded)) await updateCards(runtime, draft, early.channels);
     return;
   }
+  runtime.destinations.warm([...early.channels.keys()]);
   // Known by its draft, so that a retry whose AWS reads went differently is still recognised.
   const id = fingerprint(draft);
   const ahead = claimAhead(runtime, id, early.channels);
   try {
+    const recorded = await record(runtime, model, source, draft, true);
+    if (isSilenced(recorded)) {
+      notSent(runtime.log, draft, { reason: recorded.silenced });
+      return;
+    }
     const enrichment = await source.enrich(model, runtime, recorded);
     if (isSilenced(enrichment)) {
       notSent(runtime.log, draft, { reason: enrichment.silenced });
@@ -125,10 +129,12 @@ async function pass<M, X, R>(
 }
 
 /**
- * The delivery log's claims of the draft's destinations, taken while the notice is enriched
- * instead of after (one DynamoDB round trip off the way to Slack). The notice as sent usually goes
- * where its draft went; a destination it no longer goes to is given back, as is every claim when
- * the pass ends without posting (silenced, or failed).
+ * The delivery log's claims of the draft's destinations, taken as the pass starts, beside the
+ * record step, the secrets' reads and enrichment, instead of after them (they are off the way to
+ * Slack, and open the table's connection early). The notice as sent usually goes where its draft
+ * went; a destination it no longer goes to is given back, as is every claim when the pass ends
+ * without posting (silenced, or failed). A destination whose key was not foreseen (two webhook
+ * parameters holding one URL) is claimed when it is delivered.
  */
 interface ClaimsAhead {
   claimed(target: string): Promise<boolean | undefined>;
@@ -139,24 +145,23 @@ function claimAhead(runtime: Runtime, id: string, channels: Map<string, RouteTo>
   const { deliveryLog } = runtime;
   if (!deliveryLog) return undefined;
   const used = new Set<string>();
-  // A secret that cannot be read fails `send` itself, in its place: here it only means no claims.
-  const claims: Promise<Map<string, boolean>> = runtime.destinations
-    .resolve(channels)
-    .then(async (destinations) => {
-      const entries = await Promise.all(
-        destinations.map(async (d) => [d.key, await deliveryLog.claim(id, d.key)] as const),
-      );
-      return new Map(entries);
-    })
-    .catch(() => new Map<string, boolean>());
+  // A claim that fails (the table) is taken again at delivery, where its failure counts.
+  const settled = Promise.all(
+    runtime.destinations.keys(channels).map((key) =>
+      deliveryLog.claim(id, key).then(
+        (won) => [[key, won] as const],
+        () => [],
+      ),
+    ),
+  ).then((entries) => new Map<string, boolean>(entries.flat()));
   return {
     async claimed(target) {
-      const claim = (await claims).get(target);
+      const claim = (await settled).get(target);
       if (claim !== undefined) used.add(target);
       return claim;
     },
     async releaseUnused() {
-      const unused = [...(await claims)].filter(([target, won]) => won && !used.has(target));
+      const unused = [...(await settled)].filter(([target, won]) => won && !used.has(target));
       await Promise.all(unused.map(([target]) => deliveryLog.release(id, target)));
     },
   };
@@ -199,24 +204,12 @@ export async function send(
     notSent(runtime.log, notice, routed);
     return [];
   }
-  // Every secret is read before anything is posted: a missing one fails the invocation cleanly.
-  const destinations = await runtime.destinations.resolve(routed.channels);
-  const failures: string[] = [];
-  const delivered: string[] = [];
-  for (const destination of destinations) {
-    const failure = await deliverOnce(runtime, notice, id, destination, ahead);
-    if (failure) failures.push(failure);
-    else delivered.push(...destination.channels);
-  }
-  if (failures.length > 0)
-    throw new PublishError(`Notice ${notice.kind} not delivered to ${failures.join('; ')}`);
-  return delivered;
+  return deliverEach(runtime, notice, routed.channels, id, ahead);
 }
 
 /**
  * Delivers a finished notice to the named channels only, as a message of its own, without
- * mentions (a digest computed per channel). As `send`: every destination tried, then a failure
- * fails the invocation and the delivery log lets the retry post only where it failed.
+ * mentions (a digest computed per channel); its claims taken while the secrets are read.
  */
 export async function sendToChannels(
   runtime: Runtime,
@@ -227,10 +220,31 @@ export async function sendToChannels(
   const targets = new Map<string, RouteTo>(
     channels.map((channel) => [channel, { mentions: [], thread: false }]),
   );
+  const ahead = claimAhead(runtime, id, targets);
+  try {
+    return await deliverEach(runtime, notice, targets, id, ahead);
+  } finally {
+    await ahead?.releaseUnused();
+  }
+}
+
+/**
+ * Every destination tried; if one failed, the invocation fails afterwards, so Lambda retries and
+ * the delivery log lets the retry post only where it failed.
+ */
+async function deliverEach(
+  runtime: Runtime,
+  notice: Notice,
+  targets: Map<string, RouteTo>,
+  id: string,
+  ahead?: ClaimsAhead,
+): Promise<string[]> {
+  // Every secret is read before anything is posted: a missing one fails the invocation cleanly.
+  const destinations = await runtime.destinations.resolve(targets);
   const failures: string[] = [];
   const delivered: string[] = [];
-  for (const destination of await runtime.destinations.resolve(targets)) {
-    const failure = await deliverOnce(runtime, notice, id, destination);
+  for (const destination of destinations) {
+    const failure = await deliverOnce(runtime, notice, id, destination, ahead);
     if (failure) failures.push(failure);
     else delivered.push(...destination.channels);
   }

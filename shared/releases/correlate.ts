@@ -9,10 +9,11 @@
  */
 import type { ReleaseStep } from '../notice/notice';
 import { buildRunner, deployRunner } from '../state/pipelines';
-import { type ReleaseLink, readLink, writeLink } from '../state/releases';
-import { type PipelineDeps, pipelinesOf } from './pipelines';
+import { type ReleaseLink, releaseKey, writeLink } from '../state/releases';
+import { type AheadDeps, linkOf, readReleaseAhead } from './ahead';
+import { pipelinesOf } from './pipelines';
 
-export type CorrelateDeps = PipelineDeps;
+export type CorrelateDeps = AheadDeps;
 
 export interface Found {
   link?: ReleaseLink;
@@ -33,10 +34,9 @@ export async function findRelease(step: ReleaseStep, deps: CorrelateDeps): Promi
   }
   const { buildId, deploymentId, taskDefinition, application, deploymentGroup } = step.via ?? {};
   const external = buildId ?? deploymentId;
-  let link: ReleaseLink | undefined;
-  for (const id of [external, taskDefinition]) {
-    if (id && !link) link = await readLink(id, deps);
-  }
+  // The build's or deployment's link is usually read ahead (while the notice was enriched).
+  let link = external ? await linkOf(external, deps) : undefined;
+  if (!link && taskDefinition) link = await linkOf(taskDefinition, deps);
   const linked: string[] = [];
   if (!link && external && deps.reader) {
     const project = buildId ? projectOf(buildId) : undefined;
@@ -51,17 +51,20 @@ export async function findRelease(step: ReleaseStep, deps: CorrelateDeps): Promi
         ? [...new Set((await pipelinesOf(runner, deps)).map((by) => by.pipeline))]
         : [];
     for (const pipeline of candidates) link ??= await deps.reader.findActionRun(pipeline, external);
-    if (link) {
-      await writeLink(external, link, deps);
-      linked.push(external);
-    }
+    if (link) linked.push(external);
   }
+  if (!link) return { linked };
+  // Known now: the release is read for the merge while the links are written.
+  if (step.level !== 'detail') readReleaseAhead(releaseKey(link.pipeline, link.executionId), deps);
+  const writes: Array<Promise<void>> = [];
+  if (external && linked.includes(external)) writes.push(writeLink(external, link, deps));
   // A deployment's task definition leads its ECS tasks to the release (not to a stage of it).
-  if (link && taskDefinition && deploymentId && step.level !== 'detail') {
+  if (taskDefinition && deploymentId && step.level !== 'detail') {
     const at = step.at ? Date.parse(step.at) : Number.NaN;
-    const link_ = { pipeline: link.pipeline, executionId: link.executionId };
-    await writeLink(taskDefinition, link_, deps, Number.isNaN(at) ? undefined : at);
+    const run = { pipeline: link.pipeline, executionId: link.executionId };
+    writes.push(writeLink(taskDefinition, run, deps, Number.isNaN(at) ? undefined : at));
     linked.push(taskDefinition);
   }
+  await Promise.all(writes);
   return { link, linked };
 }

@@ -21,10 +21,11 @@ import {
   type StoredRelease,
   writeRelease,
 } from '../state/releases';
+import { claimCommitAhead, commitClaimedHere, releaseReadAhead } from './ahead';
 import { attemptFor, moveIntoThread, type ReleaseDeps, render, sleepOf } from './context';
 import { findRelease } from './correlate';
 import { structureOf } from './pipelines';
-import { showCard } from './show';
+import { pushableNow, showCard } from './show';
 import { applyStep, emptyRelease, type ReleaseState } from './state';
 import { adoptOrphans, postOrphan, postReply, settleOffer } from './thread';
 
@@ -73,7 +74,7 @@ async function mergeStep(
   const staged: ReleaseStep = { ...step, stage: step.stage ?? link.stage };
   const sleep = sleepOf(deps);
   for (let attempt = 0; attempt < 40 && Date.now() < deps.deadline - 500; attempt++) {
-    const stored = await readRelease(key, deps);
+    const stored = (attempt === 0 && (await releaseReadAhead(key, deps))) || (await readRelease(key, deps));
     const before = stored.state ?? emptyRelease(link.pipeline, link.executionId, step.region);
     const next = applyStep(before, staged);
     if (!next.order) {
@@ -82,10 +83,22 @@ async function mergeStep(
     }
     if (stored.version > 0 && JSON.stringify(next) === JSON.stringify(stored.state))
       return { version: stored.version, release: stored };
-    if (await writeRelease(key, next, stored.version, deps))
+    // The first write posts the card: whether a push of its commit becomes the card is asked beside it.
+    const first = stored.version === 0;
+    if (first && next.commit?.id) claimCommitAhead(next.commit.id, key, deps);
+    const push = first ? undefined : pushableNow(stored, deps);
+    const { written, pushing } = await writeRelease(key, next, stored.version, deps, push);
+    if (written)
       return {
         version: stored.version + 1,
-        release: { ...stored, state: next, version: stored.version + 1 },
+        release: {
+          ...stored,
+          state: next,
+          version: stored.version + 1,
+          posting: first,
+          pushing,
+          pushingUntil: push && pushing ? Date.now() + push.leaseMs : stored.pushingUntil,
+        },
       };
     // Many writers at once (a burst of events of one release): spread the next tries out.
     await sleep(Math.floor(Math.random() * 20 * Math.min(attempt + 1, 5)));
@@ -200,7 +213,7 @@ export async function deliverToRelease(
   try {
     let merged: { version?: number; release?: StoredRelease } = {};
     if (step.level !== 'detail') merged = await mergeStep(key, link, step, deps);
-    else if ((await readRelease(key, deps)).version === 0) {
+    else if (((await releaseReadAhead(key, deps)) ?? (await readRelease(key, deps))).version === 0) {
       if (!options.reply || waiting.length === 0)
         return { kind: 'standalone', why: 'its release has no card' };
       return { kind: 'waiting', ts: await postOrphan(notice, waiting, destination, deps) };
@@ -241,10 +254,16 @@ async function tidyThread(
   deps: ReleaseDeps,
 ): Promise<void> {
   const cardTs = card.ts ?? '';
-  try {
+  const adopt = async () => {
     await adoptOrphans(linked, key, cardTs, destination, deps);
     if (step.commit) await adoptLateSeed(step.commit.id, key, cardTs, destination, deps);
-    if (stage && card.state) await settleOffer(key, stage, card.state, destination, deps);
+  };
+  try {
+    // Messages move into the thread in order; the offer settles beside them.
+    await Promise.all([
+      adopt(),
+      stage && card.state && settleOffer(key, stage, card.state, destination, deps),
+    ]);
   } catch (error) {
     deps.log.warn('Release thread not tidied', { release: key, error: awsErrorName(error) });
   }
@@ -261,7 +280,9 @@ async function adoptLateSeed(
   destination: Destination,
   deps: ReleaseDeps,
 ): Promise<void> {
-  const seed = await claimCommit(commit, key, { ...deps, sleep: sleepOf(deps) });
+  // Claimed here when this invocation posted the card: no push can have come in between.
+  if (commitClaimedHere(commit, key, deps)) return;
+  const seed = await claimCommit(commit, key, deps);
   if (!seed) return;
   await moveIntoThread(
     { channel: seed.channel, ts: seed.ts, message: seed.message ?? '' },

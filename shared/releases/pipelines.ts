@@ -75,7 +75,7 @@ async function learn(
   if (!deps.reader) return stored;
   const read = await deps.reader.readStructure(name);
   // Kept for the next events, off this one's way to Slack.
-  afterwards(`the structure of pipeline ${name}`, writePipeline(read, deps));
+  afterwards(`the structure of pipeline ${name}`, () => writePipeline(read, deps));
   known.set(name, read);
   return read;
 }

@@ -14,13 +14,13 @@ import type { SlackMessage } from '../slack/message';
 import {
   claimCardPost,
   claimCardPush,
-  claimCommit,
   readRelease,
   recordCardPost,
   recordShown,
   releaseCardPost,
   type StoredRelease,
 } from '../state/releases';
+import { commitClaim } from './ahead';
 import { describeCard } from './card';
 import { attemptFor, CARD_SPACING_MS, type ReleaseDeps, render, sleepOf, storedMessage } from './context';
 import { currentState, isTerminal } from './state';
@@ -51,32 +51,43 @@ export async function showCard(
   const sleep = sleepOf(deps);
   const spacing = deps.cardSpacingMs ?? CARD_SPACING_MS;
   let want = needed;
+  // The release as this invocation's own last write left it: the next look needs no read.
+  let known = written;
   for (let round = 0; round < 60; round++) {
-    const stored = round === 0 && written ? written : await readRelease(key, deps);
-    if (!stored.state) throw new Error('the release has no state');
+    const stored = known ?? (await readRelease(key, deps));
+    known = undefined;
+    if (!stored.state) {
+      // A push of the release's commit, while the release's first write is on its way (a moment).
+      if (round < 5 && Date.now() + 300 < deps.deadline) {
+        await sleep(100);
+        continue;
+      }
+      throw new Error('the release has no state');
+    }
     want ??= stored.version;
     if (stored.ts && stored.shown >= want) return stored;
     const card = render(describeCard(stored.state), [], deps);
     if (!stored.ts) {
-      if (!(await claimCardPost(key, deps))) {
+      if (!(stored.posting || (await claimCardPost(key, deps)))) {
         // Someone else is posting the card right now: its ts comes in a moment.
         if (Date.now() + 300 >= deps.deadline) throw new Error('the card was not posted in time');
         await sleep(250);
         continue;
       }
       try {
-        await postCard(key, stored, card, destination, deps);
+        known = await postCard(key, stored, card, destination, deps);
       } catch (error) {
         await releaseCardPost(key, deps);
         throw error;
       }
-      await recordShown(key, stored.version, deps, Date.now());
       continue;
     }
     const final = urgent || isTerminal(currentState(stored.state));
     const wait = (stored.shownAt ?? 0) + spacing - Date.now();
     const room = deps.deadline - Date.now() - 1000;
-    if (wait > 0 || (stored.pushingUntil ?? 0) > Date.now()) {
+    // The push lease came with this invocation's write of the release (no claim to take).
+    const holding = stored.pushing === true;
+    if (!holding && (wait > 0 || (stored.pushingUntil ?? 0) > Date.now())) {
       // A push happened a moment ago, or is happening: wait and look again (the newest goes next).
       const pause = Math.max(Math.min(wait, room), 100);
       if (room > 100) {
@@ -88,13 +99,14 @@ export async function showCard(
     const limitedFor = (rateLimited.get('chat.update') ?? 0) - Date.now();
     if (limitedFor > 0) {
       // Slack asked to wait: an intermediate version is skipped without a call; the final one waits.
+      if (holding && (!final || limitedFor < room)) await recordShown(key, 0, deps);
       if (!final) return skipped(key, stored, limitedFor, deps);
       if (limitedFor < room) {
         await sleep(limitedFor);
         continue;
       }
     }
-    if (!(await claimCardPush(key, PUSH_LEASE_MS, deps, stored.shownAt))) {
+    if (!holding && !(await claimCardPush(key, PUSH_LEASE_MS, deps, stored.shownAt))) {
       await sleep(150);
       continue;
     }
@@ -113,9 +125,28 @@ export async function showCard(
       }
       throw error;
     }
-    await recordShown(key, stored.version, deps, Date.now());
+    const at = Date.now();
+    await recordShown(key, stored.version, deps, at);
+    // Shown (or a newer version was, meanwhile): what this invocation needed is in Slack.
+    return { ...stored, shown: Math.max(stored.shown, stored.version), shownAt: at, pushing: false };
   }
   return readRelease(key, deps);
+}
+
+/**
+ * Could the card be pushed now, as the release was read (a card posted, no push under way, the
+ * spacing over, Slack not asking to wait)? Then the write of the release takes the push lease too.
+ */
+export function pushableNow(
+  stored: StoredRelease,
+  deps: ReleaseDeps,
+): { leaseMs: number; seenShownAt: number } | undefined {
+  const now = Date.now();
+  const spacing = deps.cardSpacingMs ?? CARD_SPACING_MS;
+  if (!stored.ts || (stored.pushingUntil ?? 0) > now || (stored.shownAt ?? 0) + spacing > now)
+    return undefined;
+  if ((rateLimited.get('chat.update') ?? 0) > now) return undefined;
+  return { leaseMs: PUSH_LEASE_MS, seenShownAt: stored.shownAt ?? 0 };
 }
 
 function skipped(key: string, stored: StoredRelease, retryAfterMs: number, deps: ReleaseDeps): StoredRelease {
@@ -129,7 +160,9 @@ function skipped(key: string, stored: StoredRelease, retryAfterMs: number, deps:
 /**
  * The first post of the card. When the release's commit was pushed and announced before the
  * release existed, that message becomes the card (one channel message per release) and the push's
- * details its first reply; otherwise the card is a new message.
+ * details its first reply; otherwise the card is a new message, recorded with the version it shows.
+ * The release as the post left it, or undefined when it must be read again (another invocation
+ * recorded a card first, or a push became the card).
  */
 async function postCard(
   key: string,
@@ -137,19 +170,31 @@ async function postCard(
   card: SlackMessage,
   destination: Destination,
   deps: ReleaseDeps,
-): Promise<void> {
+): Promise<StoredRelease | undefined> {
   const attempt = attemptFor(destination, 'release card', deps);
   const commit = stored.state?.commit?.id;
-  const seed = commit ? await claimCommit(commit, key, { ...deps, sleep: sleepOf(deps) }) : undefined;
+  const seed = commit ? await commitClaim(commit, key, deps) : undefined;
   if (!seed || seed.channel !== destination.releaseChannel) {
     const posted = await destination.post(card, attempt);
-    await recordCardPost(key, posted.channel ?? destination.releaseChannel ?? '', posted.ts ?? '', deps);
-    return;
+    const where = { channel: posted.channel ?? destination.releaseChannel ?? '', ts: posted.ts ?? '' };
+    const shown = { version: stored.version, at: Date.now() };
+    if (!(await recordCardPost(key, where.channel, where.ts, deps, { shown }))) return undefined;
+    return {
+      ...stored,
+      ...where,
+      shown: shown.version,
+      shownAt: shown.at,
+      posting: false,
+      postingUntil: undefined,
+    };
   }
   // Another invocation recorded a card meanwhile (its lease had run out): the seed stays as it is.
   // The ts is known before the message is the card: other pushes wait for this one (the lease).
-  if (!(await recordCardPost(key, seed.channel, seed.ts, deps, PUSH_LEASE_MS))) return;
+  if (!(await recordCardPost(key, seed.channel, seed.ts, deps, { pushLeaseMs: PUSH_LEASE_MS })))
+    return undefined;
   await destination.post(card, attempt, { updateTs: seed.ts });
   const push = storedMessage(seed.message);
   if (push) await destination.post(push, attempt, { threadTs: seed.ts });
+  await recordShown(key, stored.version, deps, Date.now());
+  return undefined;
 }

@@ -76,10 +76,9 @@ export async function adoptOrphans(
   destination: Destination,
   deps: ReleaseDeps,
 ): Promise<void> {
-  for (const id of ids) {
-    const orphan = await takeOrphan(id, key, deps);
-    if (orphan) await moveIntoThread(orphan, cardTs, destination, deps);
-  }
+  // Taken at once; moved in the order of their ids.
+  const orphans = await Promise.all(ids.map((id) => takeOrphan(id, key, deps)));
+  for (const orphan of orphans) if (orphan) await moveIntoThread(orphan, cardTs, destination, deps);
 }
 
 /**

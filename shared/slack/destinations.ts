@@ -70,6 +70,12 @@ export function isAppChannel(channel: string, routing: RoutingConfig, config: Ov
 export interface DestinationResolver {
   /** Starts reading the secrets of these channels (while enrichment runs); never fails. */
   warm(channels: string[]): void;
+  /**
+   * The keys `resolve` will give these channels' destinations, known without reading a secret:
+   * channels grouped by where the config sends them (an override, an app channel id, a webhook
+   * parameter). Two parameters holding one URL resolve to one destination whose key is not here.
+   */
+  keys(routed: Map<string, RouteTo>): string[];
   resolve(routed: Map<string, RouteTo>): Promise<Destination[]>;
 }
 
@@ -163,9 +169,28 @@ export function createDestinationResolver(options: {
     return promise;
   };
 
+  /** Where a channel goes as far as the config says (a webhook's URL is only known once read). */
+  const configuredPlace = (channel: string): string => {
+    if (config.appOverride) return `web-api:${config.appOverride.channel}`;
+    if (config.webhookOverride) return 'webhook-override';
+    const definition = routing.channels[channel];
+    if (!definition) return `undefined:${channel}`;
+    return 'channelId' in definition
+      ? `web-api:${definition.channelId}`
+      : `parameter:${definition.webhookParameter}`;
+  };
+
   return {
     warm: (channels) => {
       for (const channel of channels) place(channel).catch(() => undefined);
+    },
+    keys: (routed) => {
+      const groups = new Map<string, string[]>();
+      for (const channel of routed.keys()) {
+        const at = configuredPlace(channel);
+        groups.set(at, [...(groups.get(at) ?? []), channel]);
+      }
+      return [...groups.values()].map((channels) => channels.join('+'));
     },
     resolve: async (routed) => {
       const byAddress = new Map<

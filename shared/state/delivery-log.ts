@@ -40,6 +40,8 @@ export interface DeliveryLog {
 export function dynamoDeliveryLog(options: TableDeps & { log: Log }): DeliveryLog {
   const { log } = options;
   const id = (notice: string, target: string) => `${notice}#${target}`;
+  /** The leases this log holds: a release gives back its own claim, never a later one's. */
+  const leases = new Map<string, number>();
   return {
     async claim(notice, target) {
       const at = nowOf(options);
@@ -55,6 +57,7 @@ export function dynamoDeliveryLog(options: TableDeps & { log: Log }): DeliveryLo
             ':now': n(at),
           },
         });
+        if (written !== false) leases.set(id(notice, target), at + LEASE_MS);
         return written !== false;
       } catch (error) {
         log.warn('Delivery log unavailable; posting without it', { error: awsErrorName(error) });
@@ -62,6 +65,7 @@ export function dynamoDeliveryLog(options: TableDeps & { log: Log }): DeliveryLo
       }
     },
     async sent(notice, target) {
+      leases.delete(id(notice, target));
       try {
         await updateIf(options, 'sent', id(notice, target), {
           UpdateExpression: 'SET #status = :sent, expiresAt = :ttl REMOVE leaseUntil',
@@ -73,12 +77,18 @@ export function dynamoDeliveryLog(options: TableDeps & { log: Log }): DeliveryLo
       }
     },
     async release(notice, target) {
+      const key = id(notice, target);
+      const lease = leases.get(key);
+      // No claim of ours (the log was unavailable when it was taken): nothing to give back.
+      if (lease === undefined) return;
+      leases.delete(key);
       try {
-        // Only a claim still sending is given back: a delivery recorded meanwhile stays recorded.
-        await removeIf(options, 'sent', id(notice, target), {
-          ConditionExpression: '#status = :sending',
+        // Only our claim, still sending, is given back: a delivery recorded meanwhile stays
+        // recorded, and a claim taken after ours ran out stays with whoever took it.
+        await removeIf(options, 'sent', key, {
+          ConditionExpression: '#status = :sending AND leaseUntil = :lease',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':sending': s('sending') },
+          ExpressionAttributeValues: { ':sending': s('sending'), ':lease': n(lease) },
         });
       } catch (error) {
         log.warn('Could not release a failed delivery; it stays claimed for a minute', {

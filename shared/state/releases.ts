@@ -6,6 +6,8 @@
  * conditional: a state write on the version it read (a lost race reads again), the card's first
  * post on a short lease, a link on its time (a late event never re-points a newer link).
  */
+
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod/mini';
 import { type ReleaseState, releaseStateSchema } from '../releases/state';
 import { expiryOf, ITEMS, idOf, jsonOf, n, nowOf, readItem, s, type TableDeps, updateIf } from './table';
@@ -29,6 +31,10 @@ export interface StoredRelease {
   shownAt?: number;
   /** Someone is pushing the card until then (epoch ms): one push at a time per card. */
   pushingUntil?: number;
+  /** This invocation holds the lease to post the card (taken with the release's first write). */
+  posting?: boolean;
+  /** This invocation holds the lease to push the card (taken with its write of the release). */
+  pushing?: boolean;
 }
 
 /** The release's id in the table (and in logs). */
@@ -70,24 +76,54 @@ export async function readRelease(key: string, deps: TableDeps): Promise<StoredR
   };
 }
 
-/** Writes `state` as version `seen + 1`; false when someone else wrote first (read again). */
+/**
+ * Writes `state` as version `seen + 1`: `written` is false when someone else wrote first (read
+ * again). The first write of a release also takes the lease to post its card (as claimCardPost
+ * would, one round trip sooner): no card can exist before the release does. `push`: the card could
+ * be pushed now as the caller read it; the write also takes the push lease (as claimCardPush
+ * would), and when that part is refused, the state is written without it (`pushing` says which).
+ */
 export async function writeRelease(
   key: string,
   state: ReleaseState,
   seen: number,
   deps: TableDeps,
-): Promise<boolean> {
-  const written = await updateIf(deps, 'release', key, {
-    UpdateExpression: 'SET card = :card, version = :next, expiresAt = :ttl',
-    ConditionExpression: seen === 0 ? 'attribute_not_exists(version)' : 'version = :seen',
-    ExpressionAttributeValues: {
+  push?: { leaseMs: number; seenShownAt: number },
+): Promise<{ written: boolean; pushing: boolean }> {
+  const now = nowOf(deps);
+  const write = async (withPush: boolean) => {
+    const set = ['card = :card', 'version = :next', 'expiresAt = :ttl'];
+    const conditions = [seen === 0 ? 'attribute_not_exists(version)' : 'version = :seen'];
+    const values: Record<string, AttributeValue> = {
       ':card': s(JSON.stringify(state)),
       ':next': n(seen + 1),
-      ':ttl': expiryOf('release', nowOf(deps)),
-      ...(seen === 0 ? {} : { ':seen': n(seen) }),
-    },
-  });
-  return written !== false;
+      ':ttl': expiryOf('release', now),
+    };
+    if (seen === 0) {
+      set.push('postingUntil = :until');
+      values[':until'] = n(now + POST_LEASE_MS);
+    } else values[':seen'] = n(seen);
+    if (withPush && push) {
+      set.push('pushingUntil = :pushUntil');
+      conditions.push(
+        '(attribute_not_exists(pushingUntil) OR pushingUntil < :now)',
+        '(attribute_not_exists(shownAt) OR shownAt <= :seenShownAt)',
+      );
+      Object.assign(values, {
+        ':pushUntil': n(now + push.leaseMs),
+        ':now': n(now),
+        ':seenShownAt': n(push.seenShownAt),
+      });
+    }
+    const written = await updateIf(deps, 'release', key, {
+      UpdateExpression: `SET ${set.join(', ')}`,
+      ConditionExpression: conditions.join(' AND '),
+      ExpressionAttributeValues: values,
+    });
+    return written !== false;
+  };
+  if (push && seen > 0 && (await write(true))) return { written: true, pushing: true };
+  return { written: await write(false), pushing: false };
 }
 
 /** The right to post the card: one invocation at a time, for a short lease, while it has no `ts`. */
@@ -102,27 +138,34 @@ export async function claimCardPost(key: string, deps: TableDeps): Promise<boole
   return written !== false;
 }
 
-/** Where the card was posted; false when another invocation recorded a card first (its lease ran out). */
+/**
+ * Where the card was posted; false when another invocation recorded a card first (its lease ran
+ * out). `shown`: the version the new card shows, recorded with it (as recordShown would).
+ * `pushLeaseMs`: a message becoming the card before it is updated takes the push lease at once,
+ * so no other push overtakes it.
+ */
 export async function recordCardPost(
   key: string,
   channel: string,
   ts: string,
   deps: TableDeps,
-  /** A message becoming the card before it is updated: the push lease taken at once, so no other push overtakes it. */
-  pushLeaseMs?: number,
+  options: { shown?: { version: number; at: number }; pushLeaseMs?: number } = {},
 ): Promise<boolean> {
-  const lease = pushLeaseMs === undefined ? undefined : nowOf(deps) + pushLeaseMs;
+  const { shown, pushLeaseMs } = options;
+  const set = ['channel = :channel', 'ts = :ts'];
+  const values: Record<string, AttributeValue> = { ':channel': s(channel), ':ts': s(ts) };
+  if (pushLeaseMs !== undefined) {
+    set.push('pushingUntil = :until');
+    values[':until'] = n(nowOf(deps) + pushLeaseMs);
+  }
+  if (shown) {
+    set.push('shown = :v', 'shownAt = :at');
+    Object.assign(values, { ':v': n(shown.version), ':at': n(shown.at) });
+  }
   const written = await updateIf(deps, 'release', key, {
-    UpdateExpression:
-      lease === undefined
-        ? 'SET channel = :channel, ts = :ts REMOVE postingUntil'
-        : 'SET channel = :channel, ts = :ts, pushingUntil = :until REMOVE postingUntil',
+    UpdateExpression: `SET ${set.join(', ')} REMOVE postingUntil`,
     ConditionExpression: 'attribute_not_exists(ts)',
-    ExpressionAttributeValues: {
-      ':channel': s(channel),
-      ':ts': s(ts),
-      ...(lease === undefined ? {} : { ':until': n(lease) }),
-    },
+    ExpressionAttributeValues: values,
   });
   return written !== false;
 }
@@ -264,7 +307,7 @@ export async function recordSeed(commitId: string, seed: Seed, deps: TableDeps):
 export async function claimCommit(
   commitId: string,
   release: string,
-  deps: TableDeps & { deadline: number; sleep: (ms: number) => Promise<void> },
+  deps: TableDeps & { deadline: number; sleep?: (ms: number) => Promise<void> },
 ): Promise<Seed | undefined> {
   // The same release in the older form of its id counts as this one.
   const claim = (condition: string) =>
@@ -290,7 +333,7 @@ export async function claimCommit(
       if (!taken) return undefined;
       return { channel: item.seedChannel, ts: item.seedTs, message: item.seedMessage || undefined };
     }
-    await deps.sleep(100);
+    await (deps.sleep ?? ((ms) => new Promise<void>((resolve) => setTimeout(resolve, ms))))(100);
   }
   return undefined;
 }

@@ -133,6 +133,71 @@ describe('the delivery log (on dynalite)', () => {
     expect(slack.requests.map((r) => r.path)).toEqual(['/services/T0/releases/x', '/services/T0/alerts/x']);
   });
 
+  it('claims beside the record step, and gives the claims back when the record silences the notice', async () => {
+    const { runtime } = logged();
+    let claimsDuringRecord = -1;
+    const source: Describer<string, string, string> = {
+      describe: () => NOTICE,
+      record: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        claimsDuringRecord = state.calls.get('UpdateItem') ?? 0;
+        return { silenced: 'folded into its window' };
+      },
+      enrich: async () => 'never read',
+    };
+    state.calls.clear();
+
+    await notify(runtime, 'model', source);
+
+    expect(claimsDuringRecord).toBe(2);
+    expect(slack.requests).toHaveLength(0);
+    // Given back: the next pass of the notice posts it.
+    await send(runtime, NOTICE, fingerprint(NOTICE));
+    expect(slack.requests).toHaveLength(2);
+  });
+
+  it('gives back only its own claim: one taken after its lease ran out stays with whoever took it', async () => {
+    let now = Date.parse('2026-11-20T14:08:00Z');
+    const slow = logged(() => now);
+    const later = logged(() => now);
+    const id = fingerprint(NOTICE);
+    expect(await slow.runtime.deliveryLog?.claim(id, 'releases')).toBe(true);
+    now += 61_000;
+    expect(await later.runtime.deliveryLog?.claim(id, 'releases')).toBe(true);
+
+    // The slow sender's post failed at last: its release must not free the later sender's claim.
+    await slow.runtime.deliveryLog?.release(id, 'releases');
+
+    expect(await logged(() => now).runtime.deliveryLog?.claim(id, 'releases')).toBe(false);
+    // The later sender's own release does give it back.
+    await later.runtime.deliveryLog?.release(id, 'releases');
+    expect(await logged(() => now).runtime.deliveryLog?.claim(id, 'releases')).toBe(true);
+  });
+
+  it("claims ahead by the channels' parameters; two parameters holding one URL are claimed as one at delivery", async () => {
+    const same = `${slack.url}/services/T0/shared/x`;
+    const run = () =>
+      testRuntime(slack, {
+        state: { dynamo: state.client, table },
+        parameters: { '/herald/t/slack/releases': same, '/herald/t/slack/alerts': same },
+      });
+    const source: Describer<string, string> = { describe: () => NOTICE, enrich: async () => 'enriched' };
+
+    await notify(run().runtime, 'model', source);
+    const again = run();
+    await notify(again.runtime, 'model', source);
+
+    // Posted once; the retry knew it (the claims foreseen per channel were given back, unused).
+    expect(slack.requests.map((r) => r.path)).toEqual(['/services/T0/shared/x']);
+    expect(again.lines).toContainEqual(
+      expect.objectContaining({
+        message: 'Notice already delivered',
+        attributes: expect.objectContaining({ target: 'releases+alerts' }),
+      }),
+    );
+    expect(await run().runtime.deliveryLog?.claim(fingerprint(NOTICE), 'releases')).toBe(true);
+  });
+
   it('gives back the claim of a channel the enriched notice no longer goes to', async () => {
     const { runtime } = logged();
     // The draft is a failure (releases and alerts); enriched, it is a success (releases only).

@@ -1,0 +1,114 @@
+/**
+ * Reads and claims of a release started before the step that uses them, so that they share a
+ * round trip with other work: the release item, read while the notice is enriched (its key is in
+ * the event), and the claim of the release's commit, taken beside the release's first write. Each
+ * is used once, in this invocation; every change is still a conditional write, so a read that went
+ * stale meanwhile costs one more try, never a wrong card.
+ */
+import type { ReleaseStep } from '../notice/notice';
+import {
+  claimCommit,
+  type ReleaseLink,
+  readLink,
+  readRelease,
+  releaseKey,
+  type Seed,
+  type StoredRelease,
+} from '../state/releases';
+import type { PipelineDeps } from './pipelines';
+
+/** What reading ahead needs: the table, and where this invocation keeps what it read ahead. */
+export interface AheadDeps extends PipelineDeps {
+  /** Reads and claims started ahead in this invocation, each used once. */
+  ahead?: Map<string, Promise<unknown>>;
+}
+
+/** A commit claim's: it may wait a moment for a push being posted, within the invocation. */
+type ClaimDeps = AheadDeps & { deadline: number; sleep?: (ms: number) => Promise<void> };
+
+/**
+ * Starts the reads a step's release will need, from what its event says: the release item when
+ * the step names its pipeline run, else the links of its build, deployment or task definition
+ * (never fails: a failed read is read again when it is needed).
+ */
+export function readAhead(step: ReleaseStep | undefined, deps: AheadDeps): void {
+  if (!step) return;
+  if (step.pipeline && step.executionId) {
+    if (deps.follows(step.pipeline)) readReleaseAhead(releaseKey(step.pipeline, step.executionId), deps);
+    return;
+  }
+  const { buildId, deploymentId, taskDefinition } = step.via ?? {};
+  for (const id of [buildId ?? deploymentId, taskDefinition])
+    if (id) start(deps, `link#${id}`, () => readLink(id, deps));
+}
+
+/** Starts reading a release whose key is known now, for the merge that comes next. */
+export function readReleaseAhead(key: string, deps: AheadDeps): void {
+  start(deps, `release#${key}`, () => readRelease(key, deps));
+}
+
+function start<T>(deps: AheadDeps, name: string, read: () => Promise<T>): void {
+  deps.ahead ??= new Map();
+  if (!deps.ahead.has(name))
+    deps.ahead.set(
+      name,
+      read().then(
+        (value) => ({ value }),
+        () => undefined,
+      ),
+    );
+}
+
+/** What was read ahead under `name` (once); undefined when nothing was, or the read failed. */
+async function taken<T>(name: string, deps: AheadDeps): Promise<{ value: T } | undefined> {
+  const read = deps.ahead?.get(name) as Promise<{ value: T } | undefined> | undefined;
+  deps.ahead?.delete(name);
+  return read;
+}
+
+/** The release as read ahead (once), or undefined: read it now. */
+export async function releaseReadAhead(key: string, deps: AheadDeps): Promise<StoredRelease | undefined> {
+  return (await taken<StoredRelease>(`release#${key}`, deps))?.value;
+}
+
+/** A link as read ahead, or as read now. */
+export async function linkOf(id: string, deps: AheadDeps): Promise<ReleaseLink | undefined> {
+  const ahead = await taken<ReleaseLink | undefined>(`link#${id}`, deps);
+  return ahead ? ahead.value : readLink(id, deps);
+}
+
+/**
+ * Claims the commit for the release beside the release's first write: the invocation that writes
+ * it first posts the card, and needs to know whether a push of that commit becomes the card.
+ */
+export function claimCommitAhead(commit: string, key: string, deps: ClaimDeps): void {
+  deps.ahead ??= new Map();
+  deps.ahead.set(
+    `commit#${commit}#${key}`,
+    claimCommit(commit, key, deps).then(
+      (seed) => ({ seed }),
+      (error: unknown) => ({ error }),
+    ),
+  );
+}
+
+/** The commit's claim for the release: the one taken ahead, or taken now. */
+export async function commitClaim(commit: string, key: string, deps: ClaimDeps): Promise<Seed | undefined> {
+  const ahead = deps.ahead?.get(`commit#${commit}#${key}`) as
+    | Promise<{ seed?: Seed } | { error: unknown }>
+    | undefined;
+  deps.ahead ??= new Map();
+  deps.ahead.set(`commit#${commit}#${key}`, CLAIMED);
+  if (!ahead || ahead === CLAIMED) return claimCommit(commit, key, deps);
+  const claimed = await ahead;
+  if ('error' in claimed) throw claimed.error;
+  return claimed.seed;
+}
+
+/** Marks a commit claim that has been used (the card was posted with what it said). */
+const CLAIMED: Promise<unknown> = Promise.resolve('claimed');
+
+/** Has this invocation claimed the commit for the release (to post the card)? */
+export function commitClaimedHere(commit: string, key: string, deps: AheadDeps): boolean {
+  return deps.ahead?.get(`commit#${commit}#${key}`) === CLAIMED;
+}
