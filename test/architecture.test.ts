@@ -60,7 +60,7 @@ function loadedBy(file: string): Set<string> {
 
 /**
  * What a pure describer may load: the domain model, plain text and dates, links and ARNs, the
- * decisions' buttons, the routing config's pure readings, and zod. No SDK, no client, no state,
+ * decisions' buttons, the routing config's pure readings, and valibot. No SDK, no client, no state,
  * no Slack I/O, no configuration from the environment.
  */
 const PURE = [
@@ -74,7 +74,7 @@ const PURE = [
   /^shared\/releases\/ships\.ts$/,
   // The delivery figures: arithmetic on the release history.
   /^shared\/metrics\/(figures|history)\.ts$/,
-  /^zod\/mini$/,
+  /^valibot$/,
   // Hashes (a stable id from a text) are arithmetic, not I/O.
   /^node:crypto$/,
 ];

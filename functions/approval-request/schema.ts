@@ -4,18 +4,18 @@
  * its URL, so Herald never shows it.
  * https://docs.aws.amazon.com/codepipeline/latest/userguide/approvals-json-format.html
  */
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { maybeString } from '../../shared/input/schema';
 
-export const approvalNotificationSchema = z.object({
-  region: z.string(),
+export const approvalNotificationSchema = v.object({
+  region: v.string(),
   consoleLink: maybeString,
-  approval: z.object({
+  approval: v.object({
     // CodePipeline's own limits: longer is not a real approval, and would not fit a button.
-    pipelineName: z.string().check(z.minLength(1), z.maxLength(100)),
-    stageName: z.string().check(z.minLength(1), z.maxLength(100)),
-    actionName: z.string().check(z.minLength(1), z.maxLength(100)),
-    token: z.string().check(z.regex(/^[A-Za-z0-9-]{1,128}$/)),
+    pipelineName: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
+    stageName: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
+    actionName: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
+    token: v.pipe(v.string(), v.regex(/^[A-Za-z0-9-]{1,128}$/)),
     expires: maybeString,
     externalEntityLink: maybeString,
     approvalReviewLink: maybeString,
@@ -23,4 +23,4 @@ export const approvalNotificationSchema = z.object({
   }),
 });
 
-export type ApprovalNotification = z.infer<typeof approvalNotificationSchema>;
+export type ApprovalNotification = v.InferOutput<typeof approvalNotificationSchema>;

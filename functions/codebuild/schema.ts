@@ -3,48 +3,48 @@
  * events lack the build number, phases and log group; values drift between strings and numbers.
  * https://docs.aws.amazon.com/codebuild/latest/userguide/sample-build-notifications-ref.html
  */
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { booleanish, maybeString, numberish } from '../../shared/input/schema';
 
-const phaseSchema = z.object({
+const phaseSchema = v.object({
   'phase-type': maybeString,
   'phase-status': maybeString,
-  'phase-context': z.optional(z.nullable(z.array(z.nullable(z.string())))),
+  'phase-context': v.optional(v.nullable(v.array(v.nullable(v.string())))),
   'start-time': maybeString,
   'end-time': maybeString,
-  'duration-in-seconds': z.optional(z.nullable(numberish)),
+  'duration-in-seconds': v.optional(v.nullable(numberish)),
 });
 
-export const buildEventSchema = z.object({
-  'detail-type': z.literal('CodeBuild Build State Change'),
-  source: z.literal('aws.codebuild'),
+export const buildEventSchema = v.object({
+  'detail-type': v.literal('CodeBuild Build State Change'),
+  source: v.literal('aws.codebuild'),
   id: maybeString,
-  account: z.string(),
-  region: z.string(),
+  account: v.string(),
+  region: v.string(),
   time: maybeString,
-  detail: z.object({
-    'build-status': z.string().check(z.minLength(1)),
-    'project-name': z.string().check(z.minLength(1)),
-    'build-id': z.string().check(z.minLength(1)),
+  detail: v.object({
+    'build-status': v.pipe(v.string(), v.minLength(1)),
+    'project-name': v.pipe(v.string(), v.minLength(1)),
+    'build-id': v.pipe(v.string(), v.minLength(1)),
     'current-phase': maybeString,
     'current-phase-context': maybeString,
-    'additional-information': z.optional(
-      z.object({
-        'build-number': z.optional(z.nullable(numberish)),
+    'additional-information': v.optional(
+      v.object({
+        'build-number': v.optional(v.nullable(numberish)),
         initiator: maybeString,
         'build-start-time': maybeString,
-        'build-complete': z.optional(booleanish),
+        'build-complete': v.optional(booleanish),
         'source-version': maybeString,
         'resolved-source-version': maybeString,
-        source: z.optional(z.object({ type: maybeString, location: maybeString })),
-        logs: z.optional(
-          z.object({ 'group-name': maybeString, 'stream-name': maybeString, 'deep-link': maybeString }),
+        source: v.optional(v.object({ type: maybeString, location: maybeString })),
+        logs: v.optional(
+          v.object({ 'group-name': maybeString, 'stream-name': maybeString, 'deep-link': maybeString }),
         ),
-        phases: z.optional(z.nullable(z.array(phaseSchema))),
-        environment: z.optional(
-          z.object({
-            'environment-variables': z.optional(
-              z.nullable(z.array(z.object({ name: z.string(), value: maybeString, type: maybeString }))),
+        phases: v.optional(v.nullable(v.array(phaseSchema))),
+        environment: v.optional(
+          v.object({
+            'environment-variables': v.optional(
+              v.nullable(v.array(v.object({ name: v.string(), value: maybeString, type: maybeString }))),
             ),
           }),
         ),
@@ -53,23 +53,23 @@ export const buildEventSchema = z.object({
   }),
 });
 
-export type BuildEvent = z.infer<typeof buildEventSchema>;
+export type BuildEvent = v.InferOutput<typeof buildEventSchema>;
 
 /** `CodeBuild Build Phase Change`: known, not announced by default (`codebuild:phase.*`). */
-export const phaseEventSchema = z.object({
-  'detail-type': z.literal('CodeBuild Build Phase Change'),
-  source: z.literal('aws.codebuild'),
-  account: z.string(),
-  region: z.string(),
+export const phaseEventSchema = v.object({
+  'detail-type': v.literal('CodeBuild Build Phase Change'),
+  source: v.literal('aws.codebuild'),
+  account: v.string(),
+  region: v.string(),
   time: maybeString,
-  detail: z.object({
-    'completed-phase': z.string().check(z.minLength(1)),
+  detail: v.object({
+    'completed-phase': v.pipe(v.string(), v.minLength(1)),
     'completed-phase-status': maybeString,
-    'completed-phase-duration-seconds': z.optional(z.nullable(numberish)),
-    'project-name': z.string().check(z.minLength(1)),
-    'build-id': z.string().check(z.minLength(1)),
+    'completed-phase-duration-seconds': v.optional(v.nullable(numberish)),
+    'project-name': v.pipe(v.string(), v.minLength(1)),
+    'build-id': v.pipe(v.string(), v.minLength(1)),
   }),
 });
 
-export const codeBuildInputSchema = z.union([buildEventSchema, phaseEventSchema]);
-export type PhaseEvent = z.infer<typeof phaseEventSchema>;
+export const codeBuildInputSchema = v.union([buildEventSchema, phaseEventSchema]);
+export type PhaseEvent = v.InferOutput<typeof phaseEventSchema>;

@@ -5,47 +5,48 @@
  * Trigger: https://docs.aws.amazon.com/codecommit/latest/userguide/how-to-notify-lambda.html
  * EventBridge: https://docs.aws.amazon.com/codecommit/latest/userguide/monitoring-events.html
  */
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { booleanish, eventBridgeEnvelope, maybeString, numberish } from '../../shared/input/schema';
 
-const triggerSchema = z.object({
-  Records: z
-    .array(
-      z.object({
-        awsRegion: z.string(),
-        eventSource: z.literal('aws:codecommit'),
-        eventName: z.string(),
-        eventSourceARN: z.string(),
+const triggerSchema = v.object({
+  Records: v.pipe(
+    v.array(
+      v.object({
+        awsRegion: v.string(),
+        eventSource: v.literal('aws:codecommit'),
+        eventName: v.string(),
+        eventSourceARN: v.string(),
         eventTime: maybeString,
-        eventPartNumber: z.optional(numberish),
-        eventTotalParts: z.optional(numberish),
+        eventPartNumber: v.optional(numberish),
+        eventTotalParts: v.optional(numberish),
         eventTriggerName: maybeString,
         userIdentityARN: maybeString,
         customData: maybeString,
-        codecommit: z.object({
-          references: z.array(
-            z.object({
+        codecommit: v.object({
+          references: v.array(
+            v.object({
               commit: maybeString,
-              ref: z.string(),
-              created: z.optional(booleanish),
-              deleted: z.optional(booleanish),
+              ref: v.string(),
+              created: v.optional(booleanish),
+              deleted: v.optional(booleanish),
             }),
           ),
         }),
       }),
-    )
-    .check(z.minLength(1)),
+    ),
+    v.minLength(1),
+  ),
 });
 
-const referenceEventSchema = z.object({
+const referenceEventSchema = v.object({
   ...eventBridgeEnvelope,
-  source: z.literal('aws.codecommit'),
-  'detail-type': z.literal('CodeCommit Repository State Change'),
-  detail: z.object({
-    event: z.enum(['referenceCreated', 'referenceUpdated', 'referenceDeleted']),
-    repositoryName: z.string(),
+  source: v.literal('aws.codecommit'),
+  'detail-type': v.literal('CodeCommit Repository State Change'),
+  detail: v.object({
+    event: v.picklist(['referenceCreated', 'referenceUpdated', 'referenceDeleted']),
+    repositoryName: v.string(),
     referenceType: maybeString,
-    referenceName: z.string(),
+    referenceName: v.string(),
     referenceFullName: maybeString,
     commitId: maybeString,
     oldCommitId: maybeString,
@@ -53,21 +54,21 @@ const referenceEventSchema = z.object({
   }),
 });
 
-const pullRequestEventSchema = z.object({
+const pullRequestEventSchema = v.object({
   ...eventBridgeEnvelope,
-  source: z.literal('aws.codecommit'),
-  'detail-type': z.literal('CodeCommit Pull Request State Change'),
-  detail: z.object({
-    event: z.string(),
-    pullRequestId: z.pipe(z.union([z.string(), z.number()]), z.transform(String)),
+  source: v.literal('aws.codecommit'),
+  'detail-type': v.literal('CodeCommit Pull Request State Change'),
+  detail: v.object({
+    event: v.string(),
+    pullRequestId: v.pipe(v.union([v.string(), v.number()]), v.transform(String)),
     title: maybeString,
-    repositoryNames: z.array(z.string()).check(z.minLength(1)),
+    repositoryNames: v.pipe(v.array(v.string()), v.minLength(1)),
     sourceReference: maybeString,
     destinationReference: maybeString,
     sourceCommit: maybeString,
     destinationCommit: maybeString,
     pullRequestStatus: maybeString,
-    isMerged: z.optional(booleanish),
+    isMerged: v.optional(booleanish),
     approvalStatus: maybeString,
     author: maybeString,
     callerUserArn: maybeString,
@@ -75,38 +76,38 @@ const pullRequestEventSchema = z.object({
 });
 
 /** Comments on a pull request or a commit: known, not announced by default (`codecommit:comment.*`). */
-const commentEventSchema = z.object({
+const commentEventSchema = v.object({
   ...eventBridgeEnvelope,
-  source: z.literal('aws.codecommit'),
-  'detail-type': z.enum(['CodeCommit Comment on Pull Request', 'CodeCommit Comment on Commit']),
-  detail: z.object({
-    event: z.string(),
-    repositoryName: z.string(),
+  source: v.literal('aws.codecommit'),
+  'detail-type': v.picklist(['CodeCommit Comment on Pull Request', 'CodeCommit Comment on Commit']),
+  detail: v.object({
+    event: v.string(),
+    repositoryName: v.string(),
     commentId: maybeString,
-    pullRequestId: z.optional(z.pipe(z.union([z.string(), z.number()]), z.transform(String))),
+    pullRequestId: v.optional(v.pipe(v.union([v.string(), v.number()]), v.transform(String))),
     afterCommitId: maybeString,
     callerUserArn: maybeString,
   }),
 });
 
 /** A merge commit made without a reference (the console's merge preview): known, muted by default. */
-const unreferencedMergeSchema = z.object({
+const unreferencedMergeSchema = v.object({
   ...eventBridgeEnvelope,
-  source: z.literal('aws.codecommit'),
-  'detail-type': z.literal('CodeCommit Repository State Change'),
-  detail: z.object({
-    event: z.literal('unreferencedMergeCommitCreated'),
-    repositoryName: z.string(),
+  source: v.literal('aws.codecommit'),
+  'detail-type': v.literal('CodeCommit Repository State Change'),
+  detail: v.object({
+    event: v.literal('unreferencedMergeCommitCreated'),
+    repositoryName: v.string(),
     commitId: maybeString,
     callerUserArn: maybeString,
   }),
 });
 
-export const codeCommitInputSchema = z.union([
+export const codeCommitInputSchema = v.union([
   triggerSchema,
   referenceEventSchema,
   pullRequestEventSchema,
   commentEventSchema,
   unreferencedMergeSchema,
 ]);
-export type CodeCommitInput = z.infer<typeof codeCommitInputSchema>;
+export type CodeCommitInput = v.InferOutput<typeof codeCommitInputSchema>;

@@ -6,20 +6,20 @@
  * EventBridge: https://docs.aws.amazon.com/codedeploy/latest/userguide/monitoring-cloudwatch-events.html
  * SNS triggers: https://docs.aws.amazon.com/codedeploy/latest/userguide/monitoring-sns-event-notifications.html
  */
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { maybeString } from '../../shared/input/schema';
 
-const eventBridgeSchema = z.object({
-  'detail-type': z.literal('CodeDeploy Deployment State-change Notification'),
-  source: z.literal('aws.codedeploy'),
-  account: z.string(),
-  region: z.string(),
+const eventBridgeSchema = v.object({
+  'detail-type': v.literal('CodeDeploy Deployment State-change Notification'),
+  source: v.literal('aws.codedeploy'),
+  account: v.string(),
+  region: v.string(),
   time: maybeString,
-  detail: z.object({
-    application: z.string(),
-    deploymentGroup: z.string(),
-    deploymentId: z.string(),
-    state: z.string(),
+  detail: v.object({
+    application: v.string(),
+    deploymentGroup: v.string(),
+    deploymentId: v.string(),
+    state: v.string(),
     region: maybeString,
   }),
 });
@@ -28,10 +28,10 @@ const eventBridgeSchema = z.object({
  * A JSON document: carried as a string in captured triggers, as an object in the format the
  * CodeDeploy User Guide documents. Unreadable text becomes undefined, not an error.
  */
-const jsonDocument = z.optional(
-  z.pipe(
-    z.nullable(z.union([z.string(), z.record(z.string(), z.unknown())])),
-    z.transform((value): Record<string, unknown> | undefined => {
+const jsonDocument = v.optional(
+  v.pipe(
+    v.nullable(v.union([v.string(), v.record(v.string(), v.unknown())])),
+    v.transform((value): Record<string, unknown> | undefined => {
       if (!value) return undefined;
       if (typeof value !== 'string') return value;
       try {
@@ -46,51 +46,51 @@ const jsonDocument = z.optional(
   ),
 );
 
-const triggerSchema = z.object({
-  region: z.string(),
-  accountId: z.string(),
+const triggerSchema = v.object({
+  region: v.string(),
+  accountId: v.string(),
   eventTriggerName: maybeString,
-  applicationName: z.string(),
-  deploymentGroupName: z.string(),
-  deploymentId: z.string(),
+  applicationName: v.string(),
+  deploymentGroupName: v.string(),
+  deploymentId: v.string(),
   createTime: maybeString,
   completeTime: maybeString,
-  status: z.string(),
+  status: v.string(),
   deploymentOverview: jsonDocument,
   errorInformation: jsonDocument,
   rollbackInformation: jsonDocument,
 });
 
 /** CodeDeploy events about one instance (EC2/on-premises): known, not announced by default. */
-const instanceEventSchema = z.object({
-  'detail-type': z.literal('CodeDeploy Instance State-change Notification'),
-  source: z.literal('aws.codedeploy'),
-  account: z.string(),
-  region: z.string(),
+const instanceEventSchema = v.object({
+  'detail-type': v.literal('CodeDeploy Instance State-change Notification'),
+  source: v.literal('aws.codedeploy'),
+  account: v.string(),
+  region: v.string(),
   time: maybeString,
-  detail: z.object({
+  detail: v.object({
     application: maybeString,
     deploymentGroup: maybeString,
-    deploymentId: z.string(),
-    instanceId: z.string(),
-    state: z.string(),
+    deploymentId: v.string(),
+    instanceId: v.string(),
+    state: v.string(),
   }),
 });
 
 /** The instance-based SNS trigger: `instanceId`, `instanceStatus`, no application or group. */
-const instanceTriggerSchema = z.object({
-  region: z.string(),
-  accountId: z.string(),
-  deploymentId: z.string(),
-  instanceId: z.string(),
-  instanceStatus: z.string(),
+const instanceTriggerSchema = v.object({
+  region: v.string(),
+  accountId: v.string(),
+  deploymentId: v.string(),
+  instanceId: v.string(),
+  instanceStatus: v.string(),
   lastUpdatedAt: maybeString,
 });
 
-export const codeDeployInputSchema = z.union([
+export const codeDeployInputSchema = v.union([
   eventBridgeSchema,
   triggerSchema,
   instanceEventSchema,
   instanceTriggerSchema,
 ]);
-export type CodeDeployInput = z.infer<typeof codeDeployInputSchema>;
+export type CodeDeployInput = v.InferOutput<typeof codeDeployInputSchema>;

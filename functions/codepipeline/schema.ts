@@ -6,55 +6,55 @@
  * `external-execution-summary` may be a JSON document in a string.
  * https://docs.aws.amazon.com/codepipeline/latest/userguide/detect-state-changes-cloudwatch-events.html
  */
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { maybeString, numberish } from '../../shared/input/schema';
 
 const common = {
-  source: z.literal('aws.codepipeline'),
-  account: z.string(),
+  source: v.literal('aws.codepipeline'),
+  account: v.string(),
   region: maybeString,
   time: maybeString,
-  resources: z.optional(z.array(z.string())),
+  resources: v.optional(v.array(v.string())),
 };
 
 const baseDetail = {
-  pipeline: z.string().check(z.minLength(1)),
-  'execution-id': z.string().check(z.minLength(1)),
-  state: z.string().check(z.minLength(1)),
+  pipeline: v.pipe(v.string(), v.minLength(1)),
+  'execution-id': v.pipe(v.string(), v.minLength(1)),
+  state: v.pipe(v.string(), v.minLength(1)),
   region: maybeString,
-  version: z.optional(z.nullable(numberish)),
+  version: v.optional(v.nullable(numberish)),
 };
 
-const pipelineSchema = z.object({
+const pipelineSchema = v.object({
   ...common,
-  'detail-type': z.literal('CodePipeline Pipeline Execution State Change'),
-  detail: z.object({
+  'detail-type': v.literal('CodePipeline Pipeline Execution State Change'),
+  detail: v.object({
     ...baseDetail,
-    'execution-trigger': z.optional(z.object({ 'trigger-type': maybeString, 'trigger-detail': maybeString })),
-    failedActionCount: z.optional(z.nullable(numberish)),
-    failedActions: z.optional(
-      z.nullable(z.array(z.object({ action: maybeString, additionalInformation: maybeString }))),
+    'execution-trigger': v.optional(v.object({ 'trigger-type': maybeString, 'trigger-detail': maybeString })),
+    failedActionCount: v.optional(v.nullable(numberish)),
+    failedActions: v.optional(
+      v.nullable(v.array(v.object({ action: maybeString, additionalInformation: maybeString }))),
     ),
     failedStage: maybeString,
   }),
 });
 
-const stageSchema = z.object({
+const stageSchema = v.object({
   ...common,
-  'detail-type': z.literal('CodePipeline Stage Execution State Change'),
-  detail: z.object({ ...baseDetail, stage: maybeString }),
+  'detail-type': v.literal('CodePipeline Stage Execution State Change'),
+  detail: v.object({ ...baseDetail, stage: maybeString }),
 });
 
-const actionSchema = z.object({
+const actionSchema = v.object({
   ...common,
-  'detail-type': z.literal('CodePipeline Action Execution State Change'),
-  detail: z.object({
+  'detail-type': v.literal('CodePipeline Action Execution State Change'),
+  detail: v.object({
     ...baseDetail,
     stage: maybeString,
-    action: z.string(),
-    type: z.optional(z.object({ owner: maybeString, provider: maybeString, category: maybeString })),
-    'execution-result': z.optional(
-      z.object({
+    action: v.string(),
+    type: v.optional(v.object({ owner: maybeString, provider: maybeString, category: maybeString })),
+    'execution-result': v.optional(
+      v.object({
         'external-execution-url': maybeString,
         'external-execution-summary': maybeString,
         'external-execution-id': maybeString,
@@ -64,5 +64,5 @@ const actionSchema = z.object({
   }),
 });
 
-export const pipelineInputSchema = z.union([pipelineSchema, stageSchema, actionSchema]);
-export type PipelineInput = z.infer<typeof pipelineInputSchema>;
+export const pipelineInputSchema = v.union([pipelineSchema, stageSchema, actionSchema]);
+export type PipelineInput = v.InferOutput<typeof pipelineInputSchema>;

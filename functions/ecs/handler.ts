@@ -6,6 +6,7 @@
  * Event docs: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_cwe_events.html
  */
 import type { Context } from 'aws-lambda';
+import * as v from 'valibot';
 import { dynamoClient, ecsClient } from '../../shared/aws/clients';
 import { rollbackRuleFor } from '../../shared/decisions/rollbacks';
 import { eventHandler } from '../../shared/flow/handler';
@@ -52,7 +53,7 @@ async function reportFoldedRuns(runtime: Runtime): Promise<void> {
 }
 
 async function handleEcsEvents(input: unknown, context: Context): Promise<void> {
-  if (scheduleSchema.safeParse(input).success) return reportFoldedRuns(createRuntime(context));
+  if (v.is(scheduleSchema, input)) return reportFoldedRuns(createRuntime(context));
   return handleAlerts(input, context);
 }
 

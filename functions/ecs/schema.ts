@@ -5,19 +5,19 @@
  * (container instances), and the flood gate's schedule.
  * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_cwe_events.html
  */
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { eventBridgeEnvelope, maybeString, numberish } from '../../shared/input/schema';
 
-const common = { ...eventBridgeEnvelope, source: z.literal('aws.ecs') };
+const common = { ...eventBridgeEnvelope, source: v.literal('aws.ecs') };
 
-const taskSchema = z.object({
+const taskSchema = v.object({
   ...common,
-  'detail-type': z.literal('ECS Task State Change'),
-  detail: z.object({
-    clusterArn: z.string(),
-    taskArn: z.string(),
-    taskDefinitionArn: z.string(),
-    lastStatus: z.string(),
+  'detail-type': v.literal('ECS Task State Change'),
+  detail: v.object({
+    clusterArn: v.string(),
+    taskArn: v.string(),
+    taskDefinitionArn: v.string(),
+    lastStatus: v.string(),
     desiredStatus: maybeString,
     group: maybeString,
     startedBy: maybeString,
@@ -27,12 +27,12 @@ const taskSchema = z.object({
     startedAt: maybeString,
     launchType: maybeString,
     capacityProviderName: maybeString,
-    version: z.optional(z.nullable(numberish)),
-    containers: z.optional(
-      z.array(
-        z.object({
-          name: z.string(),
-          exitCode: z.optional(z.nullable(numberish)),
+    version: v.optional(v.nullable(numberish)),
+    containers: v.optional(
+      v.array(
+        v.object({
+          name: v.string(),
+          exitCode: v.optional(v.nullable(numberish)),
           reason: maybeString,
           lastStatus: maybeString,
           healthStatus: maybeString,
@@ -43,46 +43,46 @@ const taskSchema = z.object({
   }),
 });
 
-const deploymentSchema = z.object({
+const deploymentSchema = v.object({
   ...common,
-  'detail-type': z.literal('ECS Deployment State Change'),
-  detail: z.object({
-    eventType: z.string(),
-    eventName: z.string(),
+  'detail-type': v.literal('ECS Deployment State Change'),
+  detail: v.object({
+    eventType: v.string(),
+    eventName: v.string(),
     deploymentId: maybeString,
     reason: maybeString,
     updatedAt: maybeString,
   }),
 });
 
-const serviceActionSchema = z.object({
+const serviceActionSchema = v.object({
   ...common,
-  'detail-type': z.literal('ECS Service Action'),
-  detail: z.object({
-    eventType: z.string(),
-    eventName: z.string(),
+  'detail-type': v.literal('ECS Service Action'),
+  detail: v.object({
+    eventType: v.string(),
+    eventName: v.string(),
     clusterArn: maybeString,
     reason: maybeString,
     createdAt: maybeString,
-    capacityProviderArns: z.optional(z.array(z.string())),
+    capacityProviderArns: v.optional(v.array(v.string())),
   }),
 });
 
 /** Known ECS events that are never alerts. */
-const ignoredSchema = z.object({
+const ignoredSchema = v.object({
   ...common,
-  'detail-type': z.enum(['ECS Container Instance State Change', 'AWS API Call via CloudTrail']),
+  'detail-type': v.picklist(['ECS Container Instance State Change', 'AWS API Call via CloudTrail']),
 });
 
 /** Herald's own schedule (every 5 minutes): report the folded runs nobody reported yet. */
-export const scheduleSchema = z.object({
-  source: z.literal('aws.events'),
-  'detail-type': z.literal('Scheduled Event'),
+export const scheduleSchema = v.object({
+  source: v.literal('aws.events'),
+  'detail-type': v.literal('Scheduled Event'),
   time: maybeString,
 });
 
-export const ecsInputSchema = z.union([taskSchema, deploymentSchema, serviceActionSchema, ignoredSchema]);
-export type EcsInput = z.infer<typeof ecsInputSchema>;
-export type TaskEvent = z.infer<typeof taskSchema>;
-export type DeploymentEvent = z.infer<typeof deploymentSchema>;
-export type ServiceActionEvent = z.infer<typeof serviceActionSchema>;
+export const ecsInputSchema = v.union([taskSchema, deploymentSchema, serviceActionSchema, ignoredSchema]);
+export type EcsInput = v.InferOutput<typeof ecsInputSchema>;
+export type TaskEvent = v.InferOutput<typeof taskSchema>;
+export type DeploymentEvent = v.InferOutput<typeof deploymentSchema>;
+export type ServiceActionEvent = v.InferOutput<typeof serviceActionSchema>;

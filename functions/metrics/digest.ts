@@ -3,6 +3,7 @@
  * ByTime index), each watched pipeline routed as a `herald:metrics.digest` notice of that pipeline
  * would be (mute it to turn the digest off for a channel), and one digest per channel.
  */
+import * as v from 'valibot';
 import { dynamoClient } from '../../shared/aws/clients';
 import { sendToChannels } from '../../shared/flow/notify';
 import { followsPipeline, type Runtime } from '../../shared/flow/runtime';
@@ -33,12 +34,12 @@ function channelsOf(pipeline: string, runtime: Runtime): { channels: string[]; r
 
 export async function postDigest(input: unknown, runtime: Runtime): Promise<number> {
   const { log } = runtime;
-  const trigger = digestTriggerSchema.safeParse(input);
+  const trigger = v.safeParse(digestTriggerSchema, input);
   if (!trigger.success) {
     log.error('Event could not be read', { source: 'metrics', problem: 'not a digest schedule' });
     return 0;
   }
-  const time = Date.parse(trigger.data.time ?? '');
+  const time = Date.parse(trigger.output.time ?? '');
   const at = Number.isNaN(time) ? runtime.now() : time;
   const table = runtime.config.stateTable;
   if (!table) {

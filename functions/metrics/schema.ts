@@ -2,11 +2,11 @@
  * What starts the digest: EventBridge Scheduler's input (serverless.yml gives it the scheduled
  * time), or an EventBridge `Scheduled Event`; either way, `time` is the digest's moment.
  */
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 
-export const digestTriggerSchema = z.object({
-  source: z.enum(['herald.metrics', 'aws.events', 'aws.scheduler']),
-  'detail-type': z.optional(z.string()),
-  time: z.optional(z.string()),
+export const digestTriggerSchema = v.object({
+  source: v.picklist(['herald.metrics', 'aws.events', 'aws.scheduler']),
+  'detail-type': v.optional(v.string()),
+  time: v.optional(v.string()),
 });
-export type DigestTrigger = z.infer<typeof digestTriggerSchema>;
+export type DigestTrigger = v.InferOutput<typeof digestTriggerSchema>;

@@ -4,7 +4,7 @@
  * from the event and the routing config, or why it stays quiet), its describer and its AWS reads.
  */
 import type { Context } from 'aws-lambda';
-import type * as z from 'zod/mini';
+import type * as v from 'valibot';
 import { parseEvents } from '../input/parse';
 import type { Source } from '../notice/notice';
 import { isQuiet, type Quiet } from '../notice/quiet';
@@ -21,7 +21,7 @@ type ModelsOf<I, M> = (input: I, routing: RoutingConfig, now: number) => Array<M
 
 export function eventHandler<I, M, X, R = never>(
   source: Source,
-  schema: z.ZodMiniType<I>,
+  schema: v.GenericSchema<unknown, I>,
   modelsOf: ModelsOf<I, M>,
   describer: Describer<M, X, R>,
   extras: RuntimeExtras = {},

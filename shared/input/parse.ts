@@ -3,7 +3,7 @@
  * validated against the source's schema. Invalid payloads are returned with a readable reason,
  * never thrown, so one bad record cannot hide the good ones.
  */
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 
 export interface Rejected {
   reason: string;
@@ -18,11 +18,11 @@ interface Parsed<T> {
   rejected: Rejected[];
 }
 
-const snsEnvelopeSchema = z.object({
-  Records: z.array(
-    z.object({
-      EventSource: z.optional(z.string()),
-      Sns: z.object({ Message: z.string(), Subject: z.optional(z.nullable(z.string())) }),
+const snsEnvelopeSchema = v.object({
+  Records: v.array(
+    v.object({
+      EventSource: v.optional(v.string()),
+      Sns: v.object({ Message: v.string(), Subject: v.optional(v.nullable(v.string())) }),
     }),
   ),
 });
@@ -42,11 +42,11 @@ function normalizeCodeStar(payload: unknown): unknown {
 
 /** Direct events pass through; each SNS record's message is JSON-decoded. */
 export function unwrapSns(input: unknown): { payloads: unknown[]; rejected: Rejected[] } {
-  const envelope = snsEnvelopeSchema.safeParse(input);
+  const envelope = v.safeParse(snsEnvelopeSchema, input);
   if (!envelope.success) return { payloads: [input], rejected: [] };
   const payloads: unknown[] = [];
   const rejected: Rejected[] = [];
-  for (const record of envelope.data.Records) {
+  for (const record of envelope.output.Records) {
     try {
       payloads.push(JSON.parse(record.Sns.Message));
     } catch {
@@ -106,23 +106,26 @@ function labelOf(payload: unknown): string {
   return typeof payload;
 }
 
-/** The issues worth telling: of a union, the branch that came closest (fewest issues). */
+type Issue = v.BaseIssue<unknown>;
+
+/**
+ * The issues worth telling: of a union, what its branches that got past the type of the value
+ * said (the shapes that came close), else the union's own message (none of its types).
+ */
 function telling(
-  issues: readonly z.core.$ZodIssue[],
-  base: PropertyKey[] = [],
-): Array<{ path: PropertyKey[]; message: string }> {
+  issues: readonly Issue[],
+  base: unknown[] = [],
+): Array<{ path: unknown[]; message: string }> {
   return issues.flatMap((issue) => {
-    const path = [...base, ...issue.path];
-    if (issue.code === 'invalid_union' && issue.errors.length > 0) {
-      const closest = [...issue.errors].sort((a, b) => a.length - b.length)[0] ?? [];
-      return telling(closest, path);
-    }
+    const path = [...base, ...(issue.path ?? []).map((item) => item.key)];
+    const closer = issue.type === 'union' ? (issue.issues ?? []).filter((inner) => inner.path) : [];
+    if (closer.length > 0) return telling(closer, path);
     return [{ path, message: issue.message }];
   });
 }
 
-export function describeIssues(error: z.core.$ZodError): string {
-  return telling(error.issues)
+export function describeIssues(issues: readonly Issue[]): string {
+  return telling(issues)
     .slice(0, 5)
     .map(
       (issue) => `${issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)'}: ${issue.message}`,
@@ -144,16 +147,28 @@ export function wellFormed(value: unknown, depth = 0): unknown {
   );
 }
 
-export function parseEvents<T>(input: unknown, schema: z.ZodMiniType<T>): Parsed<T> {
+/** Of a union of event shapes, the issues of the shape the payload came closest to (fewest issues). */
+function closestIssues(
+  schema: v.GenericSchema,
+  payload: unknown,
+  issues: readonly Issue[],
+): readonly Issue[] {
+  const { options } = schema as { options?: v.GenericSchema[] };
+  if (schema.type !== 'union' || !options) return issues;
+  const tried = options.map((option) => v.safeParse(option, payload).issues ?? []);
+  return tried.filter((found) => found.length > 0).sort((a, b) => a.length - b.length)[0] ?? issues;
+}
+
+export function parseEvents<T>(input: unknown, schema: v.GenericSchema<unknown, T>): Parsed<T> {
   const { payloads, rejected } = unwrapSns(input);
   const events: T[] = [];
   for (const raw of payloads) {
     const payload = normalizeCodeStar(wellFormed(raw));
-    const result = schema.safeParse(payload);
-    if (result.success) events.push(result.data);
+    const result = v.safeParse(schema, payload);
+    if (result.success) events.push(result.output);
     else
       rejected.push({
-        reason: describeIssues(result.error),
+        reason: describeIssues(closestIssues(schema, payload, result.issues)),
         label: labelOf(payload),
         clues: cluesOf(payload),
       });

@@ -2,28 +2,28 @@
  * The only reader of `process.env` (see DESIGN.md, "Run-time contract"). Everything else gets
  * configuration as arguments. A missing or invalid variable fails at cold start, naming it.
  */
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { once } from './container';
 
-const envSchema = z.object({
-  AWS_REGION: z.string().check(z.minLength(1)),
-  HERALD_STAGE: z.string().check(z.regex(/^[a-z0-9-]+$/)),
-  SLACK_WEBHOOK_URL: z.optional(z.url({ protocol: /^https?$/ })),
-  SLACK_SIGNING_SECRET: z.optional(z.string().check(z.minLength(8))),
-  AWS_ENDPOINT_URL: z.optional(z.url()),
-  AWS_LAMBDA_FUNCTION_NAME: z.optional(z.string()),
-  POWERTOOLS_IDEMPOTENCY_DISABLED: z.optional(z.string()),
-  HERALD_STATE_TABLE: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.-]{3,255}$/))),
-  SLACK_BOT_TOKEN: z.optional(z.string().check(z.regex(/^xox[bp]-[A-Za-z0-9-]{6,}$/))),
-  SLACK_CHANNEL: z.optional(z.string().check(z.regex(/^[CGD][A-Z0-9]{2,}$/))),
-  SLACK_API_URL: z.optional(z.url({ protocol: /^https?$/ })),
-  HERALD_CLOCK: z.optional(z.iso.datetime()),
-  HERALD_WATCH: z.optional(z.string()),
-  HERALD_CARD_SPACING_MS: z.optional(z.string().check(z.regex(/^\d{1,5}$/))),
+const envSchema = v.object({
+  AWS_REGION: v.pipe(v.string(), v.minLength(1)),
+  HERALD_STAGE: v.pipe(v.string(), v.regex(/^[a-z0-9-]+$/)),
+  SLACK_WEBHOOK_URL: v.optional(v.pipe(v.string(), v.url(), v.regex(/^https?:/))),
+  SLACK_SIGNING_SECRET: v.optional(v.pipe(v.string(), v.minLength(8))),
+  AWS_ENDPOINT_URL: v.optional(v.pipe(v.string(), v.url())),
+  AWS_LAMBDA_FUNCTION_NAME: v.optional(v.string()),
+  POWERTOOLS_IDEMPOTENCY_DISABLED: v.optional(v.string()),
+  HERALD_STATE_TABLE: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]{3,255}$/))),
+  SLACK_BOT_TOKEN: v.optional(v.pipe(v.string(), v.regex(/^xox[bp]-[A-Za-z0-9-]{6,}$/))),
+  SLACK_CHANNEL: v.optional(v.pipe(v.string(), v.regex(/^[CGD][A-Z0-9]{2,}$/))),
+  SLACK_API_URL: v.optional(v.pipe(v.string(), v.url(), v.regex(/^https?:/))),
+  HERALD_CLOCK: v.optional(v.pipe(v.string(), v.isoTimestamp())),
+  HERALD_WATCH: v.optional(v.string()),
+  HERALD_CARD_SPACING_MS: v.optional(v.pipe(v.string(), v.regex(/^\d{1,5}$/))),
 });
 
-const list = z.optional(z.array(z.string()));
-const watchSchema = z.object({
+const list = v.optional(v.array(v.string()));
+const watchSchema = v.object({
   repositories: list,
   buildProjects: list,
   pipelines: list,
@@ -36,13 +36,13 @@ const watchSchema = z.object({
  * What this Herald watches by default (set by serverless.yml from build-tools/watch.js): the lists
  * the routing file's `watch` leaves out; names or `prefix*`.
  */
-export type WatchDefaults = z.infer<typeof watchSchema>;
+export type WatchDefaults = v.InferOutput<typeof watchSchema>;
 
 function readWatch(text: string | undefined): WatchDefaults | undefined {
   if (!text) return undefined;
   try {
-    const result = watchSchema.safeParse(JSON.parse(text));
-    if (result.success) return result.data;
+    const result = v.safeParse(watchSchema, JSON.parse(text));
+    if (result.success) return result.output;
   } catch {
     // Said below.
   }
@@ -81,12 +81,12 @@ export function readConfig(env: NodeJS.ProcessEnv): HeraldConfig {
   const cleaned = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
   );
-  const result = envSchema.safeParse(cleaned);
+  const result = v.safeParse(envSchema, cleaned);
   if (!result.success) {
-    const names = [...new Set(result.error.issues.map((issue) => String(issue.path[0])))];
+    const names = [...new Set(result.issues.map((issue) => String(issue.path?.[0]?.key)))];
     throw new ConfigError(`Invalid or missing environment variable(s): ${names.join(', ')}`);
   }
-  const env_ = result.data;
+  const env_ = result.output;
   if (Boolean(env_.SLACK_BOT_TOKEN) !== Boolean(env_.SLACK_CHANNEL)) {
     throw new ConfigError('SLACK_BOT_TOKEN and SLACK_CHANNEL go together: set both, or neither');
   }

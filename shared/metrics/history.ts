@@ -4,39 +4,39 @@
  * its rollback (when, by whom, when prod ran a good revision again). Kept in the state table as a
  * `history#<pipeline>#<execution>` item, written fact by fact as the events come (any order, twice).
  */
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 
-export const historyCommitSchema = z.object({ id: z.string(), at: z.string() });
-export type HistoryCommit = z.infer<typeof historyCommitSchema>;
+export const historyCommitSchema = v.object({ id: v.string(), at: v.string() });
+export type HistoryCommit = v.InferOutput<typeof historyCommitSchema>;
 
-const outcome = z.enum(['succeeded', 'failed', 'superseded', 'stopped']);
+const outcome = v.picklist(['succeeded', 'failed', 'superseded', 'stopped']);
 
-export const historyRecordSchema = z.object({
-  pipeline: z.string(),
-  executionId: z.string(),
+export const historyRecordSchema = v.object({
+  pipeline: v.string(),
+  executionId: v.string(),
   /** Epoch ms of the first event seen of the run (the ByTime index's time). */
-  at: z.number(),
-  startedAt: z.optional(z.number()),
-  endedAt: z.optional(z.number()),
-  outcome: z.optional(outcome),
-  prodStage: z.optional(z.string()),
-  prodStartedAt: z.optional(z.number()),
+  at: v.number(),
+  startedAt: v.optional(v.number()),
+  endedAt: v.optional(v.number()),
+  outcome: v.optional(outcome),
+  prodStage: v.optional(v.string()),
+  prodStartedAt: v.optional(v.number()),
   /** The prod stage's last end, and how it ended then (a retried stage ends twice). */
-  prodEndedAt: z.optional(z.number()),
-  prodOutcome: z.optional(z.enum(['succeeded', 'failed'])),
+  prodEndedAt: v.optional(v.number()),
+  prodOutcome: v.optional(v.picklist(['succeeded', 'failed'])),
   /** Its first failure, kept when a retry succeeds. */
-  prodFailedAt: z.optional(z.number()),
-  revision: z.optional(z.string()),
+  prodFailedAt: v.optional(v.number()),
+  revision: v.optional(v.string()),
   /** What the release shipped since the previous prod revision, newest first. */
-  commits: z.optional(z.array(historyCommitSchema)),
+  commits: v.optional(v.array(historyCommitSchema)),
   /** Every commit since the previous prod revision is listed (the walk stayed within its bound). */
-  commitsComplete: z.optional(z.boolean()),
-  rolledBackAt: z.optional(z.number()),
-  rolledBackBy: z.optional(z.string()),
+  commitsComplete: v.optional(v.boolean()),
+  rolledBackAt: v.optional(v.number()),
+  rolledBackBy: v.optional(v.string()),
   /** The rollback's success: prod runs the previous revision again. */
-  recoveredAt: z.optional(z.number()),
+  recoveredAt: v.optional(v.number()),
 });
-export type HistoryRecord = z.infer<typeof historyRecordSchema>;
+export type HistoryRecord = v.InferOutput<typeof historyRecordSchema>;
 
 /** A fact about a run, as the events tell it. */
 export type HistoryFact =

@@ -5,48 +5,48 @@
  * changes (how it is built or deployed); the risk signals Herald has data for: prod's last
  * release failed or was rolled back within a day, the request comes outside working hours.
  */
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { codeCommitCommitUrl, consoleOrigin } from '../aws/console-links';
 import { shortCommit } from '../aws/revisions';
 import { formatDuration, formatUtcMinute, parseAwsDate } from '../input/time';
 import type { ListItem } from '../notice/notice';
 import { plural } from '../notice/text';
 
-const commitSchema = z.object({
-  id: z.string(),
-  title: z.string(),
-  author: z.optional(z.string()),
-  email: z.optional(z.string()),
-  at: z.optional(z.string()),
-  merge: z.boolean(),
+const commitSchema = v.object({
+  id: v.string(),
+  title: v.string(),
+  author: v.optional(v.string()),
+  email: v.optional(v.string()),
+  at: v.optional(v.string()),
+  merge: v.boolean(),
 });
 
-export const shipsSchema = z.object({
-  repository: z.string(),
-  region: z.string(),
-  head: z.string(),
-  prod: z.union([
-    z.object({
-      kind: z.literal('known'),
-      revision: z.string(),
-      title: z.optional(z.string()),
-      at: z.optional(z.string()),
+export const shipsSchema = v.object({
+  repository: v.string(),
+  region: v.string(),
+  head: v.string(),
+  prod: v.union([
+    v.object({
+      kind: v.literal('known'),
+      revision: v.string(),
+      title: v.optional(v.string()),
+      at: v.optional(v.string()),
     }),
-    z.object({ kind: z.literal('first') }),
-    z.object({ kind: z.literal('unknown'), why: z.string() }),
+    v.object({ kind: v.literal('first') }),
+    v.object({ kind: v.literal('unknown'), why: v.string() }),
   ]),
   /** Newest first; at most the walk's bound. */
-  commits: z.array(commitSchema),
+  commits: v.array(commitSchema),
   /** Every commit between prod and the candidate is listed. */
-  complete: z.boolean(),
-  files: z.optional(z.number()),
-  filesMore: z.optional(z.boolean()),
+  complete: v.boolean(),
+  files: v.optional(v.number()),
+  filesMore: v.optional(v.boolean()),
   /** The changed files that change how it is built or deployed. */
-  deliveryFiles: z.array(z.string()),
+  deliveryFiles: v.array(v.string()),
 });
 
-export type Ships = z.infer<typeof shipsSchema>;
-export type ShippedCommit = z.infer<typeof commitSchema>;
+export type Ships = v.InferOutput<typeof shipsSchema>;
+export type ShippedCommit = v.InferOutput<typeof commitSchema>;
 
 /** Files that change the delivery itself: the build, the task definitions, the AppSpec, the image. */
 const DELIVERY =
@@ -143,26 +143,26 @@ export function filesLine(ships: Ships): string | undefined {
 }
 
 /** What Herald knows of prod's last releases of a pipeline. */
-export const prodRecordSchema = z.object({
-  last: z.optional(
-    z.object({
-      revision: z.string(),
-      executionId: z.string(),
-      at: z.string(),
-      title: z.optional(z.string()),
+export const prodRecordSchema = v.object({
+  last: v.optional(
+    v.object({
+      revision: v.string(),
+      executionId: v.string(),
+      at: v.string(),
+      title: v.optional(v.string()),
     }),
   ),
-  lastFailure: z.optional(
-    z.object({
-      executionId: z.optional(z.string()),
-      at: z.string(),
-      how: z.enum(['failed', 'rolled back']),
-      by: z.optional(z.string()),
+  lastFailure: v.optional(
+    v.object({
+      executionId: v.optional(v.string()),
+      at: v.string(),
+      how: v.picklist(['failed', 'rolled back']),
+      by: v.optional(v.string()),
     }),
   ),
 });
 
-export type ProdRecord = z.infer<typeof prodRecordSchema>;
+export type ProdRecord = v.InferOutput<typeof prodRecordSchema>;
 
 const DAY_MS = 86_400_000;
 
@@ -187,18 +187,15 @@ export function knownTimeZone(name: string): boolean {
   }
 }
 
-export const workingHoursSchema = z.strictObject({
+/** When a team works (the routing file's `workingHours`, checked there): a deploy outside is a risk signal. */
+export interface WorkingHours {
   /** An IANA time zone, e.g. `Europe/Berlin`. */
-  timeZone: z.string().check(z.refine(knownTimeZone, 'an IANA time zone such as Europe/Berlin')),
+  timeZone: string;
   /** Days of the week, `Mon` … `Sun`. */
-  days: z.array(z.enum(['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'])),
+  days: Array<'Mon' | 'Tue' | 'Wed' | 'Thu' | 'Fri' | 'Sat' | 'Sun'>;
   /** `09:00-18:00`, in that time zone. */
-  hours: z
-    .string()
-    .check(z.regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'hours like 09:00-18:00')),
-});
-
-export type WorkingHours = z.infer<typeof workingHoursSchema>;
+  hours: string;
+}
 
 /** "Requested Sat 22:40 Europe/Berlin, outside working hours (Mon–Fri 09:00-18:00)", or nothing. */
 export function outsideHoursLine(hours: WorkingHours | undefined, at: number): string | undefined {

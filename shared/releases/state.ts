@@ -5,53 +5,53 @@
  * failed), times widen, and each text field keeps the value of the step that gave one with the
  * highest state (the more specific source first among equals): "approved" outlives "waiting".
  */
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { type ReleaseStep, STEP_STATES, type StepState } from '../notice/notice';
 
 /** A value with what decides between two of them (higher state, then more specific source, then text). */
-const rankedSchema = z.object({ value: z.string(), rank: z.tuple([z.number(), z.number()]) });
+const rankedSchema = v.object({ value: v.string(), rank: v.tuple([v.number(), v.number()]) });
 
-export type Ranked = z.infer<typeof rankedSchema>;
+export type Ranked = v.InferOutput<typeof rankedSchema>;
 
-const stageLineSchema = z.object({
-  name: z.string(),
-  state: z.optional(z.enum(STEP_STATES)),
-  startedAt: z.optional(z.string()),
-  endedAt: z.optional(z.string()),
-  label: z.optional(rankedSchema),
-  url: z.optional(rankedSchema),
-  note: z.optional(rankedSchema),
+const stageLineSchema = v.object({
+  name: v.string(),
+  state: v.optional(v.picklist(STEP_STATES)),
+  startedAt: v.optional(v.string()),
+  endedAt: v.optional(v.string()),
+  label: v.optional(rankedSchema),
+  url: v.optional(rankedSchema),
+  note: v.optional(rankedSchema),
   /** The stage's buttons (JSON of the step's `offer`), and whether a decision closed them. */
-  offer: z.optional(rankedSchema),
-  offerClosed: z.optional(z.boolean()),
+  offer: v.optional(rankedSchema),
+  offerClosed: v.optional(v.boolean()),
 });
 
-export type StageLine = z.infer<typeof stageLineSchema>;
+export type StageLine = v.InferOutput<typeof stageLineSchema>;
 
 /** The card's state as stored (and validated when read back: shared/state/releases.ts). */
-export const releaseStateSchema = z.object({
-  pipeline: z.string(),
-  executionId: z.string(),
-  region: z.optional(z.string()),
-  state: z.optional(z.enum(STEP_STATES)),
-  startedAt: z.optional(z.string()),
-  endedAt: z.optional(z.string()),
-  commit: z.optional(
-    z.object({
-      id: z.string(),
-      message: z.optional(z.string()),
-      author: z.optional(z.string()),
-      url: z.optional(z.string()),
+export const releaseStateSchema = v.object({
+  pipeline: v.string(),
+  executionId: v.string(),
+  region: v.optional(v.string()),
+  state: v.optional(v.picklist(STEP_STATES)),
+  startedAt: v.optional(v.string()),
+  endedAt: v.optional(v.string()),
+  commit: v.optional(
+    v.object({
+      id: v.string(),
+      message: v.optional(v.string()),
+      author: v.optional(v.string()),
+      url: v.optional(v.string()),
     }),
   ),
-  stages: z.record(z.string(), stageLineSchema),
+  stages: v.record(v.string(), stageLineSchema),
   /** The pipeline's stages in their order (its structure), so that pending ones show too. */
-  order: z.optional(z.array(z.string())),
+  order: v.optional(v.array(v.string())),
   /** What it ships since prod (known once its approval is requested). */
-  ships: z.optional(z.object({ line: z.string(), url: z.optional(z.string()) })),
+  ships: v.optional(v.object({ line: v.string(), url: v.optional(v.string()) })),
 });
 
-export type ReleaseState = z.infer<typeof releaseStateSchema>;
+export type ReleaseState = v.InferOutput<typeof releaseStateSchema>;
 
 /** The stages of the pipeline Herald ships, in their order; others follow, by name. */
 export const KNOWN_STAGES = ['Source', 'Build', 'Deploy-stage', 'Approval', 'Deploy-prod'];

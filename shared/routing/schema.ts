@@ -4,7 +4,19 @@
  */
 import * as z from 'zod/mini';
 import { SEVERITIES, SOURCES } from '../notice/notice';
-import { knownTimeZone, workingHoursSchema } from '../releases/ships';
+import { knownTimeZone, type WorkingHours } from '../releases/ships';
+
+/** The routing file's `workingHours` (shared/releases/ships.ts reads it as `WorkingHours`). */
+const workingHoursSchema: z.ZodMiniType<WorkingHours> = z.strictObject({
+  /** An IANA time zone, e.g. `Europe/Berlin`. */
+  timeZone: z.string().check(z.refine(knownTimeZone, 'an IANA time zone such as Europe/Berlin')),
+  /** Days of the week, `Mon` … `Sun`. */
+  days: z.array(z.enum(['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'])),
+  /** `09:00-18:00`, in that time zone. */
+  hours: z
+    .string()
+    .check(z.regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'hours like 09:00-18:00')),
+});
 
 /** `<!here>`, `<!channel>`, `<@U0123ABC>`, `<!subteam^S0123ABC>`: the only mention forms allowed. */
 const MENTION_PATTERN = /^<(?:!here|!channel|@[UW][A-Z0-9]{2,}|!subteam\^S[A-Z0-9]{2,})>$/;

@@ -6,40 +6,40 @@
  * never replaces a newer window. `decision#<deployment id>`: a roll back / finish now from Slack
  * (written once, conditionally, by slackActions; read by codedeploy for the follow-up messages).
  */
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { jsonOf, n, readItem, s, type TableDeps, updateIf } from './table';
 
 const DAY_MS = 86_400_000;
 
-const bakeWindowSchema = z.object({
-  cluster: z.string(),
-  service: z.string(),
-  deploymentId: z.string(),
-  application: z.string(),
-  deploymentGroup: z.string(),
+const bakeWindowSchema = v.object({
+  cluster: v.string(),
+  service: v.string(),
+  deploymentId: v.string(),
+  application: v.string(),
+  deploymentGroup: v.string(),
   /** The new revision (task definition ARN) traffic was shifted to, and the original one. */
-  taskDefinition: z.string(),
-  original: z.optional(z.string()),
+  taskDefinition: v.string(),
+  original: v.optional(v.string()),
   /** ISO times: the traffic shift, and when the original task set goes. */
-  shiftedAt: z.string(),
-  until: z.string(),
+  shiftedAt: v.string(),
+  until: v.string(),
 });
 
-export type BakeWindow = z.infer<typeof bakeWindowSchema>;
+export type BakeWindow = v.InferOutput<typeof bakeWindowSchema>;
 
-const decisionSchema = z.object({
-  action: z.enum(['rollback', 'finish']),
-  userId: z.string(),
-  name: z.string(),
-  reason: z.optional(z.string()),
+const decisionSchema = v.object({
+  action: v.picklist(['rollback', 'finish']),
+  userId: v.string(),
+  name: v.string(),
+  reason: v.optional(v.string()),
   /** ISO time of the click. */
-  at: z.string(),
+  at: v.string(),
 });
 
-export type SlackDecision = z.infer<typeof decisionSchema>;
+export type SlackDecision = v.InferOutput<typeof decisionSchema>;
 
-const bakeItem = z.object({ window: z.string() });
-const decisionItem = z.object({ decision: z.string(), status: z.optional(z.string()) });
+const bakeItem = v.object({ window: v.string() });
+const decisionItem = v.object({ decision: v.string(), status: v.optional(v.string()) });
 
 /** TTL: a day after `iso`. */
 const dayAfter = (iso: string) => n(Math.floor((Date.parse(iso) + DAY_MS) / 1000));

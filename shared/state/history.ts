@@ -6,7 +6,7 @@
  * the prod stage's last end only over an older one.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { type HistoryFact, type HistoryRecord, historyRecordSchema } from '../metrics/history';
 import { expiryOf, jsonOf, n, nowOf, type Plain, querySeries, s, type TableDeps, updateIf } from './table';
 
@@ -98,14 +98,14 @@ export async function recordHistory(
 }
 
 function recordOf(item: Plain): HistoryRecord | undefined {
-  const parsed = historyRecordSchema.safeParse({
+  const parsed = v.safeParse(historyRecordSchema, {
     ...item,
     commits: jsonOf(
-      z.array(z.object({ id: z.string(), at: z.string() })),
+      v.array(v.object({ id: v.string(), at: v.string() })),
       item.commits as string | undefined,
     ),
   });
-  return parsed.success ? parsed.data : undefined;
+  return parsed.success ? parsed.output : undefined;
 }
 
 /**

@@ -10,7 +10,7 @@ import {
   BatchGetItemCommand,
   type BatchGetItemCommandOutput,
 } from '@aws-sdk/client-dynamodb';
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import type { PipelineStructure } from '../aws/pipelines';
 import {
   expiryOf,
@@ -39,28 +39,28 @@ export interface RunBy {
   action: string;
 }
 
-const structureSchema = z.object({
-  name: z.string(),
-  version: z.number(),
-  stages: z.array(
-    z.object({
-      name: z.string(),
-      actions: z.array(
-        z.object({
-          name: z.string(),
-          category: z.string(),
-          provider: z.string(),
-          project: z.optional(z.string()),
-          application: z.optional(z.string()),
-          group: z.optional(z.string()),
-          repository: z.optional(z.string()),
+const structureSchema = v.object({
+  name: v.string(),
+  version: v.number(),
+  stages: v.array(
+    v.object({
+      name: v.string(),
+      actions: v.array(
+        v.object({
+          name: v.string(),
+          category: v.string(),
+          provider: v.string(),
+          project: v.optional(v.string()),
+          application: v.optional(v.string()),
+          group: v.optional(v.string()),
+          repository: v.optional(v.string()),
         }),
       ),
     }),
   ),
 });
 
-const pipelineItem = z.object({ structure: z.string() });
+const pipelineItem = v.object({ structure: v.string() });
 
 export async function readPipeline(name: string, deps: TableDeps): Promise<PipelineStructure | undefined> {
   const item = await readItem(deps, 'pipeline', name, pipelineItem);

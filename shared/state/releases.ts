@@ -8,7 +8,7 @@
  */
 
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { type ReleaseState, releaseStateSchema } from '../releases/state';
 import { expiryOf, ITEMS, idOf, jsonOf, n, nowOf, readItem, s, type TableDeps, updateIf } from './table';
 
@@ -40,24 +40,24 @@ export interface StoredRelease {
 /** The release's id in the table (and in logs). */
 export const releaseKey = (pipeline: string, executionId: string) => `${pipeline}#${executionId}`;
 
-const releaseItem = z.object({
-  card: z.optional(z.string()),
-  version: z.optional(z.number()),
-  channel: z.optional(z.string()),
-  ts: z.optional(z.string()),
-  postingUntil: z.optional(z.number()),
-  shown: z.optional(z.number()),
-  shownAt: z.optional(z.number()),
-  pushingUntil: z.optional(z.number()),
+const releaseItem = v.object({
+  card: v.optional(v.string()),
+  version: v.optional(v.number()),
+  channel: v.optional(v.string()),
+  ts: v.optional(v.string()),
+  postingUntil: v.optional(v.number()),
+  shown: v.optional(v.number()),
+  shownAt: v.optional(v.number()),
+  pushingUntil: v.optional(v.number()),
 });
 
-const linkItem = z.object({ pipeline: z.string(), executionId: z.string(), stage: z.optional(z.string()) });
+const linkItem = v.object({ pipeline: v.string(), executionId: v.string(), stage: v.optional(v.string()) });
 
-const commitItem = z.object({
-  release: z.optional(z.string()),
-  seedChannel: z.optional(z.string()),
-  seedTs: z.optional(z.string()),
-  seedMessage: z.optional(z.string()),
+const commitItem = v.object({
+  release: v.optional(v.string()),
+  seedChannel: v.optional(v.string()),
+  seedTs: v.optional(v.string()),
+  seedMessage: v.optional(v.string()),
 });
 
 export async function readRelease(key: string, deps: TableDeps): Promise<StoredRelease> {
@@ -346,12 +346,12 @@ export interface Posted {
   message: string;
 }
 
-const postedItem = z.object({
-  channel: z.string(),
-  ts: z.string(),
-  message: z.string(),
-  settled: z.optional(z.number()),
-  movedTo: z.optional(z.string()),
+const postedItem = v.object({
+  channel: v.string(),
+  ts: v.string(),
+  message: v.string(),
+  settled: v.optional(v.number()),
+  movedTo: v.optional(v.string()),
 });
 
 /** The reply of a release's stage that offers buttons (approval request, traffic shift). */

@@ -4,11 +4,11 @@
  * `prod#<pipeline>` keeps the revision the pipeline's last release put in prod and its last
  * failure there, each written only over an older one (a late event never undoes a newer one).
  */
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { type ProdRecord, prodRecordSchema, type Ships, shipsSchema } from '../releases/ships';
 import { expiryOf, jsonOf, n, nowOf, readItem, s, type TableDeps, updateIf } from './table';
 
-const shipsItem = z.object({ ships: z.string() });
+const shipsItem = v.object({ ships: v.string() });
 
 export async function readShips(release: string, deps: TableDeps): Promise<Ships | undefined> {
   return jsonOf(shipsSchema, (await readItem(deps, 'ships', release, shipsItem))?.ships);
@@ -21,16 +21,16 @@ export async function writeShips(release: string, ships: Ships, deps: TableDeps)
   });
 }
 
-const prodItem = z.object({ last: z.optional(z.string()), lastFailure: z.optional(z.string()) });
+const prodItem = v.object({ last: v.optional(v.string()), lastFailure: v.optional(v.string()) });
 
 export async function readProd(pipeline: string, deps: TableDeps): Promise<ProdRecord | undefined> {
   const item = await readItem(deps, 'prod', pipeline, prodItem, { consistent: true });
   if (!item) return undefined;
-  const parsed = prodRecordSchema.safeParse({
-    last: jsonOf(z.unknown(), item.last),
-    lastFailure: jsonOf(z.unknown(), item.lastFailure),
+  const parsed = v.safeParse(prodRecordSchema, {
+    last: jsonOf(v.unknown(), item.last),
+    lastFailure: jsonOf(v.unknown(), item.lastFailure),
   });
-  return parsed.success ? parsed.data : undefined;
+  return parsed.success ? parsed.output : undefined;
 }
 
 /** Prod's outcome of a release at `at`: its revision reached prod, or it failed there. */

@@ -3,6 +3,8 @@
  * Reject) or a bake-window decision (Roll back / Finish now). Anything that is not one of Herald's
  * buttons is answered 200 and ignored; an unreadable payload or button value gets a 400.
  */
+
+import * as v from 'valibot';
 import { decodeApprovalValue, decodeBakeValue } from '../../../shared/decisions/button-value';
 import { isBakeAction } from '../../../shared/decisions/rollbacks';
 import { describeIssues } from '../../../shared/input/parse';
@@ -28,12 +30,12 @@ export function readClick(
     log.info('Ignored an interaction that is not a button click', { type: String(type) });
     return { ok: false, response: reply(200) };
   }
-  const parsed = blockActionsSchema.safeParse(json);
+  const parsed = v.safeParse(blockActionsSchema, json);
   if (!parsed.success) {
-    log.warn('Unreadable block_actions payload', { reason: describeIssues(parsed.error) });
+    log.warn('Unreadable block_actions payload', { reason: describeIssues(parsed.issues) });
     return { ok: false, response: reply(400, 'unreadable payload') };
   }
-  const payload = parsed.data;
+  const payload = parsed.output;
   const action = payload.actions[0];
   if (isBakeAction(action?.action_id)) {
     const bake = decodeBakeValue(action?.value ?? '');

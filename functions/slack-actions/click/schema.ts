@@ -3,38 +3,39 @@
  * holding JSON. Only `block_actions` from Herald's buttons mean anything here.
  * https://api.slack.com/reference/interaction-payloads/block-actions
  */
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import type { ApprovalValue, BakeValue } from '../../../shared/decisions/button-value';
 
-export const blockActionsSchema = z.object({
-  type: z.literal('block_actions'),
-  user: z.object({
-    id: z.string().check(z.regex(/^[UW][A-Z0-9]{2,}$/)),
-    username: z.optional(z.string()),
-    name: z.optional(z.string()),
+export const blockActionsSchema = v.object({
+  type: v.literal('block_actions'),
+  user: v.object({
+    id: v.pipe(v.string(), v.regex(/^[UW][A-Z0-9]{2,}$/)),
+    username: v.optional(v.string()),
+    name: v.optional(v.string()),
   }),
-  response_url: z.optional(z.string()),
-  actions: z
-    .array(z.object({ action_id: z.string(), value: z.optional(z.string()), type: z.optional(z.string()) }))
-    .check(z.minLength(1)),
-  message: z.optional(
-    z.object({
-      ts: z.optional(z.string()),
-      text: z.optional(z.string()),
-      blocks: z.optional(z.array(z.unknown())),
+  response_url: v.optional(v.string()),
+  actions: v.pipe(
+    v.array(v.object({ action_id: v.string(), value: v.optional(v.string()), type: v.optional(v.string()) })),
+    v.minLength(1),
+  ),
+  message: v.optional(
+    v.object({
+      ts: v.optional(v.string()),
+      text: v.optional(v.string()),
+      blocks: v.optional(v.array(v.unknown())),
     }),
   ),
-  channel: z.optional(z.object({ id: z.string() })),
-  state: z.optional(
-    z.object({
-      values: z.optional(
-        z.record(z.string(), z.record(z.string(), z.object({ value: z.optional(z.nullable(z.string())) }))),
+  channel: v.optional(v.object({ id: v.string() })),
+  state: v.optional(
+    v.object({
+      values: v.optional(
+        v.record(v.string(), v.record(v.string(), v.object({ value: v.optional(v.nullable(v.string())) }))),
       ),
     }),
   ),
 });
 
-export type BlockActions = z.infer<typeof blockActionsSchema>;
+export type BlockActions = v.InferOutput<typeof blockActionsSchema>;
 
 /** A verified click on one of Herald's buttons, and the approval its value stands for. */
 export interface Click {

@@ -5,6 +5,7 @@ import {
   GetDifferencesCommand,
 } from '@aws-sdk/client-codecommit';
 import { mockClient } from 'aws-sdk-client-mock';
+import * as v from 'valibot';
 import { handler } from '../../../functions/codecommit/handler';
 import { changesOf, isWatched, MAX_COMMITS, TRIGGER_COMMITS } from '../../../functions/codecommit/model';
 import { codeCommitInputSchema } from '../../../functions/codecommit/schema';
@@ -242,9 +243,9 @@ describe('codecommit handler: pull requests', () => {
 
 describe('the branch filter', () => {
   const changes = (file: string) => {
-    const parsed = codeCommitInputSchema.safeParse(sampleEvent(file));
+    const parsed = v.safeParse(codeCommitInputSchema, sampleEvent(file));
     if (!parsed.success) throw new Error(`${file} does not parse`);
-    return changesOf(parsed.data);
+    return changesOf(parsed.output);
   };
 
   it('watches only the configured repositories and branches (globs), tags always', () => {

@@ -1,7 +1,7 @@
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { parseEvents, unwrapSns } from '../../../shared/input/parse';
 
-const schema = z.object({ source: z.literal('aws.codebuild'), detail: z.object({ id: z.string() }) });
+const schema = v.object({ source: v.literal('aws.codebuild'), detail: v.object({ id: v.string() }) });
 
 const sns = (...messages: string[]) => ({
   Records: messages.map((Message) => ({ EventSource: 'aws:sns', Sns: { Message, Subject: null } })),
@@ -33,6 +33,17 @@ describe('parseEvents', () => {
         clues: { names: [], region: undefined },
       },
     ]);
+  });
+
+  it('tells, of a union of event shapes, what the closest shape missed', () => {
+    const either = v.union([
+      schema,
+      v.object({ source: v.literal('aws.codebuild'), 'detail-type': v.literal('Phase'), phase: v.string() }),
+    ]);
+
+    const { rejected } = parseEvents({ source: 'aws.codebuild', detail: { id: 7 } }, either);
+
+    expect(rejected[0]?.reason).toBe('detail.id: Invalid type: Expected string but received 7');
   });
 
   it('rejects an unknown payload with a readable label instead of throwing', () => {
