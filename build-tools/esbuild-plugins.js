@@ -91,6 +91,26 @@ const packageVersionOnly = {
 };
 
 /**
+ * regionNamesOut: the SDK's partition table names every region in words (`"description": "Europe
+ * (Ireland)"`, about 2 KB) that nothing reads: endpoint rules read a partition's outputs and
+ * whether a region is in it. The names go, the regions stay. A table of another shape is left as
+ * it is (the bundle is only larger).
+ */
+const PARTITIONS =
+  /[\\/]@aws-sdk[\\/]core[\\/]dist-es[\\/]submodules[\\/]client[\\/]util-endpoints[\\/]lib[\\/]aws[\\/]partitions\.js$/;
+const REGION_NAME = /\{\s*"description": "[^"\\]*"\s*\}/g;
+
+const regionNamesOut = {
+  name: 'region-names-out',
+  setup(build) {
+    build.onLoad({ filter: PARTITIONS }, async (args) => ({
+      contents: (await readFile(args.path, 'utf8')).replace(REGION_NAME, '{}'),
+      loader: 'js',
+    }));
+  },
+};
+
+/**
  * routingFilesOut: a bundle that carries its stage's checked routing config (the define of
  * shared/routing/load.ts) never reads config/routing/*.json, which esbuild bundles all the same
  * (a template-literal require keeps every file it can match): each loads as `null`.
@@ -173,6 +193,7 @@ module.exports = [
   smallLruCache,
   noEventStreams,
   packageVersionOnly,
+  regionNamesOut,
   routingFilesOut,
   notInLambda,
 ];

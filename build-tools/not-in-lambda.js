@@ -8,6 +8,7 @@
  *   region (Lambda always sets AWS_REGION);
  * - the rate limiter of the SDK's `adaptive` retry mode (Herald's clients use the standard mode;
  *   AWS_RETRY_MODE=adaptive would fail at the first call, saying so);
+ * - the SDK's S3 bucket rules for endpoints (Herald calls no S3);
  * - `@slack/webhook`'s WebhookTrigger (Workflow Builder triggers): Herald posts to incoming webhooks;
  * - the run-time part of `@slack/types`, which `@slack/web-api` re-exports: Herald imports its
  *   types only (`import type`), and its run-time part is two enums of message metadata.
@@ -48,6 +49,17 @@ const STAND_INS = [
   {
     file: /[\\/]@smithy[\\/]core[\\/]dist-es[\\/]submodules[\\/]config[\\/]config-resolver[\\/]regionConfig[\\/]getInstanceMetadataRegion\.js$/,
     contents: 'export const getInstanceMetadataRegion = async () => undefined;',
+    loader: 'js',
+  },
+  {
+    file: /[\\/]@smithy[\\/]core[\\/]dist-es[\\/]submodules[\\/]endpoints[\\/]middleware-endpoint[\\/]service-customizations[\\/]s3\.js$/,
+    contents: [
+      `export const resolveParamsForS3 = async () => (${unavailable.toString()})('S3 endpoint rules')();`,
+      'export const DOT_PATTERN = /\\./;',
+      'export const S3_HOSTNAME_PATTERN = /^$/;',
+      `export const isArnBucketName = () => (${unavailable.toString()})('S3 endpoint rules')();`,
+      `export const isDnsCompatibleBucketName = () => (${unavailable.toString()})('S3 endpoint rules')();`,
+    ].join('\n'),
     loader: 'js',
   },
   {

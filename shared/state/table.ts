@@ -16,112 +16,98 @@ import {
   UpdateItemCommand,
   type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import type * as z from 'zod/mini';
+import * as v from 'valibot';
 import { awsErrorName } from '../aws/clients';
 
 const DAY = 86_400;
 
-/** Every kind of item in the table. `keep` is in seconds from the write (or from `expiresAt` given). */
+/**
+ * Every kind of item in the table: its key prefix and how long it is kept (`keep`, in seconds
+ * from the write, or from `expiresAt` given); what it is, who writes it and who reads it, in its
+ * comment (documentation only: the bundles carry no prose).
+ */
 export const ITEMS = {
-  sent: {
-    prefix: 'sent#',
-    keep: DAY,
-    writes: 'every notifier (flow/notify: claim → post → record)',
-    reads: 'every notifier (the conditional claim)',
-    what: 'the delivery log: each notice reaches each destination once across retries and duplicates',
-  },
-  flood: {
-    prefix: 'flood#',
-    keep: DAY,
-    writes: 'ecs (each alert; the sweep)',
-    reads: 'ecs (each alert; the sweep, through the ByTime index)',
-    what: 'crash-loop folding: the open window per service and what was folded into it',
-  },
-  release: {
-    prefix: 'release#',
-    keep: 21 * DAY,
-    writes: 'every notifier in app mode; slackActions after a decision',
-    reads: 'the same',
-    what: 'the release card: its state, version, channel and ts',
-  },
-  link: {
-    prefix: 'link#',
-    keep: 21 * DAY,
-    writes: 'codebuild, codedeploy (correlation)',
-    reads: 'codebuild, codedeploy, ecs, slackActions',
-    what: 'a build, deployment or task definition → its pipeline execution',
-  },
-  commit: {
-    prefix: 'commit#',
-    keep: 21 * DAY,
-    writes: 'codecommit (the push), the release that ships the commit',
-    reads: 'the same',
-    what: 'a pushed commit: the push message posted before its release, and the release that took it',
-  },
-  bake: {
-    prefix: 'bake#',
-    keep: DAY,
-    writes: 'codedeploy (a traffic shift that keeps the original task set)',
-    reads: 'ecs (alerts of the new revision)',
-    what: 'the prod bake window of a service: which deployment, which revisions, until when',
-  },
-  decision: {
-    prefix: 'decision#',
-    keep: DAY,
-    writes: 'slackActions (Roll back / Finish now)',
-    reads: 'slackActions, codedeploy (the follow-up messages)',
-    what: 'the one decision taken from Slack about a deployment',
-  },
-  pipeline: {
-    prefix: 'pipeline#',
-    keep: 90 * DAY,
-    writes: 'codepipeline (an event of a version not known yet); codebuild, codedeploy (discovery)',
-    reads: 'every notifier in app mode (the card lists every stage), codebuild, codedeploy',
-    what: "a pipeline's structure at a version: its stages, each action's project or deployment group",
-  },
-  runner: {
-    prefix: 'runner#',
-    keep: 90 * DAY,
-    writes: 'with each pipeline structure (one item per build project or deployment group it runs)',
-    reads: 'codebuild, codedeploy (through the ByTime index: which pipelines run this project or group)',
-    what: 'a build project or deployment group → the pipeline and stage that run it',
-  },
-  reply: {
-    prefix: 'reply#',
-    keep: 21 * DAY,
-    writes: 'a reply in a release thread that offers buttons (the approval request, the traffic shift)',
-    reads: 'the event that settles its step (it takes the buttons away and says how it ended)',
-    what: 'where an offer was posted in a release thread, and what it said',
-  },
-  ships: {
-    prefix: 'ships#',
-    keep: 21 * DAY,
-    writes: 'approvalRequest (once per release: the walk of its commits since prod)',
-    reads: 'approvalRequest (a request redelivered, or asked again)',
-    what: 'what a release ships since prod: its commits, files changed, delivery files',
-  },
-  prod: {
-    prefix: 'prod#',
-    keep: 400 * DAY,
-    writes: "codepipeline (a prod stage's outcome), codedeploy (a rollback of prod)",
-    reads: 'approvalRequest (what runs in prod; the last failure, a risk signal)',
-    what: "a pipeline's prod: the revision its last release put there, and its last failure",
-  },
-  history: {
-    prefix: 'history#',
-    keep: 430 * DAY,
-    writes:
-      "codepipeline (a run's start and end, its prod stage's outcome, what it shipped), codedeploy (a rollback of prod)",
-    reads: 'metrics (the weekly digest, through the ByTime index), npm run metrics',
-    what: 'one release for the delivery figures: when it ran, what it shipped, how prod went, its rollback',
-  },
-  orphan: {
-    prefix: 'orphan#',
-    keep: DAY,
-    writes: 'a notice posted on its own because its release was not known yet',
-    reads: 'the invocation that links its release (it moves the message into the thread)',
-    what: 'a message waiting for its release: where it is and what it says',
-  },
+  /**
+   * The delivery log: each notice reaches each destination once across retries and duplicates.
+   * Written by every notifier (flow/notify: claim → post → record); read by every notifier (the
+   * conditional claim).
+   */
+  sent: { prefix: 'sent#', keep: DAY },
+  /**
+   * Crash-loop folding: the open window per service and what was folded into it. Written by ecs
+   * (each alert; the sweep); read by ecs (each alert; the sweep, through the ByTime index).
+   */
+  flood: { prefix: 'flood#', keep: DAY },
+  /**
+   * The release card: its state, version, channel and ts. Written by every notifier in app mode;
+   * slackActions after a decision; read by the same.
+   */
+  release: { prefix: 'release#', keep: 21 * DAY },
+  /**
+   * A build, deployment or task definition → its pipeline execution. Written by codebuild,
+   * codedeploy (correlation); read by codebuild, codedeploy, ecs, slackActions.
+   */
+  link: { prefix: 'link#', keep: 21 * DAY },
+  /**
+   * A pushed commit: the push message posted before its release, and the release that took it.
+   * Written by codecommit (the push), the release that ships the commit; read by the same.
+   */
+  commit: { prefix: 'commit#', keep: 21 * DAY },
+  /**
+   * The prod bake window of a service: which deployment, which revisions, until when. Written by
+   * codedeploy (a traffic shift that keeps the original task set); read by ecs (alerts of the new
+   * revision).
+   */
+  bake: { prefix: 'bake#', keep: DAY },
+  /**
+   * The one decision taken from Slack about a deployment. Written by slackActions (Roll back /
+   * Finish now); read by slackActions, codedeploy (the follow-up messages).
+   */
+  decision: { prefix: 'decision#', keep: DAY },
+  /**
+   * A pipeline's structure at a version: its stages, each action's project or deployment group.
+   * Written by codepipeline (an event of a version not known yet); codebuild, codedeploy
+   * (discovery); read by every notifier in app mode (the card lists every stage), codebuild,
+   * codedeploy.
+   */
+  pipeline: { prefix: 'pipeline#', keep: 90 * DAY },
+  /**
+   * A build project or deployment group → the pipeline and stage that run it. Written by with each
+   * pipeline structure (one item per build project or deployment group it runs); read by
+   * codebuild, codedeploy (through the ByTime index: which pipelines run this project or group).
+   */
+  runner: { prefix: 'runner#', keep: 90 * DAY },
+  /**
+   * Where an offer was posted in a release thread, and what it said. Written by a reply in a
+   * release thread that offers buttons (the approval request, the traffic shift); read by the
+   * event that settles its step (it takes the buttons away and says how it ended).
+   */
+  reply: { prefix: 'reply#', keep: 21 * DAY },
+  /**
+   * What a release ships since prod: its commits, files changed, delivery files. Written by
+   * approvalRequest (once per release: the walk of its commits since prod); read by
+   * approvalRequest (a request redelivered, or asked again).
+   */
+  ships: { prefix: 'ships#', keep: 21 * DAY },
+  /**
+   * A pipeline's prod: the revision its last release put there, and its last failure. Written by
+   * codepipeline (a prod stage's outcome), codedeploy (a rollback of prod); read by
+   * approvalRequest (what runs in prod; the last failure, a risk signal).
+   */
+  prod: { prefix: 'prod#', keep: 400 * DAY },
+  /**
+   * One release for the delivery figures: when it ran, what it shipped, how prod went, its
+   * rollback. Written by codepipeline (a run's start and end, its prod stage's outcome, what it
+   * shipped), codedeploy (a rollback of prod); read by metrics (the weekly digest, through the
+   * ByTime index), npm run metrics.
+   */
+  history: { prefix: 'history#', keep: 430 * DAY },
+  /**
+   * A message waiting for its release: where it is and what it says. Written by a notice posted on
+   * its own because its release was not known yet; read by the invocation that links its release
+   * (it moves the message into the thread).
+   */
+  orphan: { prefix: 'orphan#', keep: DAY },
 } as const;
 
 export type ItemKind = keyof typeof ITEMS;
@@ -222,7 +208,7 @@ export async function readItem<T>(
   deps: TableDeps,
   kind: ItemKind,
   id: string,
-  schema: z.ZodMiniType<T>,
+  schema: v.GenericSchema<unknown, T>,
   options: { consistent?: boolean } = {},
 ): Promise<T | undefined> {
   const { Item } = await deps.dynamo.send(
@@ -230,16 +216,16 @@ export async function readItem<T>(
   );
   const plain = plainOf(Item);
   if (!plain) return undefined;
-  const parsed = schema.safeParse(plain);
-  return parsed.success ? parsed.data : undefined;
+  const parsed = v.safeParse(schema, plain);
+  return parsed.success ? parsed.output : undefined;
 }
 
 /** A JSON attribute read back through its schema: undefined when not JSON of that shape. */
-export function jsonOf<T>(schema: z.ZodMiniType<T>, text: string | undefined): T | undefined {
+export function jsonOf<T>(schema: v.GenericSchema<unknown, T>, text: string | undefined): T | undefined {
   if (!text) return undefined;
   try {
-    const parsed = schema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : undefined;
+    const parsed = v.safeParse(schema, JSON.parse(text));
+    return parsed.success ? parsed.output : undefined;
   } catch {
     return undefined;
   }

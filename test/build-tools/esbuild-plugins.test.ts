@@ -200,6 +200,14 @@ export const upload = () =>
   new WebClient('xoxb-test').filesUploadV2({ channel_id: 'C1', content: 'x', filename: 'x.txt' });
 export const hook = (url: string) => new IncomingWebhook(url).send({ text: 'hi' });
 export const trigger = () => new WebhookTrigger('https://example.invalid/trigger');
+export const endpoints = () => {
+  const { endpointProvider } = new SSMClient({ region: 'eu-west-1' }).config as unknown as {
+    endpointProvider(params: Record<string, unknown>): { url: URL };
+  };
+  return [false, true].map((UseFIPS) =>
+    endpointProvider({ Region: 'eu-west-1', UseFIPS, UseDualStack: false }).url.href,
+  );
+};
 export const getParameter = (endpoint: string) =>
   new SSMClient({ endpoint, region: 'eu-west-1', maxAttempts: 1, credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' } })
     .send(new GetParameterCommand({ Name: '/p' }));
@@ -214,11 +222,14 @@ export const getParameter = (endpoint: string) =>
         'SHA-256 without node:crypto',
         'the adaptive retry mode',
         'Slack workflow triggers (WebhookTrigger)',
+        'S3 endpoint rules',
       ])
         expect(text).toContain(what);
       expect(text).not.toContain('negativeCacheUntil');
-      // @slack/types' run-time part (the message metadata enums) stays out.
+      // @slack/types' run-time part (the message metadata enums) stays out, as do region names.
       expect(text).not.toContain('slack#/entities/task');
+      expect(text).toContain('eu-west-1');
+      expect(text).not.toContain('Europe (Ireland)');
 
       const output = await runNode(`
         const b = require(${JSON.stringify(bundle)});
@@ -229,7 +240,7 @@ export const getParameter = (endpoint: string) =>
           const hooked = await b.hook(${JSON.stringify(slack.webhookUrl)});
           let trigger = 'made';
           try { b.trigger(); } catch (e) { trigger = e.message; }
-          console.log(JSON.stringify({ ok: posted.ok, value: parameter.Parameter.Value, upload, hooked: hooked.text, trigger, shape: b.shape() }));
+          console.log(JSON.stringify({ ok: posted.ok, value: parameter.Parameter.Value, upload, hooked: hooked.text, trigger, shape: b.shape(), endpoints: b.endpoints() }));
         })();`);
 
       expect(JSON.parse(output)).toEqual({
@@ -237,6 +248,8 @@ export const getParameter = (endpoint: string) =>
         value: 'v',
         upload: 'Slack file upload (filesUploadV2) is not in this bundle (build-tools/not-in-lambda.js)',
         hooked: 'ok',
+        // The partition table without its region names still gives the region's endpoints.
+        endpoints: ['https://ssm.eu-west-1.amazonaws.com/', 'https://ssm-fips.eu-west-1.amazonaws.com/'],
         trigger:
           'Slack workflow triggers (WebhookTrigger) is not in this bundle (build-tools/not-in-lambda.js)',
         // The methods Herald calls (the manifest's scopes) are there; the namespaces it never calls are not.
