@@ -12,8 +12,15 @@ const esbuild = require('esbuild');
 
 const ROOT = join(__dirname, '..');
 
-/** The routing schema and its wording, from the TypeScript sources. */
+let checker;
+
+/** The routing schema and its wording, from the TypeScript sources (compiled once per process). */
 function routingChecker() {
+  checker ??= compileChecker();
+  return checker;
+}
+
+function compileChecker() {
   const { outputFiles } = esbuild.buildSync({
     stdin: {
       contents:
@@ -38,15 +45,34 @@ function routingChecker() {
  * `ownsPipeline`: the stage ships the pipeline (createPipeline), whose stage names rules must match.
  */
 function checkRoutingFile(stage, root = ROOT, ownsPipeline = false) {
+  return checkedRouting(stage, root, ownsPipeline).problems;
+}
+
+const checked = new Map();
+
+/**
+ * A stage's routing file checked: its problems in words, and (when it has none) the config as
+ * checked, defaults filled in. One check per content of the file in a process: `sls package`
+ * asks for both (the check, then the bundles' constant).
+ */
+function checkedRouting(stage, root = ROOT, ownsPipeline = false) {
   const relative = `config/routing/${stage}.json`;
   const file = join(root, relative);
   if (!/^[a-z0-9-]+$/.test(stage))
-    return [`"${stage}" is not a stage name (lower-case letters, digits and "-")`];
+    return { problems: [`"${stage}" is not a stage name (lower-case letters, digits and "-")`] };
   if (!existsSync(file))
-    return [
-      `No routing config for stage "${stage}": add ${relative} (npm run init -- --stage ${stage} writes one)`,
-    ];
+    return {
+      problems: [
+        `No routing config for stage "${stage}": add ${relative} (npm run init -- --stage ${stage} writes one)`,
+      ],
+    };
   const text = readFileSync(file, 'utf8');
+  const key = JSON.stringify([stage, ownsPipeline, text]);
+  if (!checked.has(key)) checked.set(key, checkText(text, relative, stage, ownsPipeline));
+  return checked.get(key);
+}
+
+function checkText(text, relative, stage, ownsPipeline) {
   try {
     esbuild.transformSync(text, { loader: 'json', sourcefile: relative, logLevel: 'silent' });
   } catch (error) {
@@ -54,12 +80,16 @@ function checkRoutingFile(stage, root = ROOT, ownsPipeline = false) {
     const where = first?.location
       ? `${relative}:${first.location.line}:${first.location.column + 1}`
       : relative;
-    return [`${where}: ${first?.text ?? 'not valid JSON'}`];
+    return { problems: [`${where}: ${first?.text ?? 'not valid JSON'}`] };
   }
-  const raw = JSON.parse(text);
   const { checkRouting, KNOWN_STAGES } = routingChecker();
-  const result = checkRouting(raw, { stage, ...(ownsPipeline ? { pipelineStages: KNOWN_STAGES } : {}) });
-  return result.ok ? [] : result.problems.map((line) => `${relative}: ${line}`);
+  const result = checkRouting(JSON.parse(text), {
+    stage,
+    ...(ownsPipeline ? { pipelineStages: KNOWN_STAGES } : {}),
+  });
+  return result.ok
+    ? { problems: [], config: result.config }
+    : { problems: result.problems.map((line) => `${relative}: ${line}`) };
 }
 
 /** Does this stage ship the pipeline (serverless.yml's `createPipeline` param, per stage or default)? */
@@ -77,15 +107,14 @@ async function precheckedDefine({ options, resolveVariable }) {
   const stage = options.stage ?? 'stage';
   const owns = String(await resolveVariable('param:createPipeline')) === 'true';
   // An invalid file is said once, in one line, by `check` (custom.routingFile): nothing to carry.
-  if (checkRoutingFile(stage, ROOT, owns).length > 0) return {};
-  const raw = JSON.parse(readFileSync(join(ROOT, 'config', 'routing', `${stage}.json`), 'utf8'));
-  const { checkRouting } = routingChecker();
-  const { config } = checkRouting(raw, { stage });
+  const { config } = checkedRouting(stage, ROOT, owns);
+  if (!config) return {};
   return { 'process.env.HERALD_PRECHECKED_ROUTING': JSON.stringify(JSON.stringify({ stage, config })) };
 }
 
 module.exports = {
   checkRoutingFile,
+  checkedRouting,
   ownsPipeline,
   precheckedDefine,
   check: async ({ options, resolveVariable }) => {

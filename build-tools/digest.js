@@ -5,8 +5,8 @@
  * `"digest": false` packages the schedule disabled. serverless.yml reads each export as
  * `${file(./build-tools/digest.js):<name>}`.
  */
-const { existsSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
+const { checkedRouting } = require('./check-routing.js');
 
 const ROOT = join(__dirname, '..');
 const DAYS = { Mon: 'MON', Tue: 'TUE', Wed: 'WED', Thu: 'THU', Fri: 'FRI', Sat: 'SAT', Sun: 'SUN' };
@@ -23,16 +23,12 @@ function scheduleOf(routing) {
   };
 }
 
+/** The stage's routing file as check-routing.js checked it (once for the three variables). */
 async function resolve({ resolveVariable }) {
   const stage = await resolveVariable('sls:stage');
-  const file = join(ROOT, 'config', 'routing', `${stage}.json`);
-  let routing;
-  try {
-    routing = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
-  } catch {
-    routing = undefined;
-  }
-  return scheduleOf(routing);
+  const owns = String(await resolveVariable('param:createPipeline')) === 'true';
+  // An invalid file fails the package in check-routing.js, saying why: the schedule is not read then.
+  return scheduleOf(checkedRouting(stage, ROOT, owns).config);
 }
 
 module.exports = {

@@ -111,22 +111,6 @@ const regionNamesOut = {
 };
 
 /**
- * routingFilesOut: a bundle that carries its stage's checked routing config (the define of
- * shared/routing/load.ts) never reads config/routing/*.json, which esbuild bundles all the same
- * (a template-literal require keeps every file it can match): each loads as `null`.
- */
-const routingFilesOut = {
-  name: 'routing-files-out',
-  setup(build) {
-    if (!build.initialOptions.define?.['process.env.HERALD_PRECHECKED_ROUTING']) return;
-    build.onLoad({ filter: /[\\/]config[\\/]routing[\\/][^\\/]+\.json$/ }, () => ({
-      contents: 'null',
-      loader: 'json',
-    }));
-  },
-};
-
-/**
  * notInLambda: code that nothing Herald runs on Lambda reaches (Slack file uploads and streaming,
  * the SDK's JavaScript SHA-256 and its instance-metadata region lookup), each replaced by a stand-in
  * that fails saying so (not-in-lambda.js). Every stand-in must be used: a file the SDK or Slack's
@@ -194,7 +178,6 @@ module.exports = [
   noEventStreams,
   packageVersionOnly,
   regionNamesOut,
-  routingFilesOut,
   notInLambda,
 ];
 module.exports.slimSchemas = slimSchemas;

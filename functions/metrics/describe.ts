@@ -9,6 +9,7 @@ import {
   type Band,
   type Figures,
   figuresOf,
+  formatPercent,
   formatSpan,
   type Period,
   sparkline,
@@ -29,7 +30,6 @@ export interface DigestInput {
   region: string;
 }
 
-const percent = (rate: number) => `${Math.round(rate * 100)} %`;
 const band = (b: Band | undefined) => (b ? ` · ${b}` : '');
 const day = (ms: number) =>
   new Date(ms).toLocaleDateString('en-GB', {
@@ -56,8 +56,10 @@ function leadLine(now: Figures, before: Figures): string {
 function failureLine(now: Figures, before: Figures): string {
   if (now.changeFailureRate === undefined) return 'Change failure rate: no prod deployment';
   const was =
-    before.changeFailureRate === undefined ? '' : `; the week before ${percent(before.changeFailureRate)}`;
-  return `Change failure rate: ${percent(now.changeFailureRate)} (${now.failed} of ${now.deployments}${was})${band(now.bands.changeFailureRate)}`;
+    before.changeFailureRate === undefined
+      ? ''
+      : `; the week before ${formatPercent(before.changeFailureRate)}`;
+  return `Change failure rate: ${formatPercent(now.changeFailureRate)} (${now.failed} of ${now.deployments}${was})${band(now.bands.changeFailureRate)}`;
 }
 
 function recoveryLine(now: Figures): string | undefined {

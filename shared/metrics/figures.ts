@@ -12,6 +12,7 @@
  *   prod deployment, whichever comes first; median.
  * Each figure has its 2024 DORA band (https://dora.dev/research/2024/dora-report/).
  */
+import { formatDuration } from '../input/time';
 import type { HistoryRecord } from './history';
 
 export const HOUR = 3_600_000;
@@ -205,17 +206,14 @@ export function sparkline(counts: number[]): string {
     .join('');
 }
 
+/** `33 %`: a rate as a whole percentage. */
+export const formatPercent = (rate: number) => `${Math.round(rate * 100)} %`;
+
 /** `45 min`, `3 h 10 min`, `2 d 4 h`: a span as people say it (no seconds past a minute). */
 export function formatSpan(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return 'unknown';
-  if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
-  const minutes = Math.round(ms / 60_000);
-  if (ms < HOUR) return `${minutes} min`;
-  if (ms < 2 * DAY) {
-    const h = Math.floor(minutes / 60);
-    const m = minutes % 60;
-    return m > 0 ? `${h} h ${m} min` : `${h} h`;
-  }
+  // Under two days: a duration, to the minute past the first one.
+  if (ms < 2 * DAY) return formatDuration(ms < 60_000 ? ms : Math.round(ms / 60_000) * 60_000);
   const hours = Math.round(ms / HOUR);
   const d = Math.floor(hours / 24);
   const h = hours % 24;

@@ -6,7 +6,7 @@
  */
 
 import { resetForTests } from '../../shared/lambda/container';
-import { routingFile } from '../../shared/routing/load';
+import { routingFile } from '../../shared/routing/files';
 import { readProd } from '../../shared/state/ships';
 import {
   failedBuildRelease,

@@ -7,7 +7,7 @@
 import { createSlackActionsHandler } from '../../functions/slack-actions/handler';
 import { APPROVE_ACTION } from '../../shared/decisions/approvals';
 import { resetForTests } from '../../shared/lambda/container';
-import { routingFile } from '../../shared/routing/load';
+import { routingFile } from '../../shared/routing/files';
 import { happyRelease } from '../../testkit/releases';
 import { clickPayload, signedRequest } from '../../testkit/slack-interaction';
 import { captureLogs, lambdaContext } from '../helpers/lambda';

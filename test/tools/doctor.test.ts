@@ -6,7 +6,8 @@ import { promisify } from 'node:util';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { loadRouting, ROUTING_FILES } from '../../shared/routing/load';
+import { ROUTING_FILES } from '../../shared/routing/files';
+import { loadRouting } from '../../shared/routing/load';
 import {
   type AdminWorld,
   type AwsAdminStandIn,

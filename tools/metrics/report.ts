@@ -8,6 +8,7 @@
 import {
   type Figures,
   figuresOf,
+  formatPercent,
   formatSpan,
   HOUR,
   type Period,
@@ -162,7 +163,7 @@ export function toJson(report: Report): string {
 }
 
 const span = (ms: number | undefined) => (ms === undefined ? '–' : formatSpan(ms));
-const percent = (r: number | undefined) => (r === undefined ? '–' : `${Math.round(r * 100)} %`);
+const percent = (r: number | undefined) => (r === undefined ? '–' : formatPercent(r));
 
 function table(header: string[], lines: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));

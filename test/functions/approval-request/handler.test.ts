@@ -9,7 +9,7 @@ import { handler } from '../../../functions/approval-request/handler';
 import { APPROVE_ACTION, REJECT_ACTION } from '../../../shared/decisions/approvals';
 import { decodeApprovalValue } from '../../../shared/decisions/button-value';
 import { resetForTests } from '../../../shared/lambda/container';
-import { routingFile } from '../../../shared/routing/load';
+import { routingFile } from '../../../shared/routing/files';
 import type { SlackMessage } from '../../../shared/slack/message';
 import { useHandlerRig } from '../../helpers/handler-rig';
 import { sampleEvent } from '../../helpers/lambda';

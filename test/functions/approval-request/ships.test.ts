@@ -22,7 +22,7 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../functions/approval-request/handler';
 import { resetForTests } from '../../../shared/lambda/container';
-import { routingFile } from '../../../shared/routing/load';
+import { routingFile } from '../../../shared/routing/files';
 import type { SlackMessage } from '../../../shared/slack/message';
 import { useHandlerRig } from '../../helpers/handler-rig';
 import { sampleEvent } from '../../helpers/lambda';

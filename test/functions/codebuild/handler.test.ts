@@ -423,7 +423,7 @@ describe('codebuild handler: Build Phase Change', () => {
   });
 
   it('says which phase ended, and how, once a team unmutes it', async () => {
-    const { routingFile } = await import('../../../shared/routing/load');
+    const { routingFile } = await import('../../../shared/routing/files');
     const stage = routingFile('stage') as { mute: string[] };
     const shipped = stage.mute;
     stage.mute = shipped.filter((pattern) => pattern !== 'codebuild:phase.*');

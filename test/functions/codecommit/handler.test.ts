@@ -10,7 +10,7 @@ import { handler } from '../../../functions/codecommit/handler';
 import { changesOf, isWatched, MAX_COMMITS, TRIGGER_COMMITS } from '../../../functions/codecommit/model';
 import { codeCommitInputSchema } from '../../../functions/codecommit/schema';
 import { resetForTests } from '../../../shared/lambda/container';
-import { routingFile } from '../../../shared/routing/load';
+import { routingFile } from '../../../shared/routing/files';
 import { useHandlerRig } from '../../helpers/handler-rig';
 import { sampleEvent } from '../../helpers/lambda';
 import { assertSlackLimits, buttonUrls, visibleText } from '../../helpers/slack-limits';

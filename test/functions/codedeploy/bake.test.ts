@@ -7,7 +7,7 @@ import { handler as ecsHandler } from '../../../functions/ecs/handler';
 import { decodeBakeValue } from '../../../shared/decisions/button-value';
 import { FINISH_ACTION, ROLLBACK_ACTION } from '../../../shared/decisions/rollbacks';
 import { resetForTests } from '../../../shared/lambda/container';
-import { routingFile } from '../../../shared/routing/load';
+import { routingFile } from '../../../shared/routing/files';
 import type { SlackMessage } from '../../../shared/slack/message';
 import { answerCodeDeployFrom } from '../../helpers/codedeploy-answers';
 import { useHandlerRig } from '../../helpers/handler-rig';

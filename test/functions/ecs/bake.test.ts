@@ -7,7 +7,7 @@ import { handler } from '../../../functions/ecs/handler';
 import { decodeBakeValue } from '../../../shared/decisions/button-value';
 import { ROLLBACK_ACTION } from '../../../shared/decisions/rollbacks';
 import { resetForTests } from '../../../shared/lambda/container';
-import { routingFile } from '../../../shared/routing/load';
+import { routingFile } from '../../../shared/routing/files';
 import type { SlackMessage } from '../../../shared/slack/message';
 import { useHandlerRig } from '../../helpers/handler-rig';
 import { sampleEvent } from '../../helpers/lambda';

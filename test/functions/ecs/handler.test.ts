@@ -138,7 +138,7 @@ describe('ecs handler: what an alert says', () => {
   });
 
   it('alerts on a Spot interruption where the routing config asks for it', async () => {
-    const { routingFile } = await import('../../../shared/routing/load');
+    const { routingFile } = await import('../../../shared/routing/files');
     const stage = routingFile('stage') as Record<string, unknown>;
     stage.ecs = { services: [{ service: 'shop-api-stage', spotInterruptions: true }] };
     resetForTests();

@@ -11,7 +11,7 @@ import { createSlackActionsHandler } from '../../../functions/slack-actions/hand
 import { encodeButtonValue } from '../../../shared/decisions/button-value';
 import { FINISH_ACTION, ROLLBACK_ACTION } from '../../../shared/decisions/rollbacks';
 import { resetForTests } from '../../../shared/lambda/container';
-import { routingFile } from '../../../shared/routing/load';
+import { routingFile } from '../../../shared/routing/files';
 import type { SlackMessage } from '../../../shared/slack/message';
 import {
   BAKE,

@@ -5,7 +5,7 @@ import { createSlackActionsHandler } from '../../../functions/slack-actions/hand
 import { REJECT_ACTION } from '../../../shared/decisions/approvals';
 import { encodeButtonValue } from '../../../shared/decisions/button-value';
 import { resetForTests } from '../../../shared/lambda/container';
-import { routingFile } from '../../../shared/routing/load';
+import { routingFile } from '../../../shared/routing/files';
 import {
   APPROVAL,
   CLICK_TIME,

@@ -1,6 +1,7 @@
 import {
   DAY,
   figuresOf,
+  formatSpan,
   HOUR,
   percentile,
   sparkline,
@@ -184,6 +185,15 @@ describe('the figures’ helpers', () => {
     expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 90)).toBe(9);
     expect(percentile([7], 90)).toBe(7);
     expect(percentile([], 50)).toBeNaN();
+  });
+
+  it('says a span as people do: seconds under a minute, minutes under two days, then days and hours', () => {
+    expect(formatSpan(45_000)).toBe('45 s');
+    expect(formatSpan(30.4 * 60_000)).toBe('30 min');
+    expect(formatSpan(3 * HOUR + 10 * 60_000 + 20_000)).toBe('3 h 10 min');
+    expect(formatSpan(2 * HOUR)).toBe('2 h');
+    expect(formatSpan(2 * DAY + 5 * HOUR)).toBe('2 d 5 h');
+    expect(formatSpan(-1)).toBe('unknown');
   });
 
   it('counts successful deployments per week, oldest first, and draws them', () => {

@@ -2,7 +2,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Notice } from '../../../shared/notice/notice';
 import { checkRouting } from '../../../shared/routing/check';
-import { loadRouting, ROUTING_FILES } from '../../../shared/routing/load';
+import { ROUTING_FILES } from '../../../shared/routing/files';
+import { loadRouting } from '../../../shared/routing/load';
 import { routeNotice } from '../../../shared/routing/route';
 import { type RoutingConfig, routingSchema } from '../../../shared/routing/schema';
 
