@@ -32,7 +32,7 @@ import { clickPayload, signedRequest, TEST_SIGNING_SECRET } from '../testkit/sla
 import { startSlackServer } from '../testkit/slack-receiver';
 import { startStateTable } from '../testkit/state-table';
 import { shareOf, underCpuShare } from './bench/cpu';
-import { buildFloor, type Calls } from './bench/floor';
+import { buildFloor, type Calls, dependencyWaves } from './bench/floor';
 import { latencyOf, startLatencyProxy, throwawayCertificates } from './bench/network';
 
 // The SDK's notice that it will need Node 22 soon, printed by the local Node: not a figure.
@@ -233,15 +233,22 @@ async function resetTable(rig: Rig, table: string, items: Case['state']): Promis
 
 const dynamoCounts = (rig: Rig) => new Map(rig.state.calls);
 
-/** The calls of the cold invocation, as the stand-ins saw them. */
-function callsSince(rig: Rig, dynamo: Map<string, number>, slackBefore: number): Calls {
+/** What a function knows before any read: its event and its stage's routing file (as text). */
+const givenOf = (c: Case) =>
+  readFileSync(c.eventFile, 'utf8') + readFileSync(join(ROOT, 'config', 'routing', 'stage.json'), 'utf8');
+
+/**
+ * The calls of the cold invocation, as the stand-ins saw them; its AWS reads in the waves their
+ * data requires, given what the function knew from the start (`given`: its event and routing file).
+ */
+function callsSince(rig: Rig, dynamo: Map<string, number>, slackBefore: number, given: string): Calls {
   const dynamodb: Record<string, number> = {};
   for (const [operation, count] of rig.state.calls) {
     const made = count - (dynamo.get(operation) ?? 0);
     if (made > 0) dynamodb[operation] = made;
   }
   return {
-    aws: [...rig.aws.calls],
+    aws: dependencyWaves(rig.aws.exchanges, given),
     dynamodb,
     slack: rig.slack.requests.slice(slackBefore).map((r) => ({
       kind: r.path.startsWith('/api/') ? 'api' : r.path.startsWith('/actions/') ? 'response' : 'webhook',
@@ -296,7 +303,7 @@ async function runOnce(
         newline = buffer.indexOf('\n');
         if (line.startsWith('BENCH-COLD ')) {
           cold = JSON.parse(line.slice(11));
-          options.calls?.(callsSince(rig, dynamo, slackBefore));
+          options.calls?.(callsSince(rig, dynamo, slackBefore, givenOf(c)));
           // The next event a moment later (a CPU quota's throttling of the cold one is over).
           resetTable(rig, table, c.state).then(
             () => setTimeout(() => child.stdin.write('warm\n'), WARM_PAUSE_MS),
@@ -555,7 +562,7 @@ async function main(): Promise<void> {
       if (!calls) throw new Error(`${c.name} ${c.sample}: no calls seen`);
       c.floor = await buildFloor(join(OUT, 'floor', `${c.name}-${c.sample.replace(/\W+/g, '-')}`), calls);
       process.stdout.write(
-        `${c.name} ${c.sample}: ${calls.aws.length} AWS, ${Object.values(calls.dynamodb).reduce((a, b) => a + b, 0)} DynamoDB, ${calls.slack.length} Slack calls … `,
+        `${c.name} ${c.sample}: ${calls.aws.flat().length} AWS in ${calls.aws.length} wave(s), ${Object.values(calls.dynamodb).reduce((a, b) => a + b, 0)} DynamoDB, ${calls.slack.length} Slack calls … `,
       );
       for (const node of nodes) {
         const fn: Run[] = [];

@@ -13,27 +13,48 @@ import type { AddressInfo } from 'node:net';
 
 export type RecordedResponses = Record<string, unknown>;
 
+export interface Exchange {
+  target: string;
+  request: string;
+  response: string;
+  start: number;
+  end: number;
+}
+
 export interface AwsStandIn {
   url: string;
   /** Answers for the sample being run; operations not listed answer AccessDeniedException. */
   use(responses: RecordedResponses): void;
   /** Operations asked for since the last `use`, e.g. `CodeBuild_20161006.BatchGetBuilds`. */
   calls: string[];
+  /** The same calls with what was asked and answered, and when (epoch ms): which read needed which. */
+  exchanges: Exchange[];
   close(): Promise<void>;
 }
 
 export async function startAwsStandIn(options: { webhookUrl: string }): Promise<AwsStandIn> {
   let responses: RecordedResponses = {};
   const calls: string[] = [];
+  const exchanges: Exchange[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
+    const start = Date.now();
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const target = String(req.headers['x-amz-target'] ?? '');
       calls.push(target || `${req.method} ${req.url}`);
       const reply = (status: number, body: unknown) => {
+        const response = JSON.stringify(body);
         res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
-        res.end(JSON.stringify(body));
+        res.end(response);
+        const request = Buffer.concat(chunks).toString('utf8');
+        exchanges.push({
+          target: target || `${req.method} ${req.url}`,
+          request,
+          response,
+          start,
+          end: Date.now(),
+        });
       };
       if (target === 'AmazonSSM.GetParameter') {
         const { Name } = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { Name?: string };
@@ -91,9 +112,11 @@ export async function startAwsStandIn(options: { webhookUrl: string }): Promise<
   return {
     url: `http://127.0.0.1:${port}`,
     calls,
+    exchanges,
     use: (next) => {
       responses = next;
       calls.length = 0;
+      exchanges.length = 0;
     },
     close: async () => {
       server.closeAllConnections();

@@ -2,9 +2,12 @@
  * A function's work floor: a bundle of the AWS SDK and node:https alone that makes exactly the
  * calls the function made on its sample (the same AWS operations, the same number of DynamoDB
  * calls of each kind, the same Slack posts) and nothing else: no Herald code, no parsing, no
- * rendering, no Slack client library. Its calls are as parallel as they can be: every AWS and
- * DynamoDB call at once (SSM included), then the Slack posts one after another. Built with the
- * functions' own esbuild settings, so the SDK costs it what it costs them.
+ * rendering, no Slack client library. Its calls are as parallel as their data lets them be: an
+ * AWS read waits for another only when its request carries a value that first came in that
+ * one's answer (the next commit of a walk, the task definition a deployment names); every other
+ * AWS and DynamoDB call goes at once (SSM included), then the Slack posts one after another. How
+ * the function ordered its calls counts for nothing. Built with the functions' own esbuild
+ * settings, so the SDK costs it what it costs them.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,8 +15,11 @@ import { bundleLikeTheFunctions } from '../../testkit/bundle';
 
 /** What a function did on its sample, as the stand-ins saw it. */
 export interface Calls {
-  /** `X-Amz-Target`s, e.g. `CodeBuild_20161006.BatchGetBuilds`, in order. */
-  aws: string[];
+  /**
+   * `X-Amz-Target`s, e.g. `CodeBuild_20161006.BatchGetBuilds`, in the waves their data requires
+   * (`dependencyWaves`): the calls of a wave need an answer of the wave before.
+   */
+  aws: string[][];
   /** DynamoDB operations and how many of each, e.g. `{ UpdateItem: 3 }`. */
   dynamodb: Record<string, number>;
   /** Slack calls: a webhook, a Web API method, or a response_url. */
@@ -41,6 +47,52 @@ const DYNAMO_INPUT: Record<string, string> = {
   BatchGetItem: `{ RequestItems: { [table]: { Keys: [{ key: { S: 'floor#' + i } }] } } }`,
 };
 
+/** The string values of a JSON text, at any depth (none when it is not JSON). */
+function valuesOf(text: string): string[] {
+  const found: string[] = [];
+  const visit = (value: unknown) => {
+    if (typeof value === 'string') found.push(value);
+    else if (value && typeof value === 'object') for (const item of Object.values(value)) visit(item);
+  };
+  try {
+    visit(JSON.parse(text));
+  } catch {
+    // Not JSON: nothing to depend on.
+  }
+  return found;
+}
+
+/**
+ * The AWS calls (in the order they were made) in the waves their data requires: a call goes a
+ * wave after an earlier one that ended before it started when its request carries a value (six
+ * characters or more) that was in that one's answer and not in what the function knew from the
+ * start (`given`: the event and the routing file, as text). SSM reads of secrets go first.
+ */
+export function dependencyWaves(
+  exchanges: Array<{ target: string; request: string; response: string; start: number; end: number }>,
+  given: string,
+): string[][] {
+  const depth: number[] = [];
+  const answers = exchanges.map((e) => new Set(valuesOf(e.response)));
+  exchanges.forEach((call, i) => {
+    const asked = valuesOf(call.request).filter((value) => value.length >= 6 && !given.includes(value));
+    let wave = 1;
+    for (let j = 0; j < i; j++) {
+      const earlier = exchanges[j];
+      if (!earlier || earlier.end > call.start) continue;
+      if (asked.some((value) => answers[j]?.has(value))) wave = Math.max(wave, (depth[j] ?? 1) + 1);
+    }
+    depth.push(wave);
+  });
+  const waves: string[][] = [];
+  exchanges.forEach((call, i) => {
+    const wave = depth[i] ?? 1;
+    while (waves.length < wave) waves.push([]);
+    waves[wave - 1]?.push(call.target);
+  });
+  return waves;
+}
+
 /** The entry file's source (exported for the bench's own check of what it calls). */
 export function floorSource(calls: Calls): string {
   const lines: string[] = [
@@ -48,7 +100,7 @@ export function floorSource(calls: Calls): string {
     "import { DynamoDBClient, GetItemCommand, UpdateItemCommand, DeleteItemCommand, PutItemCommand, QueryCommand, BatchGetItemCommand } from '@aws-sdk/client-dynamodb';",
   ];
   const used = new Map<string, { module: string; client: string; commands: Set<string> }>();
-  for (const target of calls.aws) {
+  for (const target of calls.aws.flat()) {
     const [prefix = '', operation = ''] = target.split('.');
     const client = CLIENTS[prefix];
     if (!client) throw new Error(`work floor: no SDK client known for ${target}`);
@@ -72,16 +124,15 @@ export function floorSource(calls: Calls): string {
     'const quiet = (p) => p.catch(() => undefined);',
     'export const handler = async () => {',
     '  let webhook;',
-    '  await Promise.all([',
   );
-  for (const target of calls.aws) {
+  const awsCall = (target: string) => {
     const [prefix = '', operation = ''] = target.split('.');
     if (target === 'AmazonSSM.GetParameter')
-      lines.push(
-        `    c_${prefix}.send(new GetParameterCommand({ Name: '/herald/stage/slack/releases', WithDecryption: true })).then((r) => { webhook = r.Parameter?.Value; }),`,
-      );
-    else lines.push(`    quiet(c_${prefix}.send(new ${operation}Command({}))),`);
-  }
+      return `    c_${prefix}.send(new GetParameterCommand({ Name: '/herald/stage/slack/releases', WithDecryption: true })).then((r) => { webhook = r.Parameter?.Value; }),`;
+    return `    quiet(c_${prefix}.send(new ${operation}Command({}))),`;
+  };
+  // The first wave: every call that needs no answer, DynamoDB's too; then each wave after the last.
+  lines.push('  await Promise.all([', ...(calls.aws[0] ?? []).map(awsCall));
   let i = 0;
   for (const [operation, count] of Object.entries(calls.dynamodb)) {
     const input = DYNAMO_INPUT[operation];
@@ -90,6 +141,7 @@ export function floorSource(calls: Calls): string {
       lines.push(`    quiet(dynamo.send(new ${operation}Command(((i) => (${input}))(${i++})))),`);
   }
   lines.push('  ]);');
+  for (const wave of calls.aws.slice(1)) lines.push('  await Promise.all([', ...wave.map(awsCall), '  ]);');
   for (const call of calls.slack) {
     if (call.kind === 'webhook')
       lines.push("  await post(webhook ?? process.env.SLACK_WEBHOOK_URL, { text: 'floor' });");

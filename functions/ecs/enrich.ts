@@ -100,23 +100,37 @@ export async function admitAlert(
 }
 
 /**
- * The flood gate, with the bake window read beside it (one round trip, not two): what enrichment
+ * The flood gate, with the alert's reads beside it (one round trip, not two): what enrichment
  * goes on with, or the silence of a folded alert (which never uses what was read).
  */
 export async function recordAlert(
   alert: EcsAlert,
   deps: EnrichDeps,
-): Promise<{ admission: Admission; bakeRead: BakeRead } | Silenced> {
-  const bakeRead = readBake(alert, deps);
+): Promise<{ admission: Admission; reads: AlertReads } | Silenced> {
+  const reads = readsOf(alert, deps);
   const admission = await admitAlert(alert, deps);
-  return 'silenced' in admission ? admission : { admission, bakeRead };
+  return 'silenced' in admission ? admission : { admission, reads };
 }
 
-/** The bake window a stopped task's revision is in; never fails (a failed read is a problem to tell). */
-export type BakeRead = Promise<{ bake?: BakeWindow; problem?: string }>;
+/**
+ * A stopped task's reads: its task definition's logs (cached per revision) and the bake window its
+ * revision is in. Neither fails: a failed read is a problem the message tells.
+ */
+export interface AlertReads {
+  logs: Promise<{ logs?: TaskDefinitionLogs; problem?: string }>;
+  bake: Promise<{ bake?: BakeWindow; problem?: string }>;
+}
 
-export async function readBake(alert: EcsAlert, deps: Pick<EnrichDeps, 'bake' | 'log'>): BakeRead {
-  if (alert.type !== 'task' || !deps.bake) return {};
+export function readsOf(alert: EcsAlert, deps: EnrichDeps): AlertReads {
+  if (alert.type !== 'task') return { logs: Promise.resolve({}), bake: Promise.resolve({}) };
+  return {
+    logs: readTaskDefinitionLogs(alert.event.detail.taskDefinitionArn, deps),
+    bake: readBake(alert, deps),
+  };
+}
+
+async function readBake(alert: EcsAlert & { type: 'task' }, deps: EnrichDeps) {
+  if (!deps.bake) return {};
   try {
     return { bake: await bakeWindowOf(alert, deps.bake) };
   } catch (error) {
@@ -126,20 +140,17 @@ export async function readBake(alert: EcsAlert, deps: Pick<EnrichDeps, 'bake' | 
 }
 
 /**
- * Where a stopped task's logs are, and the bake window its revision is in (`bakeRead`: read
+ * Where a stopped task's logs are, and the bake window its revision is in (`reads`: started
  * already, beside the flood gate).
  */
 export async function enrichAlert(
   alert: EcsAlert,
   deps: EnrichDeps,
   admission: Admission = { admitted: true, folded: 0, storage: 'ok' },
-  bakeRead: BakeRead = readBake(alert, deps),
+  reads: AlertReads = readsOf(alert, deps),
 ): Promise<EcsEnrichment> {
   if (alert.type !== 'task') return { folding: admission, problems: [] };
-  const [{ logs, problem }, { bake, problem: bakeProblem }] = await Promise.all([
-    readTaskDefinitionLogs(alert.event.detail.taskDefinitionArn, deps),
-    bakeRead,
-  ]);
+  const [{ logs, problem }, { bake, problem: bakeProblem }] = await Promise.all([reads.logs, reads.bake]);
   const problems = [problem, bakeProblem].filter((p): p is string => p !== undefined);
   const enrichment: EcsEnrichment = { folding: admission, logs, problems: problems.sort() };
   if (bake && deps.bake) {

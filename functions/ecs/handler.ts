@@ -36,7 +36,7 @@ const handleAlerts = eventHandler('ecs', ecsInputSchema, modelsOf, {
   // The flood gate counts what is announced: a muted kind opens no window.
   record: async (alert, runtime, routed) => (routed ? recordAlert(alert, enrichDeps(runtime)) : undefined),
   enrich: (alert, runtime, recorded) =>
-    enrichAlert(alert, enrichDeps(runtime), recorded?.admission, recorded?.bakeRead),
+    enrichAlert(alert, enrichDeps(runtime), recorded?.admission, recorded?.reads),
 });
 
 /** The schedule: one summary per folded run whose window closed with nobody to report it. */

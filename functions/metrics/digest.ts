@@ -14,8 +14,8 @@ import { readHistory } from '../../shared/state/history';
 import { describeDigest, SPARK_WEEKS } from './describe';
 import { digestTriggerSchema } from './schema';
 
-/** The channels a digest of `pipeline` goes to: as a notice of that pipeline would be routed. */
-function channelsOf(pipeline: string, runtime: Runtime): { channels: string[]; reason?: string } {
+/** The channels a digest of `pipeline` goes to (of any pipeline, without one): as its notice would be routed. */
+function channelsOf(pipeline: string | undefined, runtime: Runtime): { channels: string[]; reason?: string } {
   const probe: Notice = {
     source: 'herald',
     kind: 'metrics.digest',
@@ -26,7 +26,7 @@ function channelsOf(pipeline: string, runtime: Runtime): { channels: string[]; r
     links: [],
     context: [],
     correlation: {},
-    scope: { pipeline },
+    scope: pipeline ? { pipeline } : {},
   };
   const routed = routeNotice(probe, runtime.routing);
   return { channels: [...routed.channels.keys()], reason: routed.reason };
@@ -46,6 +46,8 @@ export async function postDigest(input: unknown, runtime: Runtime): Promise<numb
     log.info('Notice not sent', { source: 'herald', kind: 'metrics.digest', reason: 'no state table' });
     return 0;
   }
+  // The secrets of the channels every pipeline's digest goes to are read while the history is.
+  runtime.destinations.warm(channelsOf(undefined, runtime).channels);
   const history = await readHistory({ dynamo: dynamoClient(), table }, at - SPARK_WEEKS * WEEK, at);
   const follows = followsPipeline(runtime.config, runtime.routing);
   const byChannel = new Map<string, string[]>();
