@@ -9,7 +9,7 @@ import { awsErrorName } from '../aws/clients';
 import { afterwards, offTheWay } from '../lambda/afterwards';
 import { type Log, logRenderFailure } from '../lambda/logger';
 import type { Notice } from '../notice/notice';
-import { readAhead } from '../releases/ahead';
+import { readAhead } from '../releases/correlate';
 import { deliverToRelease } from '../releases/deliver';
 import { type RouteTo, routeNotice } from '../routing/route';
 import { unwatched, watchOf } from '../routing/watch';

@@ -1,20 +1,12 @@
 /**
  * Reads and claims of a release started before the step that uses them, so that they share a
  * round trip with other work: the release item, read while the notice is enriched (its key is in
- * the event), and the claim of the release's commit, taken beside the release's first write. Each
+ * the event), its correlation (./correlate.ts), and the claim of the release's commit, taken
+ * beside the release's first write. Each
  * is used once, in this invocation; every change is still a conditional write, so a read that went
  * stale meanwhile costs one more try, never a wrong card.
  */
-import type { ReleaseStep } from '../notice/notice';
-import {
-  claimCommit,
-  type ReleaseLink,
-  readLink,
-  readRelease,
-  releaseKey,
-  type Seed,
-  type StoredRelease,
-} from '../state/releases';
+import { claimCommit, readRelease, type Seed, type StoredRelease } from '../state/releases';
 import type { PipelineDeps } from './pipelines';
 
 /** What reading ahead needs: the table, and where this invocation keeps what it read ahead. */
@@ -26,28 +18,13 @@ export interface AheadDeps extends PipelineDeps {
 /** A commit claim's: it may wait a moment for a push being posted, within the invocation. */
 type ClaimDeps = AheadDeps & { deadline: number; sleep?: (ms: number) => Promise<void> };
 
-/**
- * Starts the reads a step's release will need, from what its event says: the release item when
- * the step names its pipeline run, else the links of its build, deployment or task definition
- * (never fails: a failed read is read again when it is needed).
- */
-export function readAhead(step: ReleaseStep | undefined, deps: AheadDeps): void {
-  if (!step) return;
-  if (step.pipeline && step.executionId) {
-    if (deps.follows(step.pipeline)) readReleaseAhead(releaseKey(step.pipeline, step.executionId), deps);
-    return;
-  }
-  const { buildId, deploymentId, taskDefinition } = step.via ?? {};
-  for (const id of [buildId ?? deploymentId, taskDefinition])
-    if (id) start(deps, `link#${id}`, () => readLink(id, deps));
-}
-
 /** Starts reading a release whose key is known now, for the merge that comes next. */
 export function readReleaseAhead(key: string, deps: AheadDeps): void {
-  start(deps, `release#${key}`, () => readRelease(key, deps));
+  startAhead(deps, `release#${key}`, () => readRelease(key, deps));
 }
 
-function start<T>(deps: AheadDeps, name: string, read: () => Promise<T>): void {
+/** Starts `read` under `name` (once per invocation); a failed read is made again when needed. */
+export function startAhead<T>(deps: AheadDeps, name: string, read: () => Promise<T>): void {
   deps.ahead ??= new Map();
   if (!deps.ahead.has(name))
     deps.ahead.set(
@@ -60,7 +37,7 @@ function start<T>(deps: AheadDeps, name: string, read: () => Promise<T>): void {
 }
 
 /** What was read ahead under `name` (once); undefined when nothing was, or the read failed. */
-async function taken<T>(name: string, deps: AheadDeps): Promise<{ value: T } | undefined> {
+export async function takeAhead<T>(name: string, deps: AheadDeps): Promise<{ value: T } | undefined> {
   const read = deps.ahead?.get(name) as Promise<{ value: T } | undefined> | undefined;
   deps.ahead?.delete(name);
   return read;
@@ -68,13 +45,7 @@ async function taken<T>(name: string, deps: AheadDeps): Promise<{ value: T } | u
 
 /** The release as read ahead (once), or undefined: read it now. */
 export async function releaseReadAhead(key: string, deps: AheadDeps): Promise<StoredRelease | undefined> {
-  return (await taken<StoredRelease>(`release#${key}`, deps))?.value;
-}
-
-/** A link as read ahead, or as read now. */
-export async function linkOf(id: string, deps: AheadDeps): Promise<ReleaseLink | undefined> {
-  const ahead = await taken<ReleaseLink | undefined>(`link#${id}`, deps);
-  return ahead ? ahead.value : readLink(id, deps);
+  return (await takeAhead<StoredRelease>(`release#${key}`, deps))?.value;
 }
 
 /**

@@ -9,8 +9,8 @@
  */
 import type { ReleaseStep } from '../notice/notice';
 import { buildRunner, deployRunner } from '../state/pipelines';
-import { type ReleaseLink, releaseKey, writeLink } from '../state/releases';
-import { type AheadDeps, linkOf, readReleaseAhead } from './ahead';
+import { type ReleaseLink, readLink, releaseKey, writeLink } from '../state/releases';
+import { type AheadDeps, readReleaseAhead, startAhead, takeAhead } from './ahead';
 import { pipelinesOf } from './pipelines';
 
 export type CorrelateDeps = AheadDeps;
@@ -32,39 +32,76 @@ export async function findRelease(step: ReleaseStep, deps: CorrelateDeps): Promi
       linked: [],
     };
   }
+  return tie(step, await locate(step, deps), deps);
+}
+
+/** Where a build or deployment belongs, and the ids this lookup linked (the task definition it tried). */
+interface Located extends Found {
+  taskDefinition?: string;
+}
+
+/** The run of a step's build or deployment: its link, else (and then kept) its pipelines' action runs. */
+async function locate(step: ReleaseStep, deps: CorrelateDeps): Promise<Located> {
   const { buildId, deploymentId, taskDefinition, application, deploymentGroup } = step.via ?? {};
   const external = buildId ?? deploymentId;
-  // The build's or deployment's link is usually read ahead (while the notice was enriched).
-  let link = external ? await linkOf(external, deps) : undefined;
-  if (!link && taskDefinition) link = await linkOf(taskDefinition, deps);
-  const linked: string[] = [];
-  if (!link && external && deps.reader) {
-    const project = buildId ? projectOf(buildId) : undefined;
-    const runner = project
-      ? buildRunner(project)
-      : application && deploymentGroup
-        ? deployRunner(application, deploymentGroup)
-        : undefined;
-    const candidates = step.pipeline
-      ? [step.pipeline].filter(deps.follows)
-      : runner
-        ? [...new Set((await pipelinesOf(runner, deps)).map((by) => by.pipeline))]
-        : [];
-    for (const pipeline of candidates) link ??= await deps.reader.findActionRun(pipeline, external);
-    if (link) linked.push(external);
-  }
-  if (!link) return { linked };
-  // Known now: the release is read for the merge while the links are written.
+  let link = external ? await readLink(external, deps) : undefined;
+  if (!link && taskDefinition) link = await readLink(taskDefinition, deps);
+  if (link || !external || !deps.reader) return { link, linked: [], taskDefinition };
+  const project = buildId ? projectOf(buildId) : undefined;
+  const runner = project
+    ? buildRunner(project)
+    : application && deploymentGroup
+      ? deployRunner(application, deploymentGroup)
+      : undefined;
+  const candidates = step.pipeline
+    ? [step.pipeline].filter(deps.follows)
+    : runner
+      ? [...new Set((await pipelinesOf(runner, deps)).map((by) => by.pipeline))]
+      : [];
+  for (const pipeline of candidates) link ??= await deps.reader.findActionRun(pipeline, external);
+  if (link) await writeLink(external, link, deps);
+  return { link, linked: link ? [external] : [], taskDefinition };
+}
+
+/**
+ * A located step's release: read for the merge while a deployment's task definition is linked to
+ * it (its ECS tasks lead to the release, not to a stage of it).
+ */
+async function tie(step: ReleaseStep, located: Located, deps: CorrelateDeps): Promise<Found> {
+  const { link } = located;
+  if (!link) return { linked: located.linked };
   if (step.level !== 'detail') readReleaseAhead(releaseKey(link.pipeline, link.executionId), deps);
-  const writes: Array<Promise<void>> = [];
-  if (external && linked.includes(external)) writes.push(writeLink(external, link, deps));
-  // A deployment's task definition leads its ECS tasks to the release (not to a stage of it).
-  if (taskDefinition && deploymentId && step.level !== 'detail') {
-    const at = step.at ? Date.parse(step.at) : Number.NaN;
-    const run = { pipeline: link.pipeline, executionId: link.executionId };
-    writes.push(writeLink(taskDefinition, run, deps, Number.isNaN(at) ? undefined : at));
-    linked.push(taskDefinition);
+  const { deploymentId, taskDefinition } = step.via ?? {};
+  if (!taskDefinition || !deploymentId || step.level === 'detail') return { link, linked: located.linked };
+  const at = step.at ? Date.parse(step.at) : Number.NaN;
+  const run = { pipeline: link.pipeline, executionId: link.executionId };
+  await writeLink(taskDefinition, run, deps, Number.isNaN(at) ? undefined : at);
+  return { link, linked: [...located.linked, taskDefinition] };
+}
+
+/**
+ * Starts what a step's release will need, from what its event says, while the notice is recorded
+ * and enriched: the release item when the step names its pipeline run, else where its build or
+ * deployment belongs (its link, or its pipelines' action runs when no link is kept yet).
+ */
+export function readAhead(step: ReleaseStep | undefined, deps: CorrelateDeps): void {
+  if (!step) return;
+  if (step.pipeline && step.executionId) {
+    if (deps.follows(step.pipeline)) readReleaseAhead(releaseKey(step.pipeline, step.executionId), deps);
+    return;
   }
-  await Promise.all(writes);
-  return { link, linked };
+  const external = step.via?.buildId ?? step.via?.deploymentId;
+  if (external) startAhead(deps, `locate#${external}`, () => locate(step, deps));
+}
+
+/**
+ * The release of a step: located ahead from its event when that found it, or when the notice as
+ * enriched names no task definition the event did not; else located now.
+ */
+export async function foundRelease(step: ReleaseStep, deps: CorrelateDeps): Promise<Found> {
+  if (step.pipeline && step.executionId) return findRelease(step, deps);
+  const external = step.via?.buildId ?? step.via?.deploymentId;
+  const ahead = external ? (await takeAhead<Located>(`locate#${external}`, deps))?.value : undefined;
+  const usable = ahead && (ahead.link || ahead.taskDefinition === step.via?.taskDefinition);
+  return tie(step, usable ? ahead : await locate(step, deps), deps);
 }

@@ -23,7 +23,7 @@ import {
 } from '../state/releases';
 import { claimCommitAhead, commitClaimedHere, releaseReadAhead } from './ahead';
 import { attemptFor, moveIntoThread, type ReleaseDeps, render, sleepOf } from './context';
-import { findRelease } from './correlate';
+import { type Found, foundRelease } from './correlate';
 import { structureOf } from './pipelines';
 import { pushableNow, showCard } from './show';
 import { applyStep, emptyRelease, type ReleaseState } from './state';
@@ -191,9 +191,9 @@ export async function deliverToRelease(
       return { kind: 'standalone', why: 'the state table could not be used' };
     }
   }
-  let found: Awaited<ReturnType<typeof findRelease>>;
+  let found: Found;
   try {
-    found = await findRelease(step, deps);
+    found = await foundRelease(step, deps);
   } catch (error) {
     deps.log.warn('Release not found: posting the notice on its own', {
       kind: notice.kind,
