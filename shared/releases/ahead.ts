@@ -23,7 +23,10 @@ export function readReleaseAhead(key: string, deps: AheadDeps): void {
   startAhead(deps, `release#${key}`, () => readRelease(key, deps));
 }
 
-/** Starts `read` under `name` (once per invocation); a failed read is made again when needed. */
+/** What a read started ahead came to. */
+export type Settled<T> = { value: T } | { error: unknown };
+
+/** Starts `read` under `name` (once per invocation). */
 export function startAhead<T>(deps: AheadDeps, name: string, read: () => Promise<T>): void {
   deps.ahead ??= new Map();
   if (!deps.ahead.has(name))
@@ -31,21 +34,22 @@ export function startAhead<T>(deps: AheadDeps, name: string, read: () => Promise
       name,
       read().then(
         (value) => ({ value }),
-        () => undefined,
+        (error: unknown) => ({ error }),
       ),
     );
 }
 
-/** What was read ahead under `name` (once); undefined when nothing was, or the read failed. */
-export async function takeAhead<T>(name: string, deps: AheadDeps): Promise<{ value: T } | undefined> {
-  const read = deps.ahead?.get(name) as Promise<{ value: T } | undefined> | undefined;
+/** What was read ahead under `name` (once); undefined when nothing was. */
+export async function takeAhead<T>(name: string, deps: AheadDeps): Promise<Settled<T> | undefined> {
+  const read = deps.ahead?.get(name) as Promise<Settled<T>> | undefined;
   deps.ahead?.delete(name);
   return read;
 }
 
-/** The release as read ahead (once), or undefined: read it now. */
+/** The release as read ahead (once), or undefined: read it now (a failed read too, once more). */
 export async function releaseReadAhead(key: string, deps: AheadDeps): Promise<StoredRelease | undefined> {
-  return (await takeAhead<StoredRelease>(`release#${key}`, deps))?.value;
+  const read = await takeAhead<StoredRelease>(`release#${key}`, deps);
+  return read && 'value' in read ? read.value : undefined;
 }
 
 /**

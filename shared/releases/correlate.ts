@@ -101,7 +101,10 @@ export function readAhead(step: ReleaseStep | undefined, deps: CorrelateDeps): v
 export async function foundRelease(step: ReleaseStep, deps: CorrelateDeps): Promise<Found> {
   if (step.pipeline && step.executionId) return findRelease(step, deps);
   const external = step.via?.buildId ?? step.via?.deploymentId;
-  const ahead = external ? (await takeAhead<Located>(`locate#${external}`, deps))?.value : undefined;
+  const settled = external ? await takeAhead<Located>(`locate#${external}`, deps) : undefined;
+  // Its AWS reads failed: they are not made twice (the notice goes on its own, as it would).
+  if (settled && 'error' in settled) throw settled.error;
+  const ahead = settled?.value;
   const usable = ahead && (ahead.link || ahead.taskDefinition === step.via?.taskDefinition);
   return tie(step, usable ? ahead : await locate(step, deps), deps);
 }
