@@ -2,9 +2,8 @@
  * Reads and claims of a release started before the step that uses them, so that they share a
  * round trip with other work: the release item, read while the notice is enriched (its key is in
  * the event), its correlation (./correlate.ts), and the claim of the release's commit, taken
- * beside the release's first write. Each
- * is used once, in this invocation; every change is still a conditional write, so a read that went
- * stale meanwhile costs one more try, never a wrong card.
+ * beside the release's first write. Each is used once, in this invocation; every change is still a
+ * conditional write, so a read that went stale meanwhile costs one more try, never a wrong card.
  */
 import { claimCommit, readRelease, type Seed, type StoredRelease } from '../state/releases';
 import type { PipelineDeps } from './pipelines';
@@ -57,27 +56,18 @@ export async function releaseReadAhead(key: string, deps: AheadDeps): Promise<St
  * it first posts the card, and needs to know whether a push of that commit becomes the card.
  */
 export function claimCommitAhead(commit: string, key: string, deps: ClaimDeps): void {
-  deps.ahead ??= new Map();
-  deps.ahead.set(
-    `commit#${commit}#${key}`,
-    claimCommit(commit, key, deps).then(
-      (seed) => ({ seed }),
-      (error: unknown) => ({ error }),
-    ),
-  );
+  startAhead(deps, `commit#${commit}#${key}`, () => claimCommit(commit, key, deps));
 }
 
 /** The commit's claim for the release: the one taken ahead, or taken now. */
 export async function commitClaim(commit: string, key: string, deps: ClaimDeps): Promise<Seed | undefined> {
-  const ahead = deps.ahead?.get(`commit#${commit}#${key}`) as
-    | Promise<{ seed?: Seed } | { error: unknown }>
-    | undefined;
+  const name = `commit#${commit}#${key}`;
+  const ahead = deps.ahead?.get(name) === CLAIMED ? undefined : await takeAhead<Seed | undefined>(name, deps);
   deps.ahead ??= new Map();
-  deps.ahead.set(`commit#${commit}#${key}`, CLAIMED);
-  if (!ahead || ahead === CLAIMED) return claimCommit(commit, key, deps);
-  const claimed = await ahead;
-  if ('error' in claimed) throw claimed.error;
-  return claimed.seed;
+  deps.ahead.set(name, CLAIMED);
+  if (!ahead) return claimCommit(commit, key, deps);
+  if ('error' in ahead) throw ahead.error;
+  return ahead.value;
 }
 
 /** Marks a commit claim that has been used (the card was posted with what it said). */
