@@ -65,22 +65,22 @@ function valuesOf(text: string): string[] {
 /**
  * The AWS calls (in the order they were made) in the waves their data requires: a call goes a
  * wave after an earlier one that ended before it started when its request carries a value (six
- * characters or more) that was in that one's answer and not in what the function knew from the
- * start (`given`: the event and the routing file, as text). SSM reads of secrets go first.
+ * characters or more) that was in that one's answer (anywhere in its text) and not in what the
+ * function knew from the start (`given`: the event and the routing file, as text).
  */
 export function dependencyWaves(
   exchanges: Array<{ target: string; request: string; response: string; start: number; end: number }>,
   given: string,
 ): string[][] {
   const depth: number[] = [];
-  const answers = exchanges.map((e) => new Set(valuesOf(e.response)));
   exchanges.forEach((call, i) => {
     const asked = valuesOf(call.request).filter((value) => value.length >= 6 && !given.includes(value));
     let wave = 1;
     for (let j = 0; j < i; j++) {
       const earlier = exchanges[j];
       if (!earlier || earlier.end > call.start) continue;
-      if (asked.some((value) => answers[j]?.has(value))) wave = Math.max(wave, (depth[j] ?? 1) + 1);
+      // Anywhere in the answer: a value may come inside a text (the AppSpec of a deployment).
+      if (asked.some((value) => earlier.response.includes(value))) wave = Math.max(wave, (depth[j] ?? 1) + 1);
     }
     depth.push(wave);
   });

@@ -16,7 +16,8 @@ describe("the bench's work floor", () => {
         exchange(
           'CodeDeploy_20141006.GetDeployment',
           { deploymentId: 'd-EVENT0001' },
-          { taskDefinition: 'arn:td/shop:7' },
+          // The task definition inside the AppSpec's text, as CodeDeploy answers it.
+          { revision: { appSpecContent: { content: '{"TaskDefinition":"arn:td/shop:7"}' } } },
           0,
           20,
         ),
