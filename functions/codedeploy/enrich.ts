@@ -79,11 +79,10 @@ export async function enrichDeployment(
   // the deployment it rolls back, known from them: read after).
   const thisDecision =
     DECIDED_STATES.has(change.state) && deps.state
-      ? readDecision(change.deploymentId, deps.state).then(
-          (found) => ({ found }),
-          (error: unknown) => ({ error }),
-        )
+      ? readDecision(change.deploymentId, deps.state)
       : undefined;
+  // Unused when the deployment is a rollback: its failure then is nobody's to tell.
+  thisDecision?.catch(() => undefined);
   const details = await readDeployment(change.deploymentId, deps).catch(fail('deployment details'));
   if (details) result.details = details;
   const image = details?.taskDefinition
@@ -103,10 +102,7 @@ export async function enrichDeployment(
   const decision = decisionAbout(change, result.details);
   const decided =
     decision && deps.state
-      ? (decision === change.deploymentId && thisDecision
-          ? thisDecision.then((read) => ('error' in read ? Promise.reject(read.error) : read.found))
-          : readDecision(decision, deps.state)
-        )
+      ? (decision === change.deploymentId && thisDecision ? thisDecision : readDecision(decision, deps.state))
           .then((found) => {
             result.slackDecision = found;
           })

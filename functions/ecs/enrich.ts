@@ -121,7 +121,7 @@ export interface AlertReads {
   bake: Promise<{ bake?: BakeWindow; problem?: string }>;
 }
 
-export function readsOf(alert: EcsAlert, deps: EnrichDeps): AlertReads {
+function readsOf(alert: EcsAlert, deps: EnrichDeps): AlertReads {
   if (alert.type !== 'task') return { logs: Promise.resolve({}), bake: Promise.resolve({}) };
   return {
     logs: readTaskDefinitionLogs(alert.event.detail.taskDefinitionArn, deps),

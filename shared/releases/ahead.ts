@@ -45,10 +45,10 @@ export async function takeAhead<T>(name: string, deps: AheadDeps): Promise<Settl
   return read;
 }
 
-/** The release as read ahead (once), or undefined: read it now (a failed read too, once more). */
-export async function releaseReadAhead(key: string, deps: AheadDeps): Promise<StoredRelease | undefined> {
+/** The release as read ahead (once), else read now (a failed read ahead too, once more). */
+export async function releaseOf(key: string, deps: AheadDeps): Promise<StoredRelease> {
   const read = await takeAhead<StoredRelease>(`release#${key}`, deps);
-  return read && 'value' in read ? read.value : undefined;
+  return read && 'value' in read ? read.value : readRelease(key, deps);
 }
 
 /**

@@ -24,17 +24,6 @@ export interface Found {
 /** The build project of a CodeBuild build id (`<project>:<uuid>`). */
 const projectOf = (buildId: string) => buildId.slice(0, buildId.lastIndexOf(':')) || undefined;
 
-export async function findRelease(step: ReleaseStep, deps: CorrelateDeps): Promise<Found> {
-  if (step.pipeline && step.executionId) {
-    if (!deps.follows(step.pipeline)) return { linked: [] };
-    return {
-      link: { pipeline: step.pipeline, executionId: step.executionId, stage: step.stage },
-      linked: [],
-    };
-  }
-  return tie(step, await locate(step, deps), deps);
-}
-
 /** Where a build or deployment belongs, and the ids this lookup linked (the task definition it tried). */
 interface Located extends Found {
   taskDefinition?: string;
@@ -95,11 +84,18 @@ export function readAhead(step: ReleaseStep | undefined, deps: CorrelateDeps): v
 }
 
 /**
- * The release of a step: located ahead from its event when that found it, or when the notice as
- * enriched names no task definition the event did not; else located now.
+ * The release of a step: named by a pipeline event; else located ahead from its event when that
+ * found it, or when the notice as enriched names no task definition the event did not; else located
+ * now.
  */
-export async function foundRelease(step: ReleaseStep, deps: CorrelateDeps): Promise<Found> {
-  if (step.pipeline && step.executionId) return findRelease(step, deps);
+export async function findRelease(step: ReleaseStep, deps: CorrelateDeps): Promise<Found> {
+  if (step.pipeline && step.executionId) {
+    if (!deps.follows(step.pipeline)) return { linked: [] };
+    return {
+      link: { pipeline: step.pipeline, executionId: step.executionId, stage: step.stage },
+      linked: [],
+    };
+  }
   const external = step.via?.buildId ?? step.via?.deploymentId;
   const settled = external ? await takeAhead<Located>(`locate#${external}`, deps) : undefined;
   // Its AWS reads failed: they are not made twice (the notice goes on its own, as it would).

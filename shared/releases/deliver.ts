@@ -21,9 +21,9 @@ import {
   type StoredRelease,
   writeRelease,
 } from '../state/releases';
-import { claimCommitAhead, commitClaimedHere, releaseReadAhead } from './ahead';
+import { claimCommitAhead, commitClaimedHere, releaseOf } from './ahead';
 import { attemptFor, moveIntoThread, type ReleaseDeps, render, sleepOf } from './context';
-import { type Found, foundRelease } from './correlate';
+import { type Found, findRelease } from './correlate';
 import { structureOf } from './pipelines';
 import { pushableNow, showCard } from './show';
 import { applyStep, emptyRelease, type ReleaseState } from './state';
@@ -74,7 +74,8 @@ async function mergeStep(
   const staged: ReleaseStep = { ...step, stage: step.stage ?? link.stage };
   const sleep = sleepOf(deps);
   for (let attempt = 0; attempt < 40 && Date.now() < deps.deadline - 500; attempt++) {
-    const stored = (attempt === 0 && (await releaseReadAhead(key, deps))) || (await readRelease(key, deps));
+    // The first look may have been read ahead; a lost race reads again.
+    const stored = attempt === 0 ? await releaseOf(key, deps) : await readRelease(key, deps);
     const before = stored.state ?? emptyRelease(link.pipeline, link.executionId, step.region);
     const next = applyStep(before, staged);
     if (!next.order) {
@@ -97,7 +98,6 @@ async function mergeStep(
           version: stored.version + 1,
           posting: first,
           pushing,
-          pushingUntil: push && pushing ? Date.now() + push.leaseMs : stored.pushingUntil,
         },
       };
     // Many writers at once (a burst of events of one release): spread the next tries out.
@@ -193,7 +193,7 @@ export async function deliverToRelease(
   }
   let found: Found;
   try {
-    found = await foundRelease(step, deps);
+    found = await findRelease(step, deps);
   } catch (error) {
     deps.log.warn('Release not found: posting the notice on its own', {
       kind: notice.kind,
@@ -213,7 +213,7 @@ export async function deliverToRelease(
   try {
     let merged: { version?: number; release?: StoredRelease } = {};
     if (step.level !== 'detail') merged = await mergeStep(key, link, step, deps);
-    else if (((await releaseReadAhead(key, deps)) ?? (await readRelease(key, deps))).version === 0) {
+    else if ((await releaseOf(key, deps)).version === 0) {
       if (!options.reply || waiting.length === 0)
         return { kind: 'standalone', why: 'its release has no card' };
       return { kind: 'waiting', ts: await postOrphan(notice, waiting, destination, deps) };

@@ -104,16 +104,10 @@ export async function writeRelease(
       values[':until'] = n(now + POST_LEASE_MS);
     } else values[':seen'] = n(seen);
     if (withPush && push) {
-      set.push('pushingUntil = :pushUntil');
-      conditions.push(
-        '(attribute_not_exists(pushingUntil) OR pushingUntil < :now)',
-        '(attribute_not_exists(shownAt) OR shownAt <= :seenShownAt)',
-      );
-      Object.assign(values, {
-        ':pushUntil': n(now + push.leaseMs),
-        ':now': n(now),
-        ':seenShownAt': n(push.seenShownAt),
-      });
+      const lease = pushLease(now, push.leaseMs, push.seenShownAt);
+      set.push(lease.set);
+      conditions.push(lease.condition);
+      Object.assign(values, lease.values);
     }
     const written = await updateIf(deps, 'release', key, {
       UpdateExpression: `SET ${set.join(', ')}`,
@@ -186,14 +180,26 @@ export async function claimCardPush(
   /** When the card was last shown as the caller saw it: a push since then fails the claim. */
   seenShownAt = 0,
 ): Promise<boolean> {
-  const now = nowOf(deps);
+  const lease = pushLease(nowOf(deps), leaseMs, seenShownAt);
   const written = await updateIf(deps, 'release', key, {
-    UpdateExpression: 'SET pushingUntil = :until',
-    ConditionExpression:
-      '(attribute_not_exists(pushingUntil) OR pushingUntil < :now) AND (attribute_not_exists(shownAt) OR shownAt <= :seen)',
-    ExpressionAttributeValues: { ':until': n(now + leaseMs), ':now': n(now), ':seen': n(seenShownAt) },
+    UpdateExpression: `SET ${lease.set}`,
+    ConditionExpression: lease.condition,
+    ExpressionAttributeValues: lease.values,
   });
   return written !== false;
+}
+
+/**
+ * The push lease as parts of an update: taken when no push is under way and the card has not been
+ * shown since the caller looked at it (`seenShownAt`), so the spacing holds without another read.
+ */
+function pushLease(now: number, leaseMs: number, seenShownAt: number) {
+  return {
+    set: 'pushingUntil = :pushUntil',
+    condition:
+      '(attribute_not_exists(pushingUntil) OR pushingUntil < :now) AND (attribute_not_exists(shownAt) OR shownAt <= :seenShownAt)',
+    values: { ':pushUntil': n(now + leaseMs), ':now': n(now), ':seenShownAt': n(seenShownAt) },
+  };
 }
 
 /**
