@@ -62,6 +62,26 @@ function tripsToSlack(rig: LocalRig, since: number, slackBefore: number): number
   return roundTrips(rig.state.timeline.filter((r) => r.start >= since && r.start < firstSlack.at));
 }
 
+/** Prints an event's DynamoDB requests before its first Slack call, grouped by round trip. */
+function trace(rig: LocalRig, name: string, since: number, slackBefore: number): void {
+  const firstSlack = rig.slack.requests.slice(slackBefore)[0];
+  if (!firstSlack) return;
+  const before = rig.state.timeline
+    .filter((r) => r.start >= since && r.start < firstSlack.at)
+    .sort((a, b) => a.start - b.start);
+  const trips: string[][] = [];
+  let end = Number.NEGATIVE_INFINITY;
+  for (const r of before) {
+    if (r.start >= end) trips.push([]);
+    end = r.start >= end ? (r.end ?? r.start) : Math.max(end, r.end ?? r.start);
+    trips.at(-1)?.push(`${r.operation}(${(r.keys ?? []).join(',')})`);
+  }
+  traces.push(`${name}: ${trips.length}\n${trips.map((t, i) => `  ${i + 1}. ${t.join('  ')}`).join('\n')}`);
+}
+
+/** Traces printed after the figures (the handlers' logs are captured while they run). */
+const traces: string[] = [];
+
 /** Plays a release's events in order; the failures (Lambda would retry them). */
 async function playInOrder(
   release: Release,
@@ -79,6 +99,7 @@ async function playInOrder(
     }
     const waited = rig && tripsToSlack(rig, since, slackBefore);
     if (waited !== undefined) trips.push(waited);
+    if (rig && process.argv.includes('--trace')) trace(rig, item.name, since, slackBefore);
   }
   return { failures, trips };
 }
@@ -300,6 +321,7 @@ async function main(): Promise<void> {
       for (const mode of ['webhook', 'app'] as const) rows.push(await play(rig, release, mode));
     }
     console.table(rows);
+    if (traces.length > 0) console.log(traces.join('\n'));
   } finally {
     await rig.close();
   }

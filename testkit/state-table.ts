@@ -61,13 +61,21 @@ export interface StateTableServer {
   /** DynamoDB requests served so far, by operation (`PutItem`, `UpdateItem`, …). */
   calls: Map<string, number>;
   /** Every request served, in arrival order: when it came and when it was answered (epoch ms). */
-  timeline: Array<{ operation: string; start: number; end?: number }>;
+  timeline: Array<{ operation: string; start: number; end?: number; keys?: string[] }>;
   /** Creates a fresh, empty state table and returns its name. */
   createTable(name?: string): Promise<string>;
   close(): Promise<void>;
 }
 
 let tables = 0;
+
+/** The partition keys a request names (`key` values, or a Query's first value), for traces. */
+function keysOf(body: string): string[] {
+  const keys = [...body.matchAll(/"key":\{"S":"([^"]*)"\}/g)].map((m) => m[1] ?? '');
+  if (keys.length > 0) return keys;
+  const value = /"ExpressionAttributeValues":\{"[^"]+":\{"S":"([^"]*)"/.exec(body)?.[1];
+  return value ? [value] : [];
+}
 
 export async function startStateTable(): Promise<StateTableServer> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
@@ -79,6 +87,11 @@ export async function startStateTable(): Promise<StateTableServer> {
     calls.set(operation, (calls.get(operation) ?? 0) + 1);
     const entry: StateTableServer['timeline'][number] = { operation, start: now() };
     timeline.push(entry);
+    const body: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => body.push(chunk));
+    request.on('end', () => {
+      entry.keys = keysOf(Buffer.concat(body).toString('utf8'));
+    });
     response.on('finish', () => {
       entry.end = now();
     });

@@ -20,8 +20,6 @@ export interface EnrichDeps {
   log: Log;
   /** With the state table: what ships since prod (computed once per release). */
   ships?: Omit<ShipsDeps, 'codePipeline' | 'codeCommit'>;
-  /** The run waiting at the approval is known (its release card can be read while the rest is). */
-  onRun?: (executionId: string) => void;
 }
 
 export async function enrichApproval(
@@ -47,7 +45,6 @@ export async function enrichApproval(
       ?.pipelineExecutionId;
     if (!executionId) return;
     result.executionId = executionId;
-    deps.onRun?.(executionId);
     const { pipelineExecution } = await deps.codePipeline.send(
       new GetPipelineExecutionCommand({ pipelineName, pipelineExecutionId: executionId }),
     );

@@ -7,9 +7,7 @@ import { codeCommitClient, codePipelineClient } from '../../shared/aws/clients';
 import { pipelineReader } from '../../shared/aws/pipelines';
 import { eventHandler } from '../../shared/flow/handler';
 import { withHerald } from '../../shared/lambda/middleware';
-import { readReleaseAhead } from '../../shared/releases/ahead';
 import { environmentOf } from '../../shared/routing/route';
-import { releaseKey } from '../../shared/state/releases';
 import { describeApprovalRequest } from './describe';
 import { enrichApproval } from './enrich';
 import { modelsOf } from './model';
@@ -21,17 +19,12 @@ const handleApprovalRequests = eventHandler(
   modelsOf,
   {
     describe: describeApprovalRequest,
-    enrich: (request, { log, pipelines, releases, routing }) =>
+    enrich: (request, { log, pipelines, routing }) =>
       enrichApproval(request, {
         codePipeline: codePipelineClient(),
         codeCommit: codeCommitClient(),
         log,
         ships: pipelines && { pipelines, environmentOf: (group) => environmentOf(group, routing) },
-        onRun: (executionId) => {
-          const { pipelineName } = request.notification.approval;
-          if (releases?.follows(pipelineName))
-            readReleaseAhead(releaseKey(pipelineName, executionId), releases);
-        },
       }),
   },
   { pipelines: pipelineReader() },

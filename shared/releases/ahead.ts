@@ -1,11 +1,10 @@
 /**
- * Reads and claims of a release started before the step that uses them, so that they share a
- * round trip with other work: the release item, read while the notice is enriched (its key is in
- * the event), its correlation (./correlate.ts), and the claim of the release's commit, taken
- * beside the release's first write. Each is used once, in this invocation; every change is still a
- * conditional write, so a read that went stale meanwhile costs one more try, never a wrong card.
+ * Reads and claims started before the step that uses them, so that they share a round trip with
+ * other work: a release a detail goes under (its key is in the event, or found by its
+ * correlation), the correlation itself (./correlate.ts), and the claim of a release's commit,
+ * beside the write that creates the release. Each is used once, in this invocation.
  */
-import { claimCommit, readRelease, type Seed, type StoredRelease } from '../state/releases';
+import { claimBroadcast, claimCommit, readRelease, type Seed, type StoredRelease } from '../state/releases';
 import type { PipelineDeps } from './pipelines';
 
 /** What reading ahead needs: the table, and where this invocation keeps what it read ahead. */
@@ -17,7 +16,7 @@ export interface AheadDeps extends PipelineDeps {
 /** A commit claim's: it may wait a moment for a push being posted, within the invocation. */
 type ClaimDeps = AheadDeps & { deadline: number; sleep?: (ms: number) => Promise<void> };
 
-/** Starts reading a release whose key is known now, for the merge that comes next. */
+/** Starts reading a release whose key is known now (a detail goes under its card). */
 export function readReleaseAhead(key: string, deps: AheadDeps): void {
   startAhead(deps, `release#${key}`, () => readRelease(key, deps));
 }
@@ -52,22 +51,34 @@ export async function releaseOf(key: string, deps: AheadDeps): Promise<StoredRel
 }
 
 /**
- * Claims the commit for the release beside the release's first write: the invocation that writes
- * it first posts the card, and needs to know whether a push of that commit becomes the card.
+ * Claims the commit for the release beside the write of the step that usually creates it (its
+ * pipeline's start): whichever invocation posts the card needs the answer (is a push of that
+ * commit's message to become the card?), and any other moves that message into the thread.
  */
 export function claimCommitAhead(commit: string, key: string, deps: ClaimDeps): void {
   startAhead(deps, `commit#${commit}#${key}`, () => claimCommit(commit, key, deps));
 }
 
-/** The commit's claim for the release: the one taken ahead, or taken now. */
+/** The commit's claim for the release (once per invocation): the one taken ahead, or taken now. */
 export async function commitClaim(commit: string, key: string, deps: ClaimDeps): Promise<Seed | undefined> {
   const name = `commit#${commit}#${key}`;
-  const ahead = deps.ahead?.get(name) === CLAIMED ? undefined : await takeAhead<Seed | undefined>(name, deps);
+  const ahead = await takeAhead<Seed | undefined>(name, deps);
   deps.ahead ??= new Map();
   deps.ahead.set(name, CLAIMED);
   if (!ahead) return claimCommit(commit, key, deps);
   if ('error' in ahead) throw ahead.error;
   return ahead.value;
+}
+
+/** Claims the release's one failure broadcast beside the read of its card (a failure going under it). */
+export function claimBroadcastAhead(key: string, deps: AheadDeps): void {
+  startAhead(deps, `broadcast#${key}`, () => claimBroadcast(key, deps));
+}
+
+/** The release's broadcast for this failure: claimed ahead, or now. */
+export async function broadcastClaim(key: string, deps: AheadDeps): Promise<boolean> {
+  const ahead = await takeAhead<boolean>(`broadcast#${key}`, deps);
+  return ahead && 'value' in ahead ? ahead.value : claimBroadcast(key, deps);
 }
 
 /** Marks a commit claim that has been used (the card was posted with what it said). */

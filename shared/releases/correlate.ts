@@ -7,6 +7,7 @@
  * ECS tasks to the release. A rollback deployment is found by the deployment it rolls back.
  * https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ListActionExecutions.html
  */
+import { afterwards } from '../lambda/afterwards';
 import type { ReleaseStep } from '../notice/notice';
 import { buildRunner, deployRunner } from '../state/pipelines';
 import { type ReleaseLink, readLink, releaseKey, writeLink } from '../state/releases';
@@ -19,6 +20,8 @@ export interface Found {
   link?: ReleaseLink;
   /** Ids linked to the release by this call (messages posted before, waiting for them, can move now). */
   linked: string[];
+  /** The links' writes, under way beside the release's: waiting messages move once they are in. */
+  linking?: Promise<unknown>;
 }
 
 /** The build project of a CodeBuild build id (`<project>:<uuid>`). */
@@ -33,39 +36,53 @@ interface Located extends Found {
 async function locate(step: ReleaseStep, deps: CorrelateDeps): Promise<Located> {
   const { buildId, deploymentId, taskDefinition, application, deploymentGroup } = step.via ?? {};
   const external = buildId ?? deploymentId;
-  let link = external ? await readLink(external, deps) : undefined;
-  if (!link && taskDefinition) link = await readLink(taskDefinition, deps);
-  if (link || !external || !deps.reader) return { link, linked: [], taskDefinition };
   const project = buildId ? projectOf(buildId) : undefined;
   const runner = project
     ? buildRunner(project)
     : application && deploymentGroup
       ? deployRunner(application, deploymentGroup)
       : undefined;
+  // A step that names no pipeline (a deployment): which pipelines run it is asked beside its link.
+  const running = external && deps.reader && !step.pipeline && runner ? pipelinesOf(runner, deps) : undefined;
+  if (running) afterwards(`the pipelines of ${runner}`, running, 'nothing: it was read in case');
+  let link = external ? await readLink(external, deps) : undefined;
+  if (!link && taskDefinition) link = await readLink(taskDefinition, deps);
+  if (link || !external || !deps.reader) return { link, linked: [], taskDefinition };
   const candidates = step.pipeline
     ? [step.pipeline].filter(deps.follows)
-    : runner
-      ? [...new Set((await pipelinesOf(runner, deps)).map((by) => by.pipeline))]
+    : running
+      ? [...new Set((await running).map((by) => by.pipeline))]
       : [];
   for (const pipeline of candidates) link ??= await deps.reader.findActionRun(pipeline, external);
-  if (link) await writeLink(external, link, deps);
-  return { link, linked: link ? [external] : [], taskDefinition };
+  if (!link) return { linked: [], taskDefinition };
+  // Kept for the next events, beside this one's write of the release.
+  const linking = writeLink(external, link, deps);
+  afterwards(`the link of ${external}`, linking, 'its next event looks again');
+  return { link, linked: [external], taskDefinition, linking };
 }
 
 /**
- * A located step's release: read for the merge while a deployment's task definition is linked to
- * it (its ECS tasks lead to the release, not to a stage of it).
+ * A located step's release: a detail's is read (it needs a card to go under), and a deployment's
+ * task definition is linked to it (its ECS tasks lead to the release, not to a stage of it).
  */
-async function tie(step: ReleaseStep, located: Located, deps: CorrelateDeps): Promise<Found> {
+function tie(step: ReleaseStep, located: Located, deps: CorrelateDeps): Found {
   const { link } = located;
-  if (!link) return { linked: located.linked };
-  if (step.level !== 'detail') readReleaseAhead(releaseKey(link.pipeline, link.executionId), deps);
+  if (!link) return located;
+  if (step.level === 'detail') {
+    readReleaseAhead(releaseKey(link.pipeline, link.executionId), deps);
+    return located;
+  }
   const { deploymentId, taskDefinition } = step.via ?? {};
-  if (!taskDefinition || !deploymentId || step.level === 'detail') return { link, linked: located.linked };
+  if (!taskDefinition || !deploymentId) return located;
   const at = step.at ? Date.parse(step.at) : Number.NaN;
   const run = { pipeline: link.pipeline, executionId: link.executionId };
-  await writeLink(taskDefinition, run, deps, Number.isNaN(at) ? undefined : at);
-  return { link, linked: [...located.linked, taskDefinition] };
+  const linking = writeLink(taskDefinition, run, deps, Number.isNaN(at) ? undefined : at);
+  afterwards(`the link of ${taskDefinition}`, linking, 'its tasks are found by their deployment again');
+  return {
+    link,
+    linked: [...located.linked, taskDefinition],
+    linking: Promise.allSettled([located.linking, linking]),
+  };
 }
 
 /**
@@ -76,10 +93,14 @@ async function tie(step: ReleaseStep, located: Located, deps: CorrelateDeps): Pr
 export function readAhead(step: ReleaseStep | undefined, deps: CorrelateDeps): void {
   if (!step) return;
   if (step.pipeline && step.executionId) {
-    if (deps.follows(step.pipeline)) readReleaseAhead(releaseKey(step.pipeline, step.executionId), deps);
+    // A detail goes under the card only when there is one: read it. A stage or pipeline step is
+    // appended without a read.
+    if (step.level === 'detail' && deps.follows(step.pipeline))
+      readReleaseAhead(releaseKey(step.pipeline, step.executionId), deps);
     return;
   }
-  const external = step.via?.buildId ?? step.via?.deploymentId;
+  const { buildId, deploymentId, taskDefinition } = step.via ?? {};
+  const external = buildId ?? deploymentId ?? taskDefinition;
   if (external) startAhead(deps, `locate#${external}`, () => locate(step, deps));
 }
 
@@ -96,7 +117,8 @@ export async function findRelease(step: ReleaseStep, deps: CorrelateDeps): Promi
       linked: [],
     };
   }
-  const external = step.via?.buildId ?? step.via?.deploymentId;
+  const { buildId, deploymentId, taskDefinition } = step.via ?? {};
+  const external = buildId ?? deploymentId ?? taskDefinition;
   const settled = external ? await takeAhead<Located>(`locate#${external}`, deps) : undefined;
   // Its AWS reads failed: they are not made twice (the notice goes on its own, as it would).
   if (settled && 'error' in settled) throw settled.error;

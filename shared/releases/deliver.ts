@@ -1,32 +1,34 @@
 /**
  * App mode: a notice of a release updates the release's card and, when routing sends it there,
- * goes into the card's thread (./thread.ts). The state is merged and written conditionally on its
- * version (./state.ts is pure and order-free, so any order of events gives the same card), then
- * the card shows it (./show.ts). A notice whose release is not known yet is posted on its own and
+ * goes into the card's thread (./thread.ts). Its step is appended to the release in one write
+ * (./state.ts is pure and order-free, so any order of events gives the same card), then the card
+ * shows the release as that write left it (./show.ts). A notice whose release is not known yet is posted on its own and
  * moves into the thread once the link appears. Anything that cannot be used (the table, the card)
  * makes the caller post a standalone message.
  */
 import { awsErrorName } from '../aws/clients';
+import { afterwards } from '../lambda/afterwards';
 import type { Notice, ReleaseStep } from '../notice/notice';
 import { SlackPermanentError, SlackRateLimitedError, SlackUnavailableError } from '../slack/attempts';
 import type { Destination } from '../slack/destinations';
 import {
-  claimCommit,
+  appendStep,
   claimSeed,
+  compactRelease,
+  keepStageOrder,
   type ReleaseLink,
   readRelease,
   recordSeed,
   releaseKey,
   releaseOfCommit,
   type StoredRelease,
-  writeRelease,
 } from '../state/releases';
-import { claimCommitAhead, commitClaimedHere, releaseOf } from './ahead';
-import { attemptFor, moveIntoThread, type ReleaseDeps, render, sleepOf } from './context';
+import { claimBroadcastAhead, claimCommitAhead, commitClaim, commitClaimedHere, releaseOf } from './ahead';
+import { attemptFor, moveIntoThread, type ReleaseDeps, render } from './context';
 import { type Found, findRelease } from './correlate';
-import { structureOf } from './pipelines';
+import { knownStructure, structureOf } from './pipelines';
 import { pushableNow, showCard } from './show';
-import { applyStep, emptyRelease, type ReleaseState } from './state';
+import { storedStepOf } from './state';
 import { adoptOrphans, postOrphan, postReply, settleOffer } from './thread';
 
 export type { ReleaseDeps } from './context';
@@ -49,11 +51,10 @@ function needsReply(notice: Notice): boolean {
 }
 
 /** The pipeline's stages in order, for a release that does not know them yet (never fails the merge). */
-async function orderOf(release: ReleaseState, deps: ReleaseDeps): Promise<string[] | undefined> {
-  if (release.order) return release.order;
-  const structure = await structureOf(release.pipeline, deps).catch((error: unknown) => {
+async function orderOf(pipeline: string, deps: ReleaseDeps): Promise<string[] | undefined> {
+  const structure = await structureOf(pipeline, deps).catch((error: unknown) => {
     deps.log.warn('Pipeline structure unavailable; the card lists the stages seen so far', {
-      pipeline: release.pipeline,
+      pipeline,
       error: awsErrorName(error),
     });
     return undefined;
@@ -61,9 +62,13 @@ async function orderOf(release: ReleaseState, deps: ReleaseDeps): Promise<string
   return structure?.stages.map((stage) => stage.name);
 }
 
+/** Steps a release item holds before they are folded into its state (the item stays small). */
+const COMPACT_AFTER = 12;
+
 /**
- * Read, merge, write on the version read; a lost race reads again. The version that holds the step,
- * and the release as this write left it (what the card shows next, without reading it again).
+ * Appends the step to its release in one write, whatever the release holds, and says what the card
+ * needs next: the version that holds the step (the one before it when the step changed nothing the
+ * card shows), and the release as the write left it, so that the card needs no read.
  */
 async function mergeStep(
   key: string,
@@ -71,41 +76,28 @@ async function mergeStep(
   step: ReleaseStep,
   deps: ReleaseDeps,
 ): Promise<{ version: number; release: StoredRelease }> {
-  const staged: ReleaseStep = { ...step, stage: step.stage ?? link.stage };
-  const sleep = sleepOf(deps);
-  for (let attempt = 0; attempt < 40 && Date.now() < deps.deadline - 500; attempt++) {
-    // The first look may have been read ahead; a lost race reads again.
-    const stored = attempt === 0 ? await releaseOf(key, deps) : await readRelease(key, deps);
-    const before = stored.state ?? emptyRelease(link.pipeline, link.executionId, step.region);
-    const next = applyStep(before, staged);
-    if (!next.order) {
-      const order = await orderOf(next, deps);
-      if (order) next.order = order;
-    }
-    if (stored.version > 0 && JSON.stringify(next) === JSON.stringify(stored.state))
-      return { version: stored.version, release: stored };
-    // The first write posts the card: whether a push of its commit becomes the card is asked beside it.
-    const first = stored.version === 0;
-    if (first && next.commit?.id) claimCommitAhead(next.commit.id, key, deps);
-    const push = first ? undefined : pushableNow(stored, deps);
-    const { written, pushing } = await writeRelease(key, next, stored.version, deps, push);
-    if (written)
-      return {
-        version: stored.version + 1,
-        release: {
-          ...stored,
-          state: next,
-          version: stored.version + 1,
-          posting: first,
-          pushing,
-        },
-      };
-    // Many writers at once (a burst of events of one release): spread the next tries out.
-    await sleep(Math.floor(Math.random() * 20 * Math.min(attempt + 1, 5)));
+  const staged = storedStepOf({ ...step, stage: step.stage ?? link.stage });
+  // The stage order for a release that has none yet: this container's at once, else read beside the write.
+  const known = knownStructure(link.pipeline)?.stages.map((stage) => stage.name);
+  const reading = known ? undefined : orderOf(link.pipeline, deps);
+  // The run's start usually creates the release: whether a push becomes its card is asked beside.
+  if (step.level === 'pipeline' && step.state === 'running' && step.commit)
+    claimCommitAhead(step.commit.id, key, deps);
+  const { release, changed } = await appendStep(key, staged, deps, { push: pushableNow(deps), order: known });
+  if (reading) {
+    const order = release.state && !release.state.order ? await reading : undefined;
+    if (order && release.state) {
+      release.state.order = order;
+      afterwards(`the stage order of release ${key}`, () => keepStageOrder(key, order, deps));
+    } else afterwards(`the structure of pipeline ${link.pipeline}`, reading);
   }
-  throw Object.assign(new Error('the release changed too often to be written'), {
-    name: 'ReleaseContention',
-  });
+  if ((release.steps ?? 0) >= COMPACT_AFTER)
+    afterwards(
+      `release ${key} compacted`,
+      () => compactRelease(key, release, deps),
+      'its next write folds more steps',
+    );
+  return { version: changed ? release.version : release.version - 1, release };
 }
 
 /**
@@ -211,12 +203,17 @@ export async function deliverToRelease(
   const key = releaseKey(link.pipeline, link.executionId);
   let card: StoredRelease;
   try {
-    let merged: { version?: number; release?: StoredRelease } = {};
+    let merged: { version?: number; release: StoredRelease };
     if (step.level !== 'detail') merged = await mergeStep(key, link, step, deps);
-    else if ((await releaseOf(key, deps)).version === 0) {
-      if (!options.reply || waiting.length === 0)
-        return { kind: 'standalone', why: 'its release has no card' };
-      return { kind: 'waiting', ts: await postOrphan(notice, waiting, destination, deps) };
+    else {
+      // A failure's one broadcast is claimed beside the read of the card it goes under.
+      if (options.reply && notice.severity === 'failure') claimBroadcastAhead(key, deps);
+      merged = { release: await releaseOf(key, deps) };
+      if (merged.release.version === 0) {
+        if (!options.reply || waiting.length === 0)
+          return { kind: 'standalone', why: 'its release has no card' };
+        return { kind: 'waiting', ts: await postOrphan(notice, waiting, destination, deps) };
+      }
     }
     card = await showCard(key, destination, deps, merged.version, false, merged.release);
   } catch (error) {
@@ -231,7 +228,7 @@ export async function deliverToRelease(
     return { kind: 'standalone', why: 'the release card could not be used' };
   }
   const stage = step.stage ?? link.stage;
-  await tidyThread(found.linked, step, stage, key, card, destination, deps);
+  await tidyThread(found, step, stage, key, card, destination, deps);
   if (!options.reply || !needsReply(notice)) return { kind: 'card' };
   return {
     kind: 'thread',
@@ -245,7 +242,7 @@ export async function deliverToRelease(
  * Never fails the notice: what could not be mended is logged.
  */
 async function tidyThread(
-  linked: string[],
+  { linked, linking }: Found,
   step: ReleaseStep,
   stage: string | undefined,
   key: string,
@@ -255,6 +252,8 @@ async function tidyThread(
 ): Promise<void> {
   const cardTs = card.ts ?? '';
   const adopt = async () => {
+    // A message recorded after our links were written finds them itself (./thread.ts: postOrphan).
+    await linking?.catch(() => undefined);
     await adoptOrphans(linked, key, cardTs, destination, deps);
     if (step.commit) await adoptLateSeed(step.commit.id, key, cardTs, destination, deps);
   };
@@ -282,7 +281,7 @@ async function adoptLateSeed(
 ): Promise<void> {
   // Claimed here when this invocation posted the card: no push can have come in between.
   if (commitClaimedHere(commit, key, deps)) return;
-  const seed = await claimCommit(commit, key, deps);
+  const seed = await commitClaim(commit, key, deps);
   if (!seed) return;
   await moveIntoThread(
     { channel: seed.channel, ts: seed.ts, message: seed.message ?? '' },

@@ -30,9 +30,16 @@ export interface PipelineDeps extends TableDeps {
 const known = keep<string, PipelineStructure>();
 /** Runners no watched pipeline runs (a build outside any pipeline): not looked for again for a while. */
 const unknownRunners = keep<Runner, number>();
+/** Which pipelines run a runner, as last read (a pipeline changed meanwhile is read again after a while). */
+const knownRunners = keep<Runner, { pipelines: RunBy[]; until: number }>();
 const FORGET_UNKNOWN_MS = 5 * 60_000;
 /** Structures being read right now, by pipeline. */
 const learning = new Map<string, Promise<PipelineStructure | undefined>>();
+
+/** The structure this container knows of a pipeline (no read). */
+export function knownStructure(name: string): PipelineStructure | undefined {
+  return known.get(name);
+}
 
 /**
  * The structure of a pipeline at `version` or newer: from this container, the state table, or
@@ -82,7 +89,11 @@ async function learn(
 
 /** The followed pipelines whose actions run this build project or deployment group. */
 export async function pipelinesOf(runner: Runner, deps: PipelineDeps): Promise<RunBy[]> {
+  const kept = knownRunners.get(runner);
+  if (kept && kept.until > Date.now()) return kept.pipelines;
   const learnt = (await pipelinesRunning(runner, deps)).filter((by) => deps.follows(by.pipeline));
+  if (learnt.length > 0)
+    knownRunners.set(runner, { pipelines: learnt, until: Date.now() + FORGET_UNKNOWN_MS });
   if (learnt.length > 0 || !deps.reader) return learnt;
   if ((unknownRunners.get(runner) ?? 0) > Date.now()) return [];
   const found = await discover(runner, deps.reader, deps);

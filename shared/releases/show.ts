@@ -7,6 +7,7 @@
  * at a time per card; under Slack's rate limit an intermediate version is skipped (a later event
  * pushes the newest), the final one is waited out or failed, so that Lambda's retry lands it.
  */
+import { afterwards } from '../lambda/afterwards';
 import { keep } from '../lambda/container';
 import { SlackRateLimitedError } from '../slack/attempts';
 import type { Destination } from '../slack/destinations';
@@ -18,6 +19,7 @@ import {
   recordCardPost,
   recordShown,
   releaseCardPost,
+  releaseCardPush,
   type StoredRelease,
 } from '../state/releases';
 import { commitClaim } from './ahead';
@@ -65,7 +67,16 @@ export async function showCard(
       throw new Error('the release has no state');
     }
     want ??= stored.version;
-    if (stored.ts && stored.shown >= want) return stored;
+    if (stored.ts && stored.shown >= want) {
+      // Leased with a write whose step changed nothing the card shows: the card shows this version
+      // as well, and the next push may go at once.
+      if (stored.pushing && stored.pushingUntil)
+        afterwards(
+          `the push lease of ${key} given back`,
+          releaseCardPush(key, stored.pushingUntil, stored.version, deps),
+        );
+      return { ...stored, pushing: false };
+    }
     const card = render(describeCard(stored.state), [], deps);
     if (!stored.ts) {
       if (!(stored.posting || (await claimCardPost(key, deps)))) {
@@ -134,19 +145,12 @@ export async function showCard(
 }
 
 /**
- * Could the card be pushed now, as the release was read (a card posted, no push under way, the
- * spacing over, Slack not asking to wait)? Then the write of the release takes the push lease too.
+ * The push lease a write of the release may take with it (the write checks the card is posted, no
+ * push is under way and the spacing is over): none while Slack asks to wait.
  */
-export function pushableNow(
-  stored: StoredRelease,
-  deps: ReleaseDeps,
-): { leaseMs: number; seenShownAt: number } | undefined {
-  const now = Date.now();
-  const spacing = deps.cardSpacingMs ?? CARD_SPACING_MS;
-  if (!stored.ts || (stored.pushingUntil ?? 0) > now || (stored.shownAt ?? 0) + spacing > now)
-    return undefined;
-  if ((rateLimited.get('chat.update') ?? 0) > now) return undefined;
-  return { leaseMs: PUSH_LEASE_MS, seenShownAt: stored.shownAt ?? 0 };
+export function pushableNow(deps: ReleaseDeps): { leaseMs: number; spacingMs: number } | undefined {
+  if ((rateLimited.get('chat.update') ?? 0) > Date.now()) return undefined;
+  return { leaseMs: PUSH_LEASE_MS, spacingMs: deps.cardSpacingMs ?? CARD_SPACING_MS };
 }
 
 function skipped(key: string, stored: StoredRelease, retryAfterMs: number, deps: ReleaseDeps): StoredRelease {

@@ -130,6 +130,58 @@ export function emptyRelease(pipeline: string, executionId: string, region?: str
   return { pipeline, executionId, region, stages: {} };
 }
 
+/** A step as its release keeps it: what applyStep reads, not how the release was found. */
+export type StoredStep = Omit<ReleaseStep, 'pipeline' | 'executionId' | 'via'>;
+
+const optionalText = v.optional(v.string());
+
+/** A stored step read back (the table is Herald's own; a damaged step is left out, not guessed). */
+export const storedStepSchema = v.object({
+  level: v.picklist(['pipeline', 'stage', 'detail']),
+  stage: optionalText,
+  state: v.optional(v.picklist(STEP_STATES)),
+  at: optionalText,
+  startedAt: optionalText,
+  region: optionalText,
+  label: optionalText,
+  url: optionalText,
+  note: optionalText,
+  priority: v.number(),
+  commit: v.optional(
+    v.object({ id: v.string(), message: optionalText, author: optionalText, url: optionalText }),
+  ),
+  offer: v.optional(
+    v.custom<NonNullable<ReleaseStep['offer']>>(
+      (value) =>
+        typeof value === 'object' &&
+        value !== null &&
+        Array.isArray((value as { choices?: unknown }).choices),
+    ),
+  ),
+  closeOffer: v.optional(v.boolean()),
+  ships: v.optional(v.object({ line: v.string(), url: optionalText })),
+});
+
+export function storedStepOf(step: ReleaseStep): StoredStep {
+  const { pipeline: _pipeline, executionId: _executionId, via: _via, ...kept } = step;
+  return kept;
+}
+
+/**
+ * The release after its steps, from its base (the state last compacted, or none yet). Merging is
+ * order-free, so steps appended by many writers at once fold to the same release in any order.
+ */
+export function foldSteps(
+  base: ReleaseState | undefined,
+  pipeline: string,
+  executionId: string,
+  steps: StoredStep[],
+): ReleaseState | undefined {
+  if (!base && steps.length === 0) return undefined;
+  const start = base ?? emptyRelease(pipeline, executionId, steps.find((step) => step.region)?.region);
+  return steps.reduce(applyStep, start);
+}
+
 /** The release after `step`. */
 export function applyStep(release: ReleaseState, step: ReleaseStep): ReleaseState {
   const next: ReleaseState = { ...release, stages: { ...release.stages } };

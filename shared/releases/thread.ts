@@ -10,7 +10,6 @@ import type { Notice } from '../notice/notice';
 import type { Destination } from '../slack/destinations';
 import { settleBlocks } from '../slack/settle';
 import {
-  claimBroadcast,
   type ReleaseLink,
   readLink,
   readRelease,
@@ -20,6 +19,7 @@ import {
   takeOffer,
   takeOrphan,
 } from '../state/releases';
+import { broadcastClaim } from './ahead';
 import { settledStage } from './card';
 import { attemptFor, moveIntoThread, postedOf, type ReleaseDeps, render, storedMessage } from './context';
 import type { ReleaseState } from './state';
@@ -34,7 +34,7 @@ export async function postReply(
   const { key, stage, cardTs } = where;
   const broadcast =
     notice.kind === 'approval.requested' ||
-    (notice.severity === 'failure' && (await claimBroadcast(key, deps)));
+    (notice.severity === 'failure' && (await broadcastClaim(key, deps)));
   const message = render(notice, broadcast ? destination.mentions : [], deps);
   const posted = await destination.post(message, attemptFor(destination, 'release thread', deps), {
     threadTs: cardTs,

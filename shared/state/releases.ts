@@ -1,16 +1,38 @@
 /**
- * The release items: `release#<pipeline>#<execution>` holds the card's state (JSON), its
- * `version`, where the card is (`channel`, `ts`) and the newest version shown; `link#<id>` ties a
- * build, a deployment or a task definition to its release; `commit#<id>` ties a pushed commit to
- * the push message posted before its release, and to the release that took it. Every write is
- * conditional: a state write on the version it read (a lost race reads again), the card's first
- * post on a short lease, a link on its time (a late event never re-points a newer link).
+ * The release items: `release#<pipeline>#<execution>` holds the card's state: the steps appended
+ * by every event (`steps`, folded on reading: merging is order-free) over the state last compacted
+ * (`card`), a `version` counting the writes, where the card is (`channel`, `ts`) and the newest
+ * version shown; `link#<id>` ties a build, a deployment or a task definition to its release;
+ * `commit#<id>` ties a pushed commit to the push message posted before its release, and to the
+ * release that took it. A step is appended unconditionally (one round trip, no lost race); the
+ * card's post and push are conditional leases, a link is conditional on its time (a late event
+ * never re-points a newer link).
  */
 
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import * as v from 'valibot';
-import { type ReleaseState, releaseStateSchema } from '../releases/state';
-import { expiryOf, ITEMS, idOf, jsonOf, n, nowOf, readItem, s, type TableDeps, updateIf } from './table';
+import {
+  foldSteps,
+  type ReleaseState,
+  releaseStateSchema,
+  type StoredStep,
+  storedStepSchema,
+} from '../releases/state';
+import {
+  expiryOf,
+  ITEMS,
+  idOf,
+  jsonOf,
+  n,
+  nowOf,
+  plainOf,
+  readAttributes,
+  readItem,
+  s,
+  type TableDeps,
+  updateIf,
+  updateReturning,
+} from './table';
 
 const POST_LEASE_MS = 15_000;
 
@@ -31,6 +53,8 @@ export interface StoredRelease {
   shownAt?: number;
   /** Someone is pushing the card until then (epoch ms): one push at a time per card. */
   pushingUntil?: number;
+  /** Steps appended since the state was last compacted. */
+  steps?: number;
   /** This invocation holds the lease to post the card (taken with the release's first write). */
   posting?: boolean;
   /** This invocation holds the lease to push the card (taken with its write of the release). */
@@ -42,6 +66,7 @@ export const releaseKey = (pipeline: string, executionId: string) => `${pipeline
 
 const releaseItem = v.object({
   card: v.optional(v.string()),
+  stageOrder: v.optional(v.string()),
   version: v.optional(v.number()),
   channel: v.optional(v.string()),
   ts: v.optional(v.string()),
@@ -50,6 +75,8 @@ const releaseItem = v.object({
   shownAt: v.optional(v.number()),
   pushingUntil: v.optional(v.number()),
 });
+
+const stageOrderSchema = v.array(v.string());
 
 const linkItem = v.object({ pipeline: v.string(), executionId: v.string(), stage: v.optional(v.string()) });
 
@@ -60,64 +87,129 @@ const commitItem = v.object({
   seedMessage: v.optional(v.string()),
 });
 
-export async function readRelease(key: string, deps: TableDeps): Promise<StoredRelease> {
-  const item = await readItem(deps, 'release', key, releaseItem, { consistent: true });
-  if (!item) return { version: 0, shown: 0 };
+/**
+ * A release item as its card sees it: the compacted state (`card`) with the steps appended since
+ * folded in (`leaveOut`: the newest steps not folded, to tell what they changed).
+ */
+function releaseOfItem(key: string, item: Record<string, AttributeValue>, leaveOut = 0): StoredRelease {
+  const plain = v.safeParse(releaseItem, plainOf(item));
+  const fields = plain.success ? plain.output : {};
+  const steps = (item.steps?.L ?? []).flatMap((entry) => {
+    const step = jsonOf(storedStepSchema, entry.S);
+    return step ? [step] : [];
+  });
+  const at = key.lastIndexOf('#');
+  // A card of an older or damaged shape reads as none: the steps since rebuild what they can.
+  const base = jsonOf(releaseStateSchema, fields.card);
+  const state = foldSteps(base, key.slice(0, at), key.slice(at + 1), steps.slice(0, steps.length - leaveOut));
+  const order = jsonOf(stageOrderSchema, fields.stageOrder);
+  if (state && !state.order && order) state.order = order;
   return {
-    // A card of an older or damaged shape reads as none: the next write replaces it.
-    state: jsonOf(releaseStateSchema, item.card),
-    version: item.version ?? 0,
-    channel: item.channel,
-    ts: item.ts,
-    postingUntil: item.postingUntil,
-    shown: item.shown ?? 0,
-    shownAt: item.shownAt,
-    pushingUntil: item.pushingUntil,
+    state,
+    version: fields.version ?? 0,
+    channel: fields.channel,
+    ts: fields.ts,
+    postingUntil: fields.postingUntil,
+    shown: fields.shown ?? 0,
+    shownAt: fields.shownAt,
+    pushingUntil: fields.pushingUntil,
+    steps: steps.length,
   };
 }
 
+export async function readRelease(key: string, deps: TableDeps): Promise<StoredRelease> {
+  const item = await readAttributes(deps, 'release', key, { consistent: true });
+  return item ? releaseOfItem(key, item) : { version: 0, shown: 0 };
+}
+
+/** What an appended step did: the release after it, and whether the step changed its card. */
+export interface Appended {
+  release: StoredRelease;
+  changed: boolean;
+}
+
 /**
- * Writes `state` as version `seen + 1`: `written` is false when someone else wrote first (read
- * again). The first write of a release also takes the lease to post its card (as claimCardPost
- * would, one round trip sooner): no card can exist before the release does. `push`: the card could
- * be pushed now as the caller read it; the write also takes the push lease (as claimCardPush
- * would), and when that part is refused, the state is written without it (`pushing` says which).
+ * Appends a step to its release in one write, whatever the release holds (merging is order-free:
+ * no read first, no lost race), and answers with the release after it. The write that creates the
+ * release takes the lease to post its card. `push`: the write also takes the lease to push the card
+ * when one is posted, no push is under way and the last one is `spacingMs` old; when that part is
+ * refused, the step is appended without it (`pushing` says which). `order`: the pipeline's stages,
+ * kept with the release when it has none yet.
  */
-export async function writeRelease(
+export async function appendStep(
   key: string,
-  state: ReleaseState,
-  seen: number,
+  step: StoredStep,
   deps: TableDeps,
-  push?: { leaseMs: number; seenShownAt: number },
-): Promise<{ written: boolean; pushing: boolean }> {
+  options: { push?: { leaseMs: number; spacingMs: number }; order?: string[] } = {},
+): Promise<Appended> {
   const now = nowOf(deps);
-  const write = async (withPush: boolean) => {
-    const set = ['card = :card', 'version = :next', 'expiresAt = :ttl'];
-    const conditions = [seen === 0 ? 'attribute_not_exists(version)' : 'version = :seen'];
+  const append = (push: { leaseMs: number; spacingMs: number } | undefined) => {
+    const set = [
+      'steps = list_append(if_not_exists(steps, :none), :step)',
+      'version = if_not_exists(version, :zero) + :one',
+      'expiresAt = :ttl',
+      'postingUntil = if_not_exists(postingUntil, :postUntil)',
+    ];
     const values: Record<string, AttributeValue> = {
-      ':card': s(JSON.stringify(state)),
-      ':next': n(seen + 1),
+      ':none': { L: [] },
+      ':step': { L: [s(JSON.stringify(step))] },
+      ':zero': n(0),
+      ':one': n(1),
       ':ttl': expiryOf('release', now),
+      ':postUntil': n(now + POST_LEASE_MS),
     };
-    if (seen === 0) {
-      set.push('postingUntil = :until');
-      values[':until'] = n(now + POST_LEASE_MS);
-    } else values[':seen'] = n(seen);
-    if (withPush && push) {
-      const lease = pushLease(now, push.leaseMs, push.seenShownAt);
-      set.push(lease.set);
-      conditions.push(lease.condition);
-      Object.assign(values, lease.values);
+    if (options.order) {
+      set.push('stageOrder = if_not_exists(stageOrder, :order)');
+      values[':order'] = s(JSON.stringify(options.order));
     }
-    const written = await updateIf(deps, 'release', key, {
+    let condition: string | undefined;
+    if (push) {
+      set.push('pushingUntil = :pushUntil');
+      // A new release is written either way (its writer posts the card; the push lease goes then).
+      condition = `attribute_not_exists(version) OR (attribute_exists(ts) AND ${PUSH_FREE} AND (attribute_not_exists(shownAt) OR shownAt <= :spacedBefore))`;
+      Object.assign(values, {
+        ':pushUntil': n(now + push.leaseMs),
+        ':now': n(now),
+        ':spacedBefore': n(now - push.spacingMs),
+      });
+    }
+    return updateReturning(deps, 'release', key, {
       UpdateExpression: `SET ${set.join(', ')}`,
-      ConditionExpression: conditions.join(' AND '),
+      ...(condition ? { ConditionExpression: condition } : {}),
       ExpressionAttributeValues: values,
     });
-    return written !== false;
   };
-  if (push && seen > 0 && (await write(true))) return { written: true, pushing: true };
-  return { written: await write(false), pushing: false };
+  const leased = options.push ? await append(options.push) : false;
+  const item = leased || (await append(undefined));
+  if (!item) throw new Error('the release step was not appended');
+  const release = releaseOfItem(key, item);
+  const first = release.version === 1;
+  release.posting = first;
+  release.pushing = Boolean(leased) && !first;
+  const before = releaseOfItem(key, item, 1).state;
+  return { release, changed: JSON.stringify(before) !== JSON.stringify(release.state) };
+}
+
+/** The pipeline's stages in order, kept with a release that had none. */
+export async function keepStageOrder(key: string, order: string[], deps: TableDeps): Promise<void> {
+  await updateIf(deps, 'release', key, {
+    UpdateExpression: 'SET stageOrder = if_not_exists(stageOrder, :order)',
+    ConditionExpression: 'attribute_exists(version)',
+    ExpressionAttributeValues: { ':order': s(JSON.stringify(order)) },
+  });
+}
+
+/**
+ * Folds the appended steps into the stored state, while no step came since (`version`): keeps the
+ * item small. Nothing is lost when it does not happen; the next append is one more step to fold.
+ */
+export async function compactRelease(key: string, release: StoredRelease, deps: TableDeps): Promise<void> {
+  if (!release.state) return;
+  await updateIf(deps, 'release', key, {
+    UpdateExpression: 'SET card = :card REMOVE steps',
+    ConditionExpression: 'version = :version',
+    ExpressionAttributeValues: { ':card': s(JSON.stringify(release.state)), ':version': n(release.version) },
+  });
 }
 
 /** The right to post the card: one invocation at a time, for a short lease, while it has no `ts`. */
@@ -146,18 +238,23 @@ export async function recordCardPost(
   options: { shown?: { version: number; at: number }; pushLeaseMs?: number } = {},
 ): Promise<boolean> {
   const { shown, pushLeaseMs } = options;
-  const set = ['channel = :channel', 'ts = :ts'];
-  const values: Record<string, AttributeValue> = { ':channel': s(channel), ':ts': s(ts) };
+  // The post lease is spent (0, not removed: the release's next appends would take it again).
+  const set = ['channel = :channel', 'ts = :ts', 'postingUntil = :zero'];
+  const values: Record<string, AttributeValue> = { ':channel': s(channel), ':ts': s(ts), ':zero': n(0) };
+  // A first write may have taken the push lease with the post lease: the post ends it, unless a
+  // message becoming the card keeps it until its update.
+  let remove = ' REMOVE pushingUntil';
   if (pushLeaseMs !== undefined) {
     set.push('pushingUntil = :until');
     values[':until'] = n(nowOf(deps) + pushLeaseMs);
+    remove = '';
   }
   if (shown) {
     set.push('shown = :v', 'shownAt = :at');
     Object.assign(values, { ':v': n(shown.version), ':at': n(shown.at) });
   }
   const written = await updateIf(deps, 'release', key, {
-    UpdateExpression: `SET ${set.join(', ')} REMOVE postingUntil`,
+    UpdateExpression: `SET ${set.join(', ')}${remove}`,
     ConditionExpression: 'attribute_not_exists(ts)',
     ExpressionAttributeValues: values,
   });
@@ -167,8 +264,9 @@ export async function recordCardPost(
 /** Gives the lease back after a failed post, so the next event may post the card. */
 export async function releaseCardPost(key: string, deps: TableDeps): Promise<void> {
   await updateIf(deps, 'release', key, {
-    UpdateExpression: 'REMOVE postingUntil',
+    UpdateExpression: 'SET postingUntil = :zero',
     ConditionExpression: 'attribute_not_exists(ts)',
+    ExpressionAttributeValues: { ':zero': n(0) },
   }).catch(() => undefined);
 }
 
@@ -189,6 +287,9 @@ export async function claimCardPush(
   return written !== false;
 }
 
+/** No push of the card is under way (its lease is free or ran out). */
+const PUSH_FREE = '(attribute_not_exists(pushingUntil) OR pushingUntil < :now)';
+
 /**
  * The push lease as parts of an update: taken when no push is under way and the card has not been
  * shown since the caller looked at it (`seenShownAt`), so the spacing holds without another read.
@@ -196,10 +297,26 @@ export async function claimCardPush(
 function pushLease(now: number, leaseMs: number, seenShownAt: number) {
   return {
     set: 'pushingUntil = :pushUntil',
-    condition:
-      '(attribute_not_exists(pushingUntil) OR pushingUntil < :now) AND (attribute_not_exists(shownAt) OR shownAt <= :seenShownAt)',
+    condition: `${PUSH_FREE} AND (attribute_not_exists(shownAt) OR shownAt <= :seenShownAt)`,
     values: { ':pushUntil': n(now + leaseMs), ':now': n(now), ':seenShownAt': n(seenShownAt) },
   };
+}
+
+/**
+ * Gives back a push lease taken with a step that changed nothing the card shows: the card shows
+ * `version` too (`until`: the lease as taken; a lease that ran out and was taken again stays).
+ */
+export async function releaseCardPush(
+  key: string,
+  until: number,
+  version: number,
+  deps: TableDeps,
+): Promise<void> {
+  await updateIf(deps, 'release', key, {
+    UpdateExpression: 'SET shown = :version REMOVE pushingUntil',
+    ConditionExpression: 'pushingUntil = :until AND shown < :version',
+    ExpressionAttributeValues: { ':until': n(until), ':version': n(version) },
+  });
 }
 
 /**
@@ -224,7 +341,8 @@ export async function recordShown(
 export async function claimBroadcast(key: string, deps: TableDeps): Promise<boolean> {
   const written = await updateIf(deps, 'release', key, {
     UpdateExpression: 'SET broadcastAt = :now',
-    ConditionExpression: 'attribute_not_exists(broadcastAt)',
+    // Only on a release that exists (a claim made ahead must not create one).
+    ConditionExpression: 'attribute_exists(version) AND attribute_not_exists(broadcastAt)',
     ExpressionAttributeValues: { ':now': n(nowOf(deps)) },
   });
   return written !== false;
@@ -315,11 +433,16 @@ export async function claimCommit(
   release: string,
   deps: TableDeps & { deadline: number; sleep?: (ms: number) => Promise<void> },
 ): Promise<Seed | undefined> {
-  // The same release in the older form of its id counts as this one.
-  const claim = (condition: string) =>
-    updateIf(deps, 'commit', commitId, {
+  const mine = (stored: string | number | boolean | undefined) =>
+    typeof stored === 'string' && releaseIdOf(stored) === release;
+  // One write, whichever came first: no push, a push whose message is posted (the seed, taken
+  // from the item as it was), or this release's own earlier claim (in the older form of its id too).
+  const until = Math.min(deps.deadline, Date.now() + 3000);
+  for (;;) {
+    const before = await updateIf(deps, 'commit', commitId, {
       UpdateExpression: 'SET #release = :release, expiresAt = :ttl',
-      ConditionExpression: condition,
+      ConditionExpression:
+        'attribute_not_exists(pushing) OR #release = :release OR #release = :whole OR (attribute_exists(seedTs) AND attribute_not_exists(#release))',
       ExpressionAttributeNames: RELEASE_NAME,
       ExpressionAttributeValues: {
         ':release': s(release),
@@ -327,21 +450,20 @@ export async function claimCommit(
         ':ttl': expiryOf('commit', nowOf(deps)),
       },
     });
-  if (await claim('attribute_not_exists(pushing) OR #release = :release OR #release = :whole'))
-    return undefined;
-  // A push is being posted: its message becomes the card once its ts is known (a few seconds at most).
-  const until = Math.min(deps.deadline, Date.now() + 3000);
-  while (Date.now() + 100 < until) {
+    if (before) {
+      if (mine(before.release) || !before.pushing) return undefined;
+      const seed = v.safeParse(commitItem, before);
+      const { seedChannel, seedTs, seedMessage } = seed.success ? seed.output : {};
+      return seedChannel && seedTs
+        ? { channel: seedChannel, ts: seedTs, message: seedMessage || undefined }
+        : undefined;
+    }
+    // Another release took the commit's push, or the push is being posted (its ts comes in a moment).
+    if (Date.now() + 100 >= until) return undefined;
     const item = await readItem(deps, 'commit', commitId, commitItem, { consistent: true });
     if (item?.release && releaseIdOf(item.release) !== release) return undefined;
-    if (item?.seedTs && item.seedChannel) {
-      const taken = await claim('attribute_not_exists(#release) OR #release = :release OR #release = :whole');
-      if (!taken) return undefined;
-      return { channel: item.seedChannel, ts: item.seedTs, message: item.seedMessage || undefined };
-    }
     await (deps.sleep ?? ((ms) => new Promise<void>((resolve) => setTimeout(resolve, ms))))(100);
   }
-  return undefined;
 }
 
 /** A message posted in Slack (a reply that offers buttons, or a notice waiting for its release). */

@@ -203,6 +203,45 @@ export async function removeIf(
   }
 }
 
+/**
+ * One update of one item, on its own condition, answering with the item as it left it (`ALL_NEW`,
+ * lists included): `false` when the condition did not hold.
+ */
+export async function updateReturning(
+  deps: TableDeps,
+  kind: ItemKind,
+  id: string,
+  input: Omit<UpdateItemCommandInput, 'TableName' | 'Key' | 'ReturnValues'>,
+): Promise<Record<string, AttributeValue> | false> {
+  try {
+    const { Attributes } = await deps.dynamo.send(
+      new UpdateItemCommand({
+        TableName: deps.table,
+        Key: keyOf(kind, id),
+        ReturnValues: 'ALL_NEW',
+        ...input,
+      }),
+    );
+    return Attributes ?? {};
+  } catch (error) {
+    if (isConflict(error)) return false;
+    throw error;
+  }
+}
+
+/** An item's attributes as stored (lists included): undefined when absent. */
+export async function readAttributes(
+  deps: TableDeps,
+  kind: ItemKind,
+  id: string,
+  options: { consistent?: boolean } = {},
+): Promise<Record<string, AttributeValue> | undefined> {
+  const { Item } = await deps.dynamo.send(
+    new GetItemCommand({ TableName: deps.table, Key: keyOf(kind, id), ConsistentRead: options.consistent }),
+  );
+  return Item;
+}
+
 /** An item read back through its schema: undefined when absent or not of that shape. */
 export async function readItem<T>(
   deps: TableDeps,
@@ -211,10 +250,7 @@ export async function readItem<T>(
   schema: v.GenericSchema<unknown, T>,
   options: { consistent?: boolean } = {},
 ): Promise<T | undefined> {
-  const { Item } = await deps.dynamo.send(
-    new GetItemCommand({ TableName: deps.table, Key: keyOf(kind, id), ConsistentRead: options.consistent }),
-  );
-  const plain = plainOf(Item);
+  const plain = plainOf(await readAttributes(deps, kind, id, options));
   if (!plain) return undefined;
   const parsed = v.safeParse(schema, plain);
   return parsed.success ? parsed.output : undefined;

@@ -1,12 +1,13 @@
 /**
  * The DynamoDB round trips a release's event waits for before its first Slack call, in app mode:
- * the release is read beside the delivery claim (its key is in the event), its first write takes
- * the card's post lease and goes beside the claim of its commit, a later write takes the push
- * lease. Counted from the order of the requests the local table served (requests in flight
+ * a step is appended to its release in one write (no read first), which takes the card's post
+ * lease when it creates the release and the push lease when the card may be pushed; the run's
+ * start claims its commit beside it; a build or deployment reads its link first (and which
+ * pipelines run it, beside), its link is written beside the append. Counted from the order of the requests the local table served (requests in flight
  * together are one round trip), not from their durations: what is asserted is how many had to
  * wait for each other.
  */
-import { happyRelease, type ReleaseEvent } from '../../testkit/releases';
+import { failedProdRelease, happyRelease, type Release, type ReleaseEvent } from '../../testkit/releases';
 import { useReleaseRig } from '../helpers/release-rig';
 
 const { roundTrips } = require('../../dev/bench/round-trips.cjs') as {
@@ -16,10 +17,13 @@ const { roundTrips } = require('../../dev/bench/round-trips.cjs') as {
 const { play, rig } = useReleaseRig();
 
 /** Plays one event; the round trips before its first Slack call, and the DynamoDB calls it made in all. */
-async function tripsOf(event: ReleaseEvent): Promise<{ trips: number; calls: string[] }> {
+async function tripsOf(
+  event: ReleaseEvent,
+  release: Release = happyRelease(),
+): Promise<{ trips: number; calls: string[] }> {
   const since = performance.timeOrigin + performance.now();
   const slackBefore = rig().slack.requests.length;
-  const { failures } = await play(happyRelease(), [event]);
+  const { failures } = await play(release, [event]);
   expect(failures).toEqual([]);
   const firstSlack = rig().slack.requests[slackBefore];
   if (!firstSlack) throw new Error(`${event.name} called no Slack`);
@@ -30,20 +34,37 @@ async function tripsOf(event: ReleaseEvent): Promise<{ trips: number; calls: str
   };
 }
 
-const named = (name: string): ReleaseEvent => {
-  const event = happyRelease().events.find((e) => e.name === name);
+const named = (name: string, release: Release = happyRelease()): ReleaseEvent => {
+  const event = release.events.find((e) => e.name === name);
   if (!event) throw new Error(`no event ${name}`);
   return event;
 };
 
+/** The events of `release` before `name`, played in order. */
+async function playUntil(name: string, release: Release = happyRelease()): Promise<void> {
+  const at = release.events.findIndex((e) => e.name === name);
+  const { failures } = await play(release, release.events.slice(0, at));
+  expect(failures).toEqual([]);
+}
+
 describe('round trips to the state table before Slack, in app mode', () => {
-  it('posts a release card after two: the release read beside the claim, its first write beside the commit claim', async () => {
+  it('posts a release card after two: the write that creates the release beside the claim of its commit', async () => {
     const first = await tripsOf(named('pipeline started'));
 
     expect(first.trips).toBeLessThanOrEqual(2);
-    // One read of the release, and no separate claim of the post: the first write holds its lease.
-    expect(first.calls.filter((operation) => operation === 'GetItem').length).toBeLessThanOrEqual(2);
+    // The release is never read: the write answers with it, and holds the post lease.
+    expect(first.calls.filter((operation) => operation === 'GetItem')).toEqual(['GetItem']);
     expect(rig().slack.requests[0]?.path).toBe('/api/chat.postMessage');
+  });
+
+  it("turns a push's message into the card after three: the card's ts is kept before it changes", async () => {
+    await playUntil('pipeline started');
+    const slackBefore = rig().slack.requests.length;
+
+    const seeded = await tripsOf(named('pipeline started'));
+
+    expect(seeded.trips).toBeLessThanOrEqual(3);
+    expect(rig().slack.requests[slackBefore]?.path).toBe('/api/chat.update');
   });
 
   it('updates the card after two: the write of a later event takes the push lease itself', async () => {
@@ -58,5 +79,37 @@ describe('round trips to the state table before Slack, in app mode', () => {
         .slack.requests.slice(slackBefore)
         .map((r) => r.path),
     ).toEqual(['/api/chat.update']);
+  });
+
+  it("updates the card after two for a build's events: its link, then the append (beside the link's write when it was found now)", async () => {
+    await playUntil('build started');
+
+    const unlinked = await tripsOf(named('build started'));
+    const linked = await tripsOf(named('build succeeded'));
+
+    expect(unlinked.trips).toBeLessThanOrEqual(2);
+    expect(linked.trips).toBeLessThanOrEqual(2);
+    expect(linked.calls).not.toContain('Query');
+  });
+
+  it('updates the card after two for a deployment met first: which pipelines run its group is read beside its link', async () => {
+    await playUntil('stage deployment started');
+
+    const first = await tripsOf(named('stage deployment started'));
+
+    expect(first.trips).toBeLessThanOrEqual(2);
+    expect(first.calls).toContain('Query');
+  });
+
+  it("puts a crash under its card after two: the card's read beside the claim of the failure's broadcast", async () => {
+    const release = failedProdRelease();
+    await playUntil('new revision crashed', release);
+    const slackBefore = rig().slack.requests.length;
+
+    const crash = await tripsOf(named('new revision crashed', release), release);
+
+    expect(crash.trips).toBeLessThanOrEqual(2);
+    const reply = rig().slack.requests[slackBefore]?.json as { thread_ts?: string; reply_broadcast?: string };
+    expect(reply.thread_ts).toBeDefined();
   });
 });
