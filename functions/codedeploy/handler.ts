@@ -16,7 +16,7 @@ import { type EnrichDeps, enrichDeployment, recordDeployment } from './enrich';
 import { type CodeDeployModel, type DeploymentEnrichment, isInstance, modelsOf } from './model';
 import { codeDeployInputSchema } from './schema';
 
-function readsOf(runtime: Runtime): EnrichDeps {
+function enrichDepsOf(runtime: Runtime): EnrichDeps {
   const table = runtime.config.stateTable;
   return {
     codeDeploy: codeDeployClient(),
@@ -31,11 +31,11 @@ function readsOf(runtime: Runtime): EnrichDeps {
 const reads: Describer<CodeDeployModel, DeploymentEnrichment, DeploymentEnrichment | undefined> = {
   describe: describeCodeDeploy,
   record: async (change, runtime, routed) =>
-    isInstance(change) ? undefined : recordDeployment(change, readsOf(runtime), routed),
+    isInstance(change) ? undefined : recordDeployment(change, enrichDepsOf(runtime), routed),
   // An instance event says all there is: no read.
   enrich: async (change, runtime, recorded) => {
     if (isInstance(change)) return { taskSets: [], problems: [] };
-    return recorded ?? enrichDeployment(change, readsOf(runtime));
+    return recorded ?? enrichDeployment(change, enrichDepsOf(runtime));
   },
 };
 

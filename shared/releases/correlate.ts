@@ -7,7 +7,9 @@
  * ECS tasks to the release. A rollback deployment is found by the deployment it rolls back.
  * https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ListActionExecutions.html
  */
+import type { PipelineReader } from '../aws/pipelines';
 import { afterwards } from '../lambda/afterwards';
+import { keep } from '../lambda/container';
 import type { ReleaseStep } from '../notice/notice';
 import { buildRunner, deployRunner } from '../state/pipelines';
 import { type ReleaseLink, readLink, releaseKey, writeLink } from '../state/releases';
@@ -32,33 +34,65 @@ interface Located extends Found {
   taskDefinition?: string;
 }
 
-/** The run of a step's build or deployment: its link, else (and then kept) its pipelines' action runs. */
+/** Builds and deployments this container has found the run of (each belongs to one run for ever). */
+const runsKnown = keep<string, ReleaseLink>();
+
+/**
+ * The run of a step's build or deployment: this container's memory, its link, else (and then kept)
+ * its pipelines' action runs. A build or deployment met here for the first time has its link read
+ * and CodePipeline asked at once: its first event has no link yet, and a later one met by another
+ * container costs one needless ListActionExecutions.
+ */
 async function locate(step: ReleaseStep, deps: CorrelateDeps): Promise<Located> {
-  const { buildId, deploymentId, taskDefinition, application, deploymentGroup } = step.via ?? {};
+  const { buildId, deploymentId, taskDefinition } = step.via ?? {};
   const external = buildId ?? deploymentId;
+  const remembered = external ? runsKnown.get(external) : undefined;
+  if (remembered) return { link: remembered, linked: [], taskDefinition };
+  const search = external && deps.reader ? searchRuns(step, external, deps.reader, deps) : undefined;
+  if (search)
+    afterwards(
+      `the run of ${external}`,
+      search.catch(() => undefined),
+    );
+  const [byId, byTask] = await Promise.all([
+    external ? readLink(external, deps) : undefined,
+    taskDefinition ? readLink(taskDefinition, deps) : undefined,
+  ]);
+  if (external && byId) runsKnown.set(external, byId);
+  if (byId ?? byTask) return { link: byId ?? byTask, linked: [], taskDefinition };
+  const link = external && (await search);
+  if (!external || !link) return { linked: [], taskDefinition };
+  runsKnown.set(external, link);
+  // Kept for the next events, beside this one's write of the release.
+  const linking = writeLink(external, link, deps);
+  afterwards(`the link of ${external}`, linking, 'its next event looks again');
+  return { link, linked: [external], taskDefinition, linking };
+}
+
+/** The action run of a build or deployment among the pipelines that run it (a build names its own). */
+async function searchRuns(
+  step: ReleaseStep,
+  external: string,
+  reader: PipelineReader,
+  deps: CorrelateDeps,
+): Promise<ReleaseLink | undefined> {
+  const { buildId, application, deploymentGroup } = step.via ?? {};
   const project = buildId ? projectOf(buildId) : undefined;
   const runner = project
     ? buildRunner(project)
     : application && deploymentGroup
       ? deployRunner(application, deploymentGroup)
       : undefined;
-  // A step that names no pipeline (a deployment): which pipelines run it is asked beside its link.
-  const running = external && deps.reader && !step.pipeline && runner ? pipelinesOf(runner, deps) : undefined;
-  if (running) afterwards(`the pipelines of ${runner}`, running, 'nothing: it was read in case');
-  let link = external ? await readLink(external, deps) : undefined;
-  if (!link && taskDefinition) link = await readLink(taskDefinition, deps);
-  if (link || !external || !deps.reader) return { link, linked: [], taskDefinition };
   const candidates = step.pipeline
     ? [step.pipeline].filter(deps.follows)
-    : running
-      ? [...new Set((await running).map((by) => by.pipeline))]
+    : runner
+      ? [...new Set((await pipelinesOf(runner, deps)).map((by) => by.pipeline))]
       : [];
-  for (const pipeline of candidates) link ??= await deps.reader.findActionRun(pipeline, external);
-  if (!link) return { linked: [], taskDefinition };
-  // Kept for the next events, beside this one's write of the release.
-  const linking = writeLink(external, link, deps);
-  afterwards(`the link of ${external}`, linking, 'its next event looks again');
-  return { link, linked: [external], taskDefinition, linking };
+  for (const pipeline of candidates) {
+    const run = await reader.findActionRun(pipeline, external);
+    if (run) return run;
+  }
+  return undefined;
 }
 
 /**

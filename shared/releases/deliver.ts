@@ -8,6 +8,7 @@
  */
 import { awsErrorName } from '../aws/clients';
 import { afterwards } from '../lambda/afterwards';
+import { keep } from '../lambda/container';
 import type { Notice, ReleaseStep } from '../notice/notice';
 import { SlackPermanentError, SlackRateLimitedError, SlackUnavailableError } from '../slack/attempts';
 import type { Destination } from '../slack/destinations';
@@ -62,6 +63,9 @@ async function orderOf(pipeline: string, deps: ReleaseDeps): Promise<string[] | 
   return structure?.stages.map((stage) => stage.name);
 }
 
+/** Releases this container has written a step to (its commit is claimed by then). */
+const releasesMet = keep<string, true>();
+
 /** Steps a release item holds before they are folded into its state (the item stays small). */
 const COMPACT_AFTER = 12;
 
@@ -80,10 +84,12 @@ async function mergeStep(
   // The stage order for a release that has none yet: this container's at once, else read beside the write.
   const known = knownStructure(link.pipeline)?.stages.map((stage) => stage.name);
   const reading = known ? undefined : orderOf(link.pipeline, deps);
-  // The run's start usually creates the release: whether a push becomes its card is asked beside.
-  if (step.level === 'pipeline' && step.state === 'running' && step.commit)
-    claimCommitAhead(step.commit.id, key, deps);
+  // A release this container has not written to may be created by this write: whether a push of
+  // its commit becomes its card is asked beside (should another write create it, the push moves
+  // into its thread instead: tidyThread).
+  if (step.commit && !releasesMet.has(key)) claimCommitAhead(step.commit.id, key, deps);
   const { release, changed } = await appendStep(key, staged, deps, { push: pushableNow(deps), order: known });
+  releasesMet.set(key, true);
   if (reading) {
     const order = release.state && !release.state.order ? await reading : undefined;
     if (order && release.state) {
@@ -110,15 +116,16 @@ async function deliverPush(
   destination: Destination,
   deps: ReleaseDeps,
 ): Promise<ReleaseOutcome> {
-  let release = await releaseOfCommit(commit, deps);
-  if (!release && (await claimSeed(commit, deps))) {
+  // The push usually comes first: claiming its seed is the one write; the release is read only when
+  // the claim is refused (a release took the commit, or another invocation is announcing it).
+  if (await claimSeed(commit, deps)) {
     const message = render(notice, destination.mentions, deps);
     const posted = await destination.post(message, attemptFor(destination, 'push', deps));
     const channel = posted.channel ?? destination.releaseChannel ?? '';
     await recordSeed(commit, { channel, ts: posted.ts ?? '', message: JSON.stringify(message) }, deps);
     return { kind: 'seed', ts: posted.ts ?? '' };
   }
-  release ??= await releaseOfCommit(commit, deps);
+  const release = await releaseOfCommit(commit, deps);
   if (!release) return { kind: 'standalone', why: 'the commit is being announced elsewhere' };
   const card = await showCard(release, destination, deps);
   const posted = await destination.post(

@@ -74,13 +74,21 @@ async function learn(
   deps: PipelineDeps,
   fresh: (s: PipelineStructure | undefined) => boolean | undefined,
 ): Promise<PipelineStructure | undefined> {
+  // A container that knows nothing of the pipeline asks the table and CodePipeline at once: the
+  // table's copy is used when it is fresh, so a cold start costs one needless GetPipeline at most.
+  const asking = !known.has(name) ? deps.reader?.readStructure(name) : undefined;
+  if (asking)
+    afterwards(
+      `the structure of pipeline ${name}`,
+      asking.catch(() => undefined),
+    );
   const stored = await readPipeline(name, deps);
   if (stored && fresh(stored)) {
     known.set(name, stored);
     return stored;
   }
   if (!deps.reader) return stored;
-  const read = await deps.reader.readStructure(name);
+  const read = await (asking ?? deps.reader.readStructure(name));
   // Kept for the next events, off this one's way to Slack.
   afterwards(`the structure of pipeline ${name}`, () => writePipeline(read, deps));
   known.set(name, read);

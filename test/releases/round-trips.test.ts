@@ -7,6 +7,7 @@
  * together are one round trip), not from their durations: what is asserted is how many had to
  * wait for each other.
  */
+import { resetForTests } from '../../shared/lambda/container';
 import { failedProdRelease, happyRelease, type Release, type ReleaseEvent } from '../../testkit/releases';
 import { useReleaseRig } from '../helpers/release-rig';
 
@@ -111,5 +112,42 @@ describe('round trips to the state table before Slack, in app mode', () => {
     expect(crash.trips).toBeLessThanOrEqual(2);
     const reply = rig().slack.requests[slackBefore]?.json as { thread_ts?: string; reply_broadcast?: string };
     expect(reply.thread_ts).toBeDefined();
+  });
+});
+
+describe('what a container has met, it does not ask again; what it has not, it asks everywhere at once', () => {
+  const LIST_RUNS = 'CodePipeline_20150709.ListActionExecutions';
+  const GET_PIPELINE = 'CodePipeline_20150709.GetPipeline';
+
+  it("asks CodePipeline beside a build's link when it has not met the build (another container linked it)", async () => {
+    await playUntil('build succeeded');
+    resetForTests();
+
+    const met = await tripsOf(named('build succeeded'));
+
+    expect(rig().aws.calls).toContain(LIST_RUNS);
+    expect(met.trips).toBeLessThanOrEqual(2);
+  });
+
+  it('reads neither the link nor CodePipeline for a deployment it has met: its next event goes straight to the append', async () => {
+    await playUntil('stage deployment started');
+    await tripsOf(named('stage deployment started'));
+
+    const next = await tripsOf(named('stage deployment succeeded'));
+
+    expect(rig().aws.calls).not.toContain(LIST_RUNS);
+    expect(next.calls).not.toContain('Query');
+    expect(next.trips).toBeLessThanOrEqual(2);
+  });
+
+  it("asks CodePipeline for a pipeline's structure beside the table's copy when it knows nothing of the pipeline, and then neither", async () => {
+    await playUntil('Source started');
+    resetForTests();
+
+    await tripsOf(named('Source started'));
+    expect(rig().aws.calls).toContain(GET_PIPELINE);
+
+    await tripsOf(named('Source succeeded'));
+    expect(rig().aws.calls).not.toContain(GET_PIPELINE);
   });
 });
