@@ -46,19 +46,6 @@ const slimSdkSchemas = {
 };
 
 /**
- * smallLruCache: `mnemonist/lru-cache` (with obliterator, 7 KB) comes in with the DynamoDB client's
- * endpoint-discovery cache, which Herald never turns on; lru-cache.js stands in for it.
- */
-const smallLruCache = {
-  name: 'small-lru-cache',
-  setup(build) {
-    build.onResolve({ filter: /^mnemonist\/lru-cache(\.js)?$/ }, () => ({
-      path: require.resolve('./lru-cache.js'),
-    }));
-  },
-};
-
-/**
  * noEventStreams: `@smithy/core/event-streams` (the event stream codec and marshallers, about
  * 15 KB) comes in with every client's protocol and CloudWatch Logs' configuration, though Herald
  * calls no streaming operation; no-event-streams.js keeps the names they import and fails any use.
@@ -174,7 +161,6 @@ const slackMethodsUsed = {
 module.exports = [
   slimSdkSchemas,
   slackMethodsUsed,
-  smallLruCache,
   noEventStreams,
   packageVersionOnly,
   regionNamesOut,

@@ -11,7 +11,10 @@
  * - the SDK's S3 bucket rules for endpoints (Herald calls no S3);
  * - `@slack/webhook`'s WebhookTrigger (Workflow Builder triggers): Herald posts to incoming webhooks;
  * - the run-time part of `@slack/types`, which `@slack/web-api` re-exports: Herald imports its
- *   types only (`import type`), and its run-time part is two enums of message metadata.
+ *   types only (`import type`), and its run-time part is two enums of message metadata;
+ * - the DynamoDB client's endpoint discovery: no DynamoDB command uses it (none carries its
+ *   plugin), so the cache its configuration makes is never read and its setting never asked; a
+ *   command that did would fail saying so.
  */
 const unavailable = (what) => () => {
   throw new Error(`${what} is not in this bundle (build-tools/not-in-lambda.js)`);
@@ -70,6 +73,26 @@ const STAND_INS = [
   {
     file: /[\\/]@slack[\\/]types[\\/]dist[\\/]index\.js$/,
     contents: 'module.exports = {};',
+    loader: 'js',
+  },
+  {
+    file: /[\\/]@aws-sdk[\\/]middleware-endpoint-discovery[\\/]dist-es[\\/]resolveEndpointDiscoveryConfig\.js$/,
+    contents: [
+      'export const resolveEndpointDiscoveryConfig = (input, { endpointDiscoveryCommandCtor }) => {',
+      '  const { endpointDiscoveryEnabled, endpointDiscoveryEnabledProvider } = input;',
+      '  return Object.defineProperty(Object.assign(input, {',
+      '    endpointDiscoveryCommandCtor,',
+      '    endpointDiscoveryEnabled: endpointDiscoveryEnabled !== undefined ? () => Promise.resolve(endpointDiscoveryEnabled) : endpointDiscoveryEnabledProvider,',
+      '    isClientEndpointDiscoveryEnabled: endpointDiscoveryEnabled !== undefined,',
+      `  }), 'endpointCache', { get: (${unavailable.toString()})('DynamoDB endpoint discovery') });`,
+      '};',
+    ].join('\n'),
+    loader: 'js',
+  },
+  {
+    file: /[\\/]@aws-sdk[\\/]middleware-endpoint-discovery[\\/]dist-es[\\/]configurations\.js$/,
+    contents:
+      'export const NODE_ENDPOINT_DISCOVERY_CONFIG_OPTIONS = { environmentVariableSelector: () => undefined, configFileSelector: () => undefined, default: undefined };',
     loader: 'js',
   },
 ];

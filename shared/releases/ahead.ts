@@ -1,9 +1,11 @@
 /**
  * Reads and claims started before the step that uses them, so that they share a round trip with
  * other work: a release a detail goes under (its key is in the event, or found by its
- * correlation), the correlation itself (./correlate.ts), and the claim of a release's commit,
- * beside the write that creates the release. Each is used once, in this invocation.
+ * correlation), the correlation itself (./correlate.ts), the claim of a release's commit (beside
+ * a write that may create the release) and of a failure's broadcast (beside the read of the card
+ * it goes under). Each is used once, in this invocation.
  */
+import { afterwards } from '../lambda/afterwards';
 import { claimBroadcast, claimCommit, readRelease, type Seed, type StoredRelease } from '../state/releases';
 import type { PipelineDeps } from './pipelines';
 
@@ -51,12 +53,16 @@ export async function releaseOf(key: string, deps: AheadDeps): Promise<StoredRel
 }
 
 /**
- * Claims the commit for the release beside the write of the step that usually creates it (its
- * pipeline's start): whichever invocation posts the card needs the answer (is a push of that
- * commit's message to become the card?), and any other moves that message into the thread.
+ * Claims the commit for the release beside this container's first write to it (the write that
+ * may create it): whichever invocation posts the card needs the answer (is a push of that commit's
+ * message to become the card?), and any other moves that message into the thread.
  */
 export function claimCommitAhead(commit: string, key: string, deps: ClaimDeps): void {
-  startAhead(deps, `commit#${commit}#${key}`, () => claimCommit(commit, key, deps));
+  const name = `commit#${commit}#${key}`;
+  startAhead(deps, name, () => claimCommit(commit, key, deps));
+  // Finished before the invocation ends, even when nothing takes it (the card went another way).
+  const claim = deps.ahead?.get(name);
+  if (claim) afterwards(`the claim of commit ${commit}`, claim);
 }
 
 /** The commit's claim for the release (once per invocation): the one taken ahead, or taken now. */

@@ -4,7 +4,8 @@
  * pipelines that run its deployment group (learnt from their structure: ./pipelines.ts), then
  * among that pipeline's action executions (one ListActionExecutions per new id); the answer is
  * kept as a `link#<id>` item, and a deployment's task definition is linked too, which leads its
- * ECS tasks to the release. A rollback deployment is found by the deployment it rolls back.
+ * ECS tasks to the release. A rollback deployment is found by the deployment it rolls back. A
+ * container remembers the runs it has found (a build or deployment belongs to one run for ever).
  * https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ListActionExecutions.html
  */
 import type { PipelineReader } from '../aws/pipelines';
@@ -119,6 +120,13 @@ function tie(step: ReleaseStep, located: Located, deps: CorrelateDeps): Found {
   };
 }
 
+/** What a step's correlation started ahead is kept under: the first id the event gives. */
+function locateName(step: ReleaseStep): string | undefined {
+  const { buildId, deploymentId, taskDefinition } = step.via ?? {};
+  const id = buildId ?? deploymentId ?? taskDefinition;
+  return id ? `locate#${id}` : undefined;
+}
+
 /**
  * Starts what a step's release will need, from what its event says, while the notice is recorded
  * and enriched: the release item when the step names its pipeline run, else where its build or
@@ -133,9 +141,8 @@ export function readAhead(step: ReleaseStep | undefined, deps: CorrelateDeps): v
       readReleaseAhead(releaseKey(step.pipeline, step.executionId), deps);
     return;
   }
-  const { buildId, deploymentId, taskDefinition } = step.via ?? {};
-  const external = buildId ?? deploymentId ?? taskDefinition;
-  if (external) startAhead(deps, `locate#${external}`, () => locate(step, deps));
+  const name = locateName(step);
+  if (name) startAhead(deps, name, () => locate(step, deps));
 }
 
 /**
@@ -151,9 +158,8 @@ export async function findRelease(step: ReleaseStep, deps: CorrelateDeps): Promi
       linked: [],
     };
   }
-  const { buildId, deploymentId, taskDefinition } = step.via ?? {};
-  const external = buildId ?? deploymentId ?? taskDefinition;
-  const settled = external ? await takeAhead<Located>(`locate#${external}`, deps) : undefined;
+  const name = locateName(step);
+  const settled = name ? await takeAhead<Located>(name, deps) : undefined;
   // Its AWS reads failed: they are not made twice (the notice goes on its own, as it would).
   if (settled && 'error' in settled) throw settled.error;
   const ahead = settled?.value;

@@ -2,9 +2,9 @@
  * App mode: a notice of a release updates the release's card and, when routing sends it there,
  * goes into the card's thread (./thread.ts). Its step is appended to the release in one write
  * (./state.ts is pure and order-free, so any order of events gives the same card), then the card
- * shows the release as that write left it (./show.ts). A notice whose release is not known yet is posted on its own and
- * moves into the thread once the link appears. Anything that cannot be used (the table, the card)
- * makes the caller post a standalone message.
+ * shows the release as that write left it (./show.ts). A notice whose release is not known yet is
+ * posted on its own and moves into the thread once the link appears. Anything that cannot be used
+ * (the table, the card) makes the caller post a standalone message.
  */
 import { awsErrorName } from '../aws/clients';
 import { afterwards } from '../lambda/afterwards';
@@ -16,7 +16,6 @@ import {
   appendStep,
   claimSeed,
   compactRelease,
-  keepStageOrder,
   type ReleaseLink,
   readRelease,
   recordSeed,
@@ -91,11 +90,10 @@ async function mergeStep(
   const { release, changed } = await appendStep(key, staged, deps, { push: pushableNow(deps), order: known });
   releasesMet.set(key, true);
   if (reading) {
+    // Shown now; kept with the release by this container's next write (it knows the structure then).
     const order = release.state && !release.state.order ? await reading : undefined;
-    if (order && release.state) {
-      release.state.order = order;
-      afterwards(`the stage order of release ${key}`, () => keepStageOrder(key, order, deps));
-    } else afterwards(`the structure of pipeline ${link.pipeline}`, reading);
+    if (order && release.state) release.state.order = order;
+    else afterwards(`the structure of pipeline ${link.pipeline}`, reading);
   }
   if ((release.steps ?? 0) >= COMPACT_AFTER)
     afterwards(

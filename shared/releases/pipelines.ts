@@ -32,7 +32,8 @@ const known = keep<string, PipelineStructure>();
 const unknownRunners = keep<Runner, number>();
 /** Which pipelines run a runner, as last read (a pipeline changed meanwhile is read again after a while). */
 const knownRunners = keep<Runner, { pipelines: RunBy[]; until: number }>();
-const FORGET_UNKNOWN_MS = 5 * 60_000;
+/** How long a container keeps what it learnt of a runner (known or not run by any watched pipeline). */
+const RUNNERS_KEPT_MS = 5 * 60_000;
 /** Structures being read right now, by pipeline. */
 const learning = new Map<string, Promise<PipelineStructure | undefined>>();
 
@@ -100,12 +101,11 @@ export async function pipelinesOf(runner: Runner, deps: PipelineDeps): Promise<R
   const kept = knownRunners.get(runner);
   if (kept && kept.until > Date.now()) return kept.pipelines;
   const learnt = (await pipelinesRunning(runner, deps)).filter((by) => deps.follows(by.pipeline));
-  if (learnt.length > 0)
-    knownRunners.set(runner, { pipelines: learnt, until: Date.now() + FORGET_UNKNOWN_MS });
+  if (learnt.length > 0) knownRunners.set(runner, { pipelines: learnt, until: Date.now() + RUNNERS_KEPT_MS });
   if (learnt.length > 0 || !deps.reader) return learnt;
   if ((unknownRunners.get(runner) ?? 0) > Date.now()) return [];
   const found = await discover(runner, deps.reader, deps);
-  if (found.length === 0) unknownRunners.set(runner, Date.now() + FORGET_UNKNOWN_MS);
+  if (found.length === 0) unknownRunners.set(runner, Date.now() + RUNNERS_KEPT_MS);
   return found;
 }
 

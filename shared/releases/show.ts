@@ -19,7 +19,6 @@ import {
   recordCardPost,
   recordShown,
   releaseCardPost,
-  releaseCardPush,
   type StoredRelease,
 } from '../state/releases';
 import { commitClaim } from './ahead';
@@ -70,10 +69,10 @@ export async function showCard(
     if (stored.ts && stored.shown >= want) {
       // Leased with a write whose step changed nothing the card shows: the card shows this version
       // as well, and the next push may go at once.
-      if (stored.pushing && stored.pushingUntil)
+      if (stored.pushing)
         afterwards(
           `the push lease of ${key} given back`,
-          releaseCardPush(key, stored.pushingUntil, stored.version, deps),
+          recordShown(key, stored.version, deps, stored.shownAt),
         );
       return { ...stored, pushing: false };
     }

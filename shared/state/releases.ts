@@ -36,6 +36,9 @@ import {
 
 const POST_LEASE_MS = 15_000;
 
+/** No push of the card is under way (its lease is free or ran out). */
+const PUSH_FREE = '(attribute_not_exists(pushingUntil) OR pushingUntil < :now)';
+
 export interface ReleaseLink {
   pipeline: string;
   executionId: string;
@@ -190,15 +193,6 @@ export async function appendStep(
   return { release, changed: JSON.stringify(before) !== JSON.stringify(release.state) };
 }
 
-/** The pipeline's stages in order, kept with a release that had none. */
-export async function keepStageOrder(key: string, order: string[], deps: TableDeps): Promise<void> {
-  await updateIf(deps, 'release', key, {
-    UpdateExpression: 'SET stageOrder = if_not_exists(stageOrder, :order)',
-    ConditionExpression: 'attribute_exists(version)',
-    ExpressionAttributeValues: { ':order': s(JSON.stringify(order)) },
-  });
-}
-
 /**
  * Folds the appended steps into the stored state, while no step came since (`version`): keeps the
  * item small. Nothing is lost when it does not happen; the next append is one more step to fold.
@@ -270,53 +264,27 @@ export async function releaseCardPost(key: string, deps: TableDeps): Promise<voi
   }).catch(() => undefined);
 }
 
-/** The right to push the card now: one invocation at a time, for a short lease. */
+/**
+ * The right to push the card now: one invocation at a time, for a short lease, and only when the
+ * card has not been shown since the caller looked at it (`seenShownAt`), so the spacing holds.
+ */
 export async function claimCardPush(
   key: string,
   leaseMs: number,
   deps: TableDeps,
-  /** When the card was last shown as the caller saw it: a push since then fails the claim. */
   seenShownAt = 0,
 ): Promise<boolean> {
-  const lease = pushLease(nowOf(deps), leaseMs, seenShownAt);
+  const now = nowOf(deps);
   const written = await updateIf(deps, 'release', key, {
-    UpdateExpression: `SET ${lease.set}`,
-    ConditionExpression: lease.condition,
-    ExpressionAttributeValues: lease.values,
+    UpdateExpression: 'SET pushingUntil = :pushUntil',
+    ConditionExpression: `${PUSH_FREE} AND (attribute_not_exists(shownAt) OR shownAt <= :seenShownAt)`,
+    ExpressionAttributeValues: {
+      ':pushUntil': n(now + leaseMs),
+      ':now': n(now),
+      ':seenShownAt': n(seenShownAt),
+    },
   });
   return written !== false;
-}
-
-/** No push of the card is under way (its lease is free or ran out). */
-const PUSH_FREE = '(attribute_not_exists(pushingUntil) OR pushingUntil < :now)';
-
-/**
- * The push lease as parts of an update: taken when no push is under way and the card has not been
- * shown since the caller looked at it (`seenShownAt`), so the spacing holds without another read.
- */
-function pushLease(now: number, leaseMs: number, seenShownAt: number) {
-  return {
-    set: 'pushingUntil = :pushUntil',
-    condition: `${PUSH_FREE} AND (attribute_not_exists(shownAt) OR shownAt <= :seenShownAt)`,
-    values: { ':pushUntil': n(now + leaseMs), ':now': n(now), ':seenShownAt': n(seenShownAt) },
-  };
-}
-
-/**
- * Gives back a push lease taken with a step that changed nothing the card shows: the card shows
- * `version` too (`until`: the lease as taken; a lease that ran out and was taken again stays).
- */
-export async function releaseCardPush(
-  key: string,
-  until: number,
-  version: number,
-  deps: TableDeps,
-): Promise<void> {
-  await updateIf(deps, 'release', key, {
-    UpdateExpression: 'SET shown = :version REMOVE pushingUntil',
-    ConditionExpression: 'pushingUntil = :until AND shown < :version',
-    ExpressionAttributeValues: { ':until': n(until), ':version': n(version) },
-  });
 }
 
 /**

@@ -171,20 +171,8 @@ export async function updateIf(
   id: string,
   input: Omit<UpdateItemCommandInput, 'TableName' | 'Key' | 'ReturnValues'>,
 ): Promise<Plain | false> {
-  try {
-    const { Attributes } = await deps.dynamo.send(
-      new UpdateItemCommand({
-        TableName: deps.table,
-        Key: keyOf(kind, id),
-        ReturnValues: 'ALL_OLD',
-        ...input,
-      }),
-    );
-    return plainOf(Attributes) ?? {};
-  } catch (error) {
-    if (isConflict(error)) return false;
-    throw error;
-  }
+  const before = await updateReturning(deps, kind, id, input, 'ALL_OLD');
+  return before && (plainOf(before) ?? {});
 }
 
 /** Deletes one item on its condition: false when the condition did not hold. */
@@ -205,20 +193,21 @@ export async function removeIf(
 
 /**
  * One update of one item, on its own condition, answering with the item as it left it (`ALL_NEW`,
- * lists included): `false` when the condition did not hold.
+ * lists included) or as it was (`ALL_OLD`): `false` when the condition did not hold.
  */
 export async function updateReturning(
   deps: TableDeps,
   kind: ItemKind,
   id: string,
   input: Omit<UpdateItemCommandInput, 'TableName' | 'Key' | 'ReturnValues'>,
+  returnValues: 'ALL_NEW' | 'ALL_OLD' = 'ALL_NEW',
 ): Promise<Record<string, AttributeValue> | false> {
   try {
     const { Attributes } = await deps.dynamo.send(
       new UpdateItemCommand({
         TableName: deps.table,
         Key: keyOf(kind, id),
-        ReturnValues: 'ALL_NEW',
+        ReturnValues: returnValues,
         ...input,
       }),
     );
