@@ -28,8 +28,9 @@ import {
 import { type LocalRig, startLocalRig } from '../testkit/samples';
 import { visibleText } from '../testkit/slack-text';
 
-const { roundTrips } = require('./bench/round-trips.cjs') as {
+const { roundTrips, tripsOf } = require('./bench/round-trips.cjs') as {
   roundTrips(requests: Array<{ start: number; end?: number }>): number;
+  tripsOf<T extends { start: number; end?: number }>(requests: T[]): T[][];
 };
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
@@ -52,30 +53,18 @@ function useMode(rig: LocalRig, mode: 'webhook' | 'app'): void {
   }
 }
 
-/**
- * The DynamoDB round trips an event waited for before its first Slack call (requests in flight
- * together are one), from the local table's and Slack's clocks; undefined when it called no Slack.
- */
-function tripsToSlack(rig: LocalRig, since: number, slackBefore: number): number | undefined {
+/** The DynamoDB requests of an event made before its first Slack call; undefined when it called no Slack. */
+function beforeSlack(rig: LocalRig, since: number, slackBefore: number) {
   const firstSlack = rig.slack.requests.slice(slackBefore)[0];
   if (!firstSlack) return undefined;
-  return roundTrips(rig.state.timeline.filter((r) => r.start >= since && r.start < firstSlack.at));
+  return rig.state.timeline.filter((r) => r.start >= since && r.start < firstSlack.at);
 }
 
 /** Prints an event's DynamoDB requests before its first Slack call, grouped by round trip. */
-function trace(rig: LocalRig, name: string, since: number, slackBefore: number): void {
-  const firstSlack = rig.slack.requests.slice(slackBefore)[0];
-  if (!firstSlack) return;
-  const before = rig.state.timeline
-    .filter((r) => r.start >= since && r.start < firstSlack.at)
-    .sort((a, b) => a.start - b.start);
-  const trips: string[][] = [];
-  let end = Number.NEGATIVE_INFINITY;
-  for (const r of before) {
-    if (r.start >= end) trips.push([]);
-    end = r.start >= end ? (r.end ?? r.start) : Math.max(end, r.end ?? r.start);
-    trips.at(-1)?.push(`${r.operation}(${(r.keys ?? []).join(',')})`);
-  }
+function trace(name: string, requests: LocalRig['state']['timeline']): void {
+  const trips = tripsOf(requests).map((trip) =>
+    trip.map((r) => `${r.operation}(${(r.keys ?? []).join(',')})`),
+  );
   traces.push(`${name}: ${trips.length}\n${trips.map((t, i) => `  ${i + 1}. ${t.join('  ')}`).join('\n')}`);
 }
 
@@ -97,9 +86,10 @@ async function playInOrder(
     } catch (error) {
       failures.push(`${release.executionId} ${item.name}: ${error instanceof Error ? error.message : error}`);
     }
-    const waited = rig && tripsToSlack(rig, since, slackBefore);
-    if (waited !== undefined) trips.push(waited);
-    if (rig && process.argv.includes('--trace')) trace(rig, item.name, since, slackBefore);
+    // The DynamoDB round trips it waited for before its first Slack call (in flight together: one).
+    const waited = rig && beforeSlack(rig, since, slackBefore);
+    if (waited) trips.push(roundTrips(waited));
+    if (waited && process.argv.includes('--trace')) trace(item.name, waited);
   }
   return { failures, trips };
 }

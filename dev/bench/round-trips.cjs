@@ -2,16 +2,23 @@
 // for all): sorted by start, a request that starts after every earlier one has ended starts a new
 // round trip; requests in flight together are one. Plain CommonJS: the bench driver runs it under
 // Node 22 without a TypeScript loader, and `npm run release:figures` uses it too.
-function roundTrips(requests) {
-  let trips = 0;
+
+/** The requests grouped into their round trips, in order. */
+function tripsOf(requests) {
+  const trips = [];
   let end = Number.NEGATIVE_INFINITY;
   for (const r of [...requests].sort((a, b) => a.start - b.start)) {
     if (r.start >= end) {
-      trips++;
+      trips.push([]);
       end = r.end ?? r.start;
     } else end = Math.max(end, r.end ?? r.start);
+    trips[trips.length - 1].push(r);
   }
   return trips;
 }
 
-module.exports = { roundTrips };
+function roundTrips(requests) {
+  return tripsOf(requests).length;
+}
+
+module.exports = { roundTrips, tripsOf };
