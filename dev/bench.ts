@@ -31,6 +31,7 @@ import { commonAnswers, listSamples, sampleTime } from '../testkit/samples';
 import { clickPayload, signedRequest, TEST_SIGNING_SECRET } from '../testkit/slack-interaction';
 import { startSlackServer } from '../testkit/slack-receiver';
 import { startStateTable } from '../testkit/state-table';
+import { textTable } from '../tools/lib/table';
 import { shareOf, underCpuShare } from './bench/cpu';
 import { buildFloor, type Calls, dependencyWaves } from './bench/floor';
 import { latencyOf, startLatencyProxy, throwawayCertificates } from './bench/network';
@@ -434,12 +435,8 @@ function printTable(title: string, rows: Row[]): void {
       ...(AGAINST ? [r.before?.init.toFixed(0) ?? '-', r.before?.coldToSlack.toFixed(0) ?? '-'] : []),
     ];
   });
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
-  const line = (row: string[]) =>
-    row.map((c, i) => (i < 2 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
   console.log(`\n${title}`);
-  console.log(line(header));
-  for (const row of cells) console.log(line(row));
+  for (const line of textTable(header, cells, 2)) console.log(line);
   const n = rows.length;
   console.log(
     `Targets: bundle ≤ ${BUNDLE_TARGET_KB} KB ${targets.size}/${n}; init ≤ ${RATIO_TARGET}× floor ${targets.init}/${n}; event → first Slack call ≤ ${RATIO_TARGET}× floor: cold ${targets.cold}/${n}, warm ${targets.warm}/${n}.`,
@@ -467,10 +464,7 @@ function printMemory(title: string, results: Map<Case, Map<number, Run[]>>): voi
       return `${cold.toFixed(0)} / ${warm.toFixed(0)}, $${costPer1000(warm, mb).toFixed(5)}`;
     }),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
-  const line = (row: string[]) => row.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
-  console.log(line(header));
-  for (const row of cells) console.log(line(row));
+  for (const line of textTable(header, cells, header.length)) console.log(line);
 }
 /** The cases of one package: each function on its bench samples, and app mode where it matters. */
 function casesOf(rig: Rig, packageDir: string): Case[] {

@@ -16,6 +16,7 @@ import {
   WEEK,
 } from '../../shared/metrics/figures';
 import type { HistoryRecord } from '../../shared/metrics/history';
+import { textTable } from '../lib/table';
 
 export interface ReportRow {
   pipeline: string;
@@ -165,16 +166,6 @@ export function toJson(report: Report): string {
 const span = (ms: number | undefined) => (ms === undefined ? '–' : formatSpan(ms));
 const percent = (r: number | undefined) => (r === undefined ? '–' : formatPercent(r));
 
-function table(header: string[], lines: string[][]): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
-  const pad = (cells: string[]) =>
-    cells
-      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
-      .join('  ')
-      .trimEnd();
-  return [pad(header), ...lines.map(pad)];
-}
-
 /** The report for a terminal: a table per pipeline, its total with the bands, then a blank line. */
 export function toText(report: Report, source: string): string {
   const out = [
@@ -199,7 +190,7 @@ export function toText(report: Report, source: string): string {
       span(f.recovery?.median),
     ];
     out.push(
-      ...table(
+      ...textTable(
         [
           'week of',
           'prod deploys',
