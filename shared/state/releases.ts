@@ -36,8 +36,12 @@ import {
 
 const POST_LEASE_MS = 15_000;
 
-/** No push of the card is under way (its lease is free or ran out). */
-const PUSH_FREE = '(attribute_not_exists(pushingUntil) OR pushingUntil < :now)';
+/**
+ * The push lease is free: no push under way (or its lease ran out), and the card not shown after
+ * the time in `shownBy` (the spacing, or when the caller last saw it shown).
+ */
+const pushFree = (shownBy: string) =>
+  `(attribute_not_exists(pushingUntil) OR pushingUntil < :now) AND (attribute_not_exists(shownAt) OR shownAt <= ${shownBy})`;
 
 export interface ReleaseLink {
   pipeline: string;
@@ -169,7 +173,7 @@ export async function appendStep(
     if (push) {
       set.push('pushingUntil = :pushUntil');
       // A new release is written either way (its writer posts the card; the push lease goes then).
-      condition = `attribute_not_exists(version) OR (attribute_exists(ts) AND ${PUSH_FREE} AND (attribute_not_exists(shownAt) OR shownAt <= :spacedBefore))`;
+      condition = `attribute_not_exists(version) OR (attribute_exists(ts) AND ${pushFree(':spacedBefore')})`;
       Object.assign(values, {
         ':pushUntil': n(now + push.leaseMs),
         ':now': n(now),
@@ -277,7 +281,7 @@ export async function claimCardPush(
   const now = nowOf(deps);
   const written = await updateIf(deps, 'release', key, {
     UpdateExpression: 'SET pushingUntil = :pushUntil',
-    ConditionExpression: `${PUSH_FREE} AND (attribute_not_exists(shownAt) OR shownAt <= :seenShownAt)`,
+    ConditionExpression: pushFree(':seenShownAt'),
     ExpressionAttributeValues: {
       ':pushUntil': n(now + leaseMs),
       ':now': n(now),

@@ -39,8 +39,9 @@ export const ITEMS = {
    */
   flood: { prefix: 'flood#', keep: DAY },
   /**
-   * The release card: its state, version, channel and ts. Written by every notifier in app mode;
-   * slackActions after a decision; read by the same.
+   * The release card: the steps its events appended (over the state they were last folded into),
+   * its version, channel and ts, and the leases to post and push it. Written by every notifier in
+   * app mode; slackActions after a decision; read by the same.
    */
   release: { prefix: 'release#', keep: 21 * DAY },
   /**
@@ -72,7 +73,7 @@ export const ITEMS = {
    */
   pipeline: { prefix: 'pipeline#', keep: 90 * DAY },
   /**
-   * A build project or deployment group → the pipeline and stage that run it. Written by with each
+   * A build project or deployment group → the pipeline and stage that run it. Written with each
    * pipeline structure (one item per build project or deployment group it runs); read by
    * codebuild, codedeploy (through the ByTime index: which pipelines run this project or group).
    */
@@ -182,13 +183,10 @@ export async function removeIf(
   id: string,
   input: Omit<DeleteItemCommandInput, 'TableName' | 'Key'>,
 ): Promise<boolean> {
-  try {
+  return unlessConflict(async () => {
     await deps.dynamo.send(new DeleteItemCommand({ TableName: deps.table, Key: keyOf(kind, id), ...input }));
     return true;
-  } catch (error) {
-    if (isConflict(error)) return false;
-    throw error;
-  }
+  });
 }
 
 /**
@@ -202,7 +200,7 @@ export async function updateReturning(
   input: Omit<UpdateItemCommandInput, 'TableName' | 'Key' | 'ReturnValues'>,
   returnValues: 'ALL_NEW' | 'ALL_OLD' = 'ALL_NEW',
 ): Promise<Record<string, AttributeValue> | false> {
-  try {
+  return unlessConflict(async () => {
     const { Attributes } = await deps.dynamo.send(
       new UpdateItemCommand({
         TableName: deps.table,
@@ -212,6 +210,13 @@ export async function updateReturning(
       }),
     );
     return Attributes ?? {};
+  });
+}
+
+/** A conditional write's answer, or `false` when its condition did not hold (any other failure is thrown). */
+async function unlessConflict<T>(write: () => Promise<T>): Promise<T | false> {
+  try {
+    return await write();
   } catch (error) {
     if (isConflict(error)) return false;
     throw error;
