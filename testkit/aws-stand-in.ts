@@ -29,6 +29,8 @@ export interface AwsStandIn {
   calls: string[];
   /** The same calls with what was asked and answered, and when (epoch ms): which read needed which. */
   exchanges: Exchange[];
+  /** Every answer sent `ms` after it is ready, as a round trip to AWS would be (0, the default). */
+  setLatency(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -36,25 +38,32 @@ export async function startAwsStandIn(options: { webhookUrl: string }): Promise<
   let responses: RecordedResponses = {};
   const calls: string[] = [];
   const exchanges: Exchange[] = [];
+  let latency = 0;
+  // One clock with the state table's timeline (epoch ms, sub-millisecond).
+  const now = () => performance.timeOrigin + performance.now();
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
-    const start = Date.now();
+    const start = now();
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const target = String(req.headers['x-amz-target'] ?? '');
       calls.push(target || `${req.method} ${req.url}`);
       const reply = (status: number, body: unknown) => {
         const response = JSON.stringify(body);
-        res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
-        res.end(response);
-        const request = Buffer.concat(chunks).toString('utf8');
-        exchanges.push({
-          target: target || `${req.method} ${req.url}`,
-          request,
-          response,
-          start,
-          end: Date.now(),
-        });
+        const answer = () => {
+          res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
+          res.end(response);
+          const request = Buffer.concat(chunks).toString('utf8');
+          exchanges.push({
+            target: target || `${req.method} ${req.url}`,
+            request,
+            response,
+            start,
+            end: now(),
+          });
+        };
+        if (latency > 0) setTimeout(answer, latency);
+        else answer();
       };
       if (target === 'AmazonSSM.GetParameter') {
         const { Name } = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { Name?: string };
@@ -113,6 +122,9 @@ export async function startAwsStandIn(options: { webhookUrl: string }): Promise<
     url: `http://127.0.0.1:${port}`,
     calls,
     exchanges,
+    setLatency: (ms) => {
+      latency = ms;
+    },
     use: (next) => {
       responses = next;
       calls.length = 0;

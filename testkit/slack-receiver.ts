@@ -105,7 +105,7 @@ export async function startSlackServer(): Promise<SlackServer> {
         headers: req.headers,
         body,
         json,
-        at: Date.now(),
+        at: performance.timeOrigin + performance.now(),
         accepted: false,
       };
       requests.push(request);

@@ -62,6 +62,11 @@ export interface StateTableServer {
   calls: Map<string, number>;
   /** Every request served, in arrival order: when it came and when it was answered (epoch ms). */
   timeline: Array<{ operation: string; start: number; end?: number; keys?: string[] }>;
+  /**
+   * Answers held `ms` longer than dynalite takes, as a round trip to DynamoDB would be (0, the
+   * default: at once): for figures about what an event waits for (`npm run release:figures`).
+   */
+  setLatency(ms: number): void;
   /** Creates a fresh, empty state table and returns its name. */
   createTable(name?: string): Promise<string>;
   close(): Promise<void>;
@@ -77,12 +82,23 @@ function keysOf(body: string): string[] {
   return value ? [value] : [];
 }
 
+/** The response's end (dynalite writes each answer whole, with `end`) held `ms` after it is ready. */
+function holdAnswer(response: ServerResponse, ms: number): void {
+  const end = response.end.bind(response) as (...args: unknown[]) => ServerResponse;
+  response.end = ((...args: unknown[]) => {
+    setTimeout(() => end(...args), ms);
+    return response;
+  }) as ServerResponse['end'];
+}
+
 export async function startStateTable(): Promise<StateTableServer> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const calls = new Map<string, number>();
   const timeline: StateTableServer['timeline'] = [];
   const now = () => performance.timeOrigin + performance.now();
+  let latency = 0;
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    if (latency > 0) holdAnswer(response, latency);
     const operation = String(request.headers['x-amz-target'] ?? '').split('.')[1] ?? 'unknown';
     calls.set(operation, (calls.get(operation) ?? 0) + 1);
     const entry: StateTableServer['timeline'][number] = { operation, start: now() };
@@ -110,6 +126,9 @@ export async function startStateTable(): Promise<StateTableServer> {
     client,
     calls,
     timeline,
+    setLatency: (ms) => {
+      latency = ms;
+    },
     createTable: async (name) => {
       tables += 1;
       const tableName = name ?? `herald-local-${tables}-state`;

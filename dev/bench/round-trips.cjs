@@ -21,4 +21,18 @@ function roundTrips(requests) {
   return tripsOf(requests).length;
 }
 
-module.exports = { roundTrips, tripsOf };
+/**
+ * The round trips an event waited for: those that ended while none of `alongside` (the AWS reads
+ * it made before the same Slack call) was in flight. A trip that ends while such a read is still
+ * out held nothing up: the event waits for that read anyway, and the read cannot have needed the
+ * trip's answer (it was asked before the answer came). Pass only the reads the event waited for
+ * (those answered before its first Slack call): a read left running would hide trips it did not.
+ */
+function waitedTrips(requests, alongside) {
+  return tripsOf(requests).filter((trip) => {
+    const end = Math.max(...trip.map((r) => r.end ?? r.start));
+    return !alongside.some((a) => a.start < end && end < (a.end ?? a.start));
+  });
+}
+
+module.exports = { roundTrips, tripsOf, waitedTrips };

@@ -136,7 +136,7 @@ async function pass<M, X, R>(
  * without posting (silenced, or failed). A destination whose key was not foreseen (two webhook
  * parameters holding one URL) is claimed when it is delivered.
  */
-interface ClaimsAhead {
+export interface ClaimsAhead {
   claimed(target: string): Promise<boolean | undefined>;
   releaseUnused(): Promise<void>;
 }
@@ -207,24 +207,42 @@ export async function send(
   return deliverEach(runtime, notice, routed.channels, id, ahead);
 }
 
+/** The named channels as destinations of a message of their own, without mentions. */
+function plainTargets(channels: string[]): Map<string, RouteTo> {
+  return new Map<string, RouteTo>(channels.map((channel) => [channel, { mentions: [], thread: false }]));
+}
+
+/**
+ * Claims delivery `id` for the named channels now, before its notice exists (a digest, whose id is
+ * its schedule's, is claimed while its history is read). Given to `sendToChannels`; the caller
+ * gives back what went unused (`releaseUnused`) when it is done.
+ */
+export function claimChannelsAhead(
+  runtime: Runtime,
+  id: string,
+  channels: string[],
+): ClaimsAhead | undefined {
+  return claimAhead(runtime, id, plainTargets(channels));
+}
+
 /**
  * Delivers a finished notice to the named channels only, as a message of its own, without
- * mentions (a digest computed per channel); its claims taken while the secrets are read.
+ * mentions (a digest computed per channel); its claims taken while the secrets are read, unless
+ * they were taken ahead (`claimed`).
  */
 export async function sendToChannels(
   runtime: Runtime,
   notice: Notice,
   channels: string[],
   id = fingerprint(notice),
+  claimed?: ClaimsAhead,
 ): Promise<string[]> {
-  const targets = new Map<string, RouteTo>(
-    channels.map((channel) => [channel, { mentions: [], thread: false }]),
-  );
-  const ahead = claimAhead(runtime, id, targets);
+  const targets = plainTargets(channels);
+  const ahead = claimed ?? claimAhead(runtime, id, targets);
   try {
     return await deliverEach(runtime, notice, targets, id, ahead);
   } finally {
-    await ahead?.releaseUnused();
+    if (!claimed) await ahead?.releaseUnused();
   }
 }
 

@@ -163,9 +163,11 @@ function skipped(key: string, stored: StoredRelease, retryAfterMs: number, deps:
 /**
  * The first post of the card. When the release's commit was pushed and announced before the
  * release existed, that message becomes the card (one channel message per release) and the push's
- * details its first reply; otherwise the card is a new message, recorded with the version it shows.
- * The release as the post left it, or undefined when it must be read again (another invocation
- * recorded a card first, or a push became the card).
+ * details its first reply; otherwise the card is a new message. Either way the card is recorded
+ * once it is in Slack, with the version it shows (the post lease keeps other invocations from
+ * posting meanwhile; should this one die between the two, the next poster posts a new card, as
+ * for any first post). The release as the post left it, or undefined when it must be read again
+ * (another invocation recorded a card first: its lease had run out).
  */
 async function postCard(
   key: string,
@@ -176,28 +178,33 @@ async function postCard(
 ): Promise<StoredRelease | undefined> {
   const attempt = attemptFor(destination, 'release card', deps);
   const commit = stored.state?.commit?.id;
-  const seed = commit ? await commitClaim(commit, key, deps) : undefined;
-  if (!seed || seed.channel !== destination.releaseChannel) {
+  const claimed = commit ? await commitClaim(commit, key, deps) : undefined;
+  const seed = claimed?.channel === destination.releaseChannel ? claimed : undefined;
+  let where: { channel: string; ts: string };
+  if (seed) {
+    where = { channel: seed.channel, ts: seed.ts };
+    await destination.post(card, attempt, { updateTs: seed.ts }).catch(async (error: unknown) => {
+      // The push's message stays the card's place (the seed is claimed): the next push makes it the card.
+      await recordCardPost(key, seed.channel, seed.ts, deps).catch(() => undefined);
+      throw error;
+    });
+  } else {
     const posted = await destination.post(card, attempt);
-    const where = { channel: posted.channel ?? destination.releaseChannel ?? '', ts: posted.ts ?? '' };
-    const shown = { version: stored.version, at: Date.now() };
-    if (!(await recordCardPost(key, where.channel, where.ts, deps, { shown }))) return undefined;
-    return {
-      ...stored,
-      ...where,
-      shown: shown.version,
-      shownAt: shown.at,
-      posting: false,
-      postingUntil: undefined,
-    };
+    where = { channel: posted.channel ?? destination.releaseChannel ?? '', ts: posted.ts ?? '' };
   }
-  // Another invocation recorded a card meanwhile (its lease had run out): the seed stays as it is.
-  // The ts is known before the message is the card: other pushes wait for this one (the lease).
-  if (!(await recordCardPost(key, seed.channel, seed.ts, deps, { pushLeaseMs: PUSH_LEASE_MS })))
-    return undefined;
-  await destination.post(card, attempt, { updateTs: seed.ts });
-  const push = storedMessage(seed.message);
-  if (push) await destination.post(push, attempt, { threadTs: seed.ts });
-  await recordShown(key, stored.version, deps, Date.now());
-  return undefined;
+  const shown = { version: stored.version, at: Date.now() };
+  const push = seed && storedMessage(seed.message);
+  const [recorded] = await Promise.all([
+    recordCardPost(key, where.channel, where.ts, deps, { shown }),
+    push && destination.post(push, attempt, { threadTs: where.ts }),
+  ]);
+  if (!recorded) return undefined;
+  return {
+    ...stored,
+    ...where,
+    shown: shown.version,
+    shownAt: shown.at,
+    posting: false,
+    postingUntil: undefined,
+  };
 }

@@ -225,34 +225,25 @@ export async function claimCardPost(key: string, deps: TableDeps): Promise<boole
 /**
  * Where the card was posted; false when another invocation recorded a card first (its lease ran
  * out). `shown`: the version the new card shows, recorded with it (as recordShown would).
- * `pushLeaseMs`: a message becoming the card before it is updated takes the push lease at once,
- * so no other push overtakes it.
  */
 export async function recordCardPost(
   key: string,
   channel: string,
   ts: string,
   deps: TableDeps,
-  options: { shown?: { version: number; at: number }; pushLeaseMs?: number } = {},
+  options: { shown?: { version: number; at: number } } = {},
 ): Promise<boolean> {
-  const { shown, pushLeaseMs } = options;
-  // The post lease is spent (0, not removed: the release's next appends would take it again).
+  const { shown } = options;
+  // The post lease is spent (0, not removed: the release's next appends would take it again); a
+  // push lease the first write took with it ends with the post.
   const set = ['channel = :channel', 'ts = :ts', 'postingUntil = :zero'];
   const values: Record<string, AttributeValue> = { ':channel': s(channel), ':ts': s(ts), ':zero': n(0) };
-  // A first write may have taken the push lease with the post lease: the post ends it, unless a
-  // message becoming the card keeps it until its update.
-  let remove = ' REMOVE pushingUntil';
-  if (pushLeaseMs !== undefined) {
-    set.push('pushingUntil = :until');
-    values[':until'] = n(nowOf(deps) + pushLeaseMs);
-    remove = '';
-  }
   if (shown) {
     set.push('shown = :v', 'shownAt = :at');
     Object.assign(values, { ':v': n(shown.version), ':at': n(shown.at) });
   }
   const written = await updateIf(deps, 'release', key, {
-    UpdateExpression: `SET ${set.join(', ')}${remove}`,
+    UpdateExpression: `SET ${set.join(', ')} REMOVE pushingUntil`,
     ConditionExpression: 'attribute_not_exists(ts)',
     ExpressionAttributeValues: values,
   });

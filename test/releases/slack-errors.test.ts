@@ -76,6 +76,27 @@ describe('app mode when Slack refuses', () => {
     );
   }, 30000);
 
+  it("a push's message Slack would not turn into the card stays the card's place: the retry makes it the card", async () => {
+    const push = release.events.filter((event) => event.name === 'push');
+    await play(release, push);
+    const seed = rig().slack.requests.find((r) => r.path === '/api/chat.postMessage');
+    const seedTs = (JSON.parse(seed?.answer ?? '{}') as { ts?: string }).ts;
+    // The update that makes it the card, then the notice on its own: both refused (the bot was
+    // out of the channel a moment).
+    rig().slack.script(refusal('not_in_channel'), refusal('not_in_channel'));
+
+    const refused = await play(release, first);
+    // Lambda's retry of the event, Slack answering again.
+    const retried = await play(release, first);
+
+    expect(refused.failures).toEqual([expect.stringContaining('not_in_channel')]);
+    expect(retried.failures).toEqual([]);
+    // Still one message in the channel, the push's, now the card (no second card was posted).
+    expect(retried.slack.channelMessages.map((m) => m.ts)).toEqual([seedTs]);
+    expect(retried.slack.cardUpdates.length).toBeGreaterThan(0);
+    expect(retried.slack.cardText).toMatch(/Releas/);
+  });
+
   it('never writes the bot token into a log line or a message', async () => {
     const { raw } = await play(release, release.events);
 

@@ -24,6 +24,9 @@ import { useReleaseRig } from '../../helpers/release-rig';
 import { visibleText } from '../../helpers/slack-limits';
 
 const { play, rig } = useReleaseRig();
+const { roundTrips } = require('../../../dev/bench/round-trips.cjs') as {
+  roundTrips(requests: Array<{ start: number; end?: number }>): number;
+};
 
 /** Monday after the releases (all on Friday 20 November 2026). */
 const DIGEST_AT = '2026-11-23T09:00:00Z';
@@ -119,6 +122,40 @@ describe.each(['app', 'webhook'] as const)('the weekly digest (%s mode)', (mode)
     );
     expect(text).toContain('Change failure rate: 50 % (1 of 2)');
     expect(text).toContain('Recovery: median 3 min (1 recovered)');
+  });
+
+  it("posts a week's digest once: a retry after the history grew posts nothing more", async () => {
+    const { failures } = await play(happyRelease(), happyRelease().events);
+    expect(failures).toEqual([]);
+    const first = await digest();
+    // Another pipeline's release recorded before Lambda retries the digest: its text would differ.
+    const other = renamed(happyRelease(), {
+      [PIPELINE]: 'shop-web-pipeline',
+      'd-PROD00001': 'd-PROD00002',
+      'd-STAGE0001': 'd-STAGE0002',
+    });
+    expect((await play(other, other.events)).failures).toEqual([]);
+
+    const retried = await digest();
+
+    expect(first.texts).toHaveLength(1);
+    expect(first.texts[0]).toContain('1 pipeline');
+    expect(retried.texts).toEqual([]);
+    expect(JSON.stringify(retried.logs)).toMatch(/Notice already delivered/);
+  });
+
+  it('waits for one round trip to the state table before Slack: the claim goes beside the history', async () => {
+    await playThree();
+    const since = performance.timeOrigin + performance.now();
+    const slackBefore = rig().slack.requests.length;
+
+    const { texts } = await digest();
+
+    const firstSlack = rig().slack.requests[slackBefore];
+    const before = rig().state.timeline.filter((r) => r.start >= since && r.start < (firstSlack?.at ?? 0));
+    expect(texts).toHaveLength(1);
+    expect(before.map((r) => r.operation).sort()).toEqual(['Query', 'UpdateItem']);
+    expect(roundTrips(before)).toBe(1);
   });
 
   it('posts nothing when no release happened in the last 8 weeks, and says why', async () => {
