@@ -7,8 +7,9 @@
  * - each function beside its **work floor** (dev/bench/floor.ts): the SDK and node:https alone,
  *   making the very calls the function made on its sample, as parallel as they can be;
  * - one container's life per fresh process (dev/bench-driver.cjs): init (Lambda's Init Duration),
- *   the first event (cold), the same event again once the state table is cleared (warm), and
- *   when each started its first Slack call;
+ *   the first event (cold), the same event of another run once the state table is cleared (warm:
+ *   its run ids renewed, so the container meets a new release), and when each started its first
+ *   Slack call;
  * - on Node 22 (Lambda's nodejs22.x: npm's node-linux-<arch> binary, fetched once into build/) and
  *   on the local Node, functions and floors in turns, medians with the interquartile range;
  * - then, on Node 22, under Lambda's CPU share for 128 / 256 / 512 / 1024 MB (dev/bench/cpu.ts: a
@@ -33,7 +34,7 @@ import { startSlackServer } from '../testkit/slack-receiver';
 import { startStateTable } from '../testkit/state-table';
 import { textTable } from '../tools/lib/table';
 import { shareOf, underCpuShare } from './bench/cpu';
-import { buildFloor, type Calls, dependencyWaves } from './bench/floor';
+import { buildFloor, type Calls, dependencyWaves, dynamoWaves } from './bench/floor';
 import { latencyOf, startLatencyProxy, throwawayCertificates } from './bench/network';
 
 // The SDK's notice that it will need Node 22 soon, printed by the local Node: not a figure.
@@ -148,6 +149,8 @@ interface Invocation {
   toSlack?: number;
   count: { aws: number; dynamodb: number; slack: number };
   waves: { aws: number; dynamodb: number; all: number };
+  /** DynamoDB requests the invocation sent before its first Slack call began. */
+  dynamoBeforeSlack?: number;
 }
 
 /** One measured case: a function's bundle on one sample, in one Slack mode. */
@@ -162,6 +165,8 @@ interface Case {
   env: NodeJS.ProcessEnv;
   /** A click's signature is good for 5 minutes: written again before each run. */
   refresh?: () => void;
+  /** The warm event: the same of another run (its ids renewed), with its answers and items. */
+  next?: { eventFile: string; responses: Record<string, unknown>; state: Case['state'] };
   floor?: string;
   before?: { bundle: string; sizeKb: number };
 }
@@ -232,8 +237,6 @@ async function resetTable(rig: Rig, table: string, items: Case['state']): Promis
   for (const item of items) await rig.state.client.send(new PutItemCommand({ TableName: table, Item: item }));
 }
 
-const dynamoCounts = (rig: Rig) => new Map(rig.state.calls);
-
 /** What a function knows before any read: its event and its stage's routing file (as text). */
 const givenOf = (c: Case) =>
   readFileSync(c.eventFile, 'utf8') + readFileSync(join(ROOT, 'config', 'routing', 'stage.json'), 'utf8');
@@ -242,23 +245,31 @@ const givenOf = (c: Case) =>
  * The calls of the cold invocation, as the stand-ins saw them; its AWS reads in the waves their
  * data requires, given what the function knew from the start (`given`: its event and routing file).
  */
-function callsSince(rig: Rig, dynamo: Map<string, number>, slackBefore: number, given: string): Calls {
-  const dynamodb: Record<string, number> = {};
-  for (const [operation, count] of rig.state.calls) {
-    const made = count - (dynamo.get(operation) ?? 0);
-    if (made > 0) dynamodb[operation] = made;
-  }
+function callsSince(
+  rig: Rig,
+  since: { dynamo: number; slack: number; dynamoBeforeSlack?: number },
+  given: string,
+): Calls {
+  const slack = rig.slack.requests.slice(since.slack);
+  const dynamo = rig.state.timeline
+    .slice(since.dynamo)
+    .map((r) => ({ operation: r.operation, request: r.request ?? '{}', start: r.start }));
   return {
     aws: dependencyWaves(rig.aws.exchanges, given),
-    dynamodb,
-    slack: rig.slack.requests.slice(slackBefore).map((r) => ({
+    dynamodb: dynamoWaves(
+      dynamo,
+      rig.aws.exchanges,
+      { answers: slack.map((r) => r.answer ?? ''), before: since.dynamoBeforeSlack ?? dynamo.length },
+      given,
+    ),
+    slack: slack.map((r) => ({
       kind: r.path.startsWith('/api/') ? 'api' : r.path.startsWith('/actions/') ? 'response' : 'webhook',
       path: r.path,
     })),
   };
 }
 
-/** One container's life: cold, then warm after the table is reset. `calls` gets the cold calls. */
+/** One container's life: cold, then warm (another run's event) after the table is reset. `calls` gets the cold calls. */
 async function runOnce(
   rig: Rig,
   node: string,
@@ -270,7 +281,7 @@ async function runOnce(
   rig.aws.use({ ...commonAnswers(), ...c.responses });
   const table = await rig.state.createTable();
   await resetTable(rig, table, c.state);
-  const dynamo = dynamoCounts(rig);
+  const dynamoFrom = rig.state.timeline.length;
   const slackBefore = rig.slack.requests.length;
   // BENCH_PROFILE=1: a CPU profile of each function's container (not the floors') in build/bench/profiles.
   const profile =
@@ -281,7 +292,8 @@ async function runOnce(
           `--cpu-prof-name=${c.name}-${Date.now()}.cpuprofile`,
         ]
       : [];
-  const argv = [node, ...profile, join(__dirname, 'bench-driver.cjs'), bundle, c.eventFile];
+  const next = c.next ? [c.next.eventFile] : [];
+  const argv = [node, ...profile, join(__dirname, 'bench-driver.cjs'), bundle, c.eventFile, ...next];
   const shared = options.memoryMb ? underCpuShare(options.memoryMb, argv) : { argv };
   if (!('argv' in shared)) throw new Error(shared.reason);
   const [command = node, ...args] = shared.argv;
@@ -304,9 +316,13 @@ async function runOnce(
         newline = buffer.indexOf('\n');
         if (line.startsWith('BENCH-COLD ')) {
           cold = JSON.parse(line.slice(11));
-          options.calls?.(callsSince(rig, dynamo, slackBefore, givenOf(c)));
+          const dynamoBeforeSlack = cold?.dynamoBeforeSlack;
+          options.calls?.(
+            callsSince(rig, { dynamo: dynamoFrom, slack: slackBefore, dynamoBeforeSlack }, givenOf(c)),
+          );
           // The next event a moment later (a CPU quota's throttling of the cold one is over).
-          resetTable(rig, table, c.state).then(
+          if (c.next) rig.aws.use({ ...commonAnswers(), ...c.next.responses });
+          resetTable(rig, table, c.next?.state ?? c.state).then(
             () => setTimeout(() => child.stdin.write('warm\n'), WARM_PAUSE_MS),
             (error: unknown) => reject(error),
           );
@@ -513,6 +529,7 @@ function casesOf(rig: Rig, packageDir: string): Case[] {
         eventFile: join(ROOT, sample.file),
         responses: sample.responses,
         state: sample.state,
+        next: nextRunOf(sample),
         before,
       };
       const clock = { HERALD_CLOCK: sampleTime(sample.event) ?? '' };
@@ -522,6 +539,31 @@ function casesOf(rig: Rig, packageDir: string): Case[] {
     }
   }
   return cases;
+}
+
+/**
+ * The sample's event of another run, for the warm event: every run id in it, its AWS answers and
+ * its table items renewed (pipeline executions, builds and tasks by their UUIDs, deployments by
+ * their `d-` ids), so that a warm container meets a new release as on Lambda, not the one it
+ * has just written (which it would rightly remember). Commits, names and times stay.
+ */
+function nextRunOf(
+  sample: { source: string; name: string; event: unknown } & Pick<Case, 'responses' | 'state'>,
+) {
+  const renew = (text: string) =>
+    text
+      .replace(
+        /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4})([0-9a-f]{8})\b/g,
+        (_, head, tail) => {
+          return head + ((Number.parseInt(tail, 16) ^ 0x5a5a5a5a) >>> 0).toString(16).padStart(8, '0');
+        },
+      )
+      .replace(/\bd-([A-Z0-9]{8})([A-Z0-9])\b/g, (_, head, last) => `d-${head}${last === 'Z' ? 'Y' : 'Z'}`);
+  const renewed = <T>(value: T): T => JSON.parse(renew(JSON.stringify(value))) as T;
+  const eventFile = join(OUT, 'next', `${sample.source}-${sample.name}.json`);
+  mkdirSync(join(OUT, 'next'), { recursive: true });
+  writeFileSync(eventFile, renew(JSON.stringify(sample.event)));
+  return { eventFile, responses: renewed(sample.responses), state: renewed(sample.state) };
 }
 
 async function main(): Promise<void> {
@@ -556,7 +598,7 @@ async function main(): Promise<void> {
       if (!calls) throw new Error(`${c.name} ${c.sample}: no calls seen`);
       c.floor = await buildFloor(join(OUT, 'floor', `${c.name}-${c.sample.replace(/\W+/g, '-')}`), calls);
       process.stdout.write(
-        `${c.name} ${c.sample}: ${calls.aws.flat().length} AWS in ${calls.aws.length} wave(s), ${Object.values(calls.dynamodb).reduce((a, b) => a + b, 0)} DynamoDB, ${calls.slack.length} Slack calls … `,
+        `${c.name} ${c.sample}: ${calls.aws.flat().length} AWS in ${calls.aws.length} wave(s), ${calls.dynamodb.length} DynamoDB, ${calls.slack.length} Slack calls … `,
       );
       for (const node of nodes) {
         const fn: Run[] = [];
@@ -598,8 +640,10 @@ async function main(): Promise<void> {
   console.log(
     "init = process start to the bundle loaded (Lambda's Init Duration); cold→Slack = the first event",
   );
-  console.log('to the start of its first Slack call; warm→Slack = the same for the next event (state table');
-  console.log('cleared: a new event, not a duplicate); warm handle = that whole event; CPU cold = CPU ms of');
+  console.log('to the start of its first Slack call; warm→Slack = the same for the next event (the same');
+  console.log(
+    'event of another run, state table cleared); warm handle = that whole event; CPU cold = CPU ms of',
+  );
   console.log(
     'init + first event. floor = the work floor (the SDK and node:https alone, making the same calls',
   );

@@ -61,7 +61,7 @@ export interface StateTableServer {
   /** DynamoDB requests served so far, by operation (`PutItem`, `UpdateItem`, …). */
   calls: Map<string, number>;
   /** Every request served, in arrival order: when it came and when it was answered (epoch ms). */
-  timeline: Array<{ operation: string; start: number; end?: number; keys?: string[] }>;
+  timeline: Array<{ operation: string; start: number; end?: number; keys?: string[]; request?: string }>;
   /**
    * Answers held `ms` longer than dynalite takes, as a round trip to DynamoDB would be (0, the
    * default: at once): for figures about what an event waits for (`npm run release:figures`).
@@ -106,7 +106,8 @@ export async function startStateTable(): Promise<StateTableServer> {
     const body: Buffer[] = [];
     request.on('data', (chunk: Buffer) => body.push(chunk));
     request.on('end', () => {
-      entry.keys = keysOf(Buffer.concat(body).toString('utf8'));
+      entry.request = Buffer.concat(body).toString('utf8');
+      entry.keys = keysOf(entry.request);
     });
     response.on('finish', () => {
       entry.end = now();

@@ -1,13 +1,14 @@
 /**
  * A function's work floor: a bundle of the AWS SDK and node:https alone that makes exactly the
- * calls the function made on its sample (the same AWS operations, the same number of DynamoDB
- * calls of each kind, the same Slack posts) and nothing else: no Herald code, no parsing, no
- * rendering, no Slack client library. Its calls are as parallel as their data lets them be: an
- * AWS read waits for another only when its request carries a value that first came in that
- * one's answer (the next commit of a walk, the task definition a deployment names); every other
- * AWS and DynamoDB call goes at once (SSM included), then the Slack posts one after another. How
- * the function ordered its calls counts for nothing. Built with the functions' own esbuild
- * settings, so the SDK costs it what it costs them.
+ * calls the function made on its sample (the same AWS operations, the very DynamoDB requests it
+ * sent, the same Slack posts) and nothing else: no Herald code, no parsing, no rendering, no
+ * Slack client library. Its calls are as parallel as their data lets them be: a call waits for
+ * an AWS read only when its request carries a value that first came in that read's answer (the
+ * next commit of a walk, the task definition a deployment names, the commit a release's step
+ * records), and a DynamoDB write that carries what Slack answered (a message's ts) goes after the
+ * Slack posts; every other call goes at once (SSM included), then the Slack posts one after
+ * another. How the function ordered its calls counts for nothing. Built with the functions' own
+ * esbuild settings, so the SDK costs it what it costs them.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,8 +21,11 @@ export interface Calls {
    * (`dependencyWaves`): the calls of a wave need an answer of the wave before.
    */
   aws: string[][];
-  /** DynamoDB operations and how many of each, e.g. `{ UpdateItem: 3 }`. */
-  dynamodb: Record<string, number>;
+  /**
+   * The DynamoDB requests as sent (JSON, the SDK's input), each with the AWS wave it goes in
+   * (1: the first), or after the Slack posts (`afterSlack`).
+   */
+  dynamodb: Array<{ operation: string; input: string; wave: number; afterSlack?: boolean }>;
   /** Slack calls: a webhook, a Web API method, or a response_url. */
   slack: Array<{ kind: 'webhook' | 'api' | 'response'; path: string }>;
 }
@@ -35,16 +39,6 @@ const CLIENTS: Record<string, { module: string; client: string }> = {
   CodePipeline_20150709: { module: '@aws-sdk/client-codepipeline', client: 'CodePipelineClient' },
   Logs_20140328: { module: '@aws-sdk/client-cloudwatch-logs', client: 'CloudWatchLogsClient' },
   AmazonEC2ContainerServiceV20141113: { module: '@aws-sdk/client-ecs', client: 'ECSClient' },
-};
-
-/** A request of each DynamoDB operation that dynalite answers on the state table. */
-const DYNAMO_INPUT: Record<string, string> = {
-  GetItem: `{ TableName: table, Key: { key: { S: 'floor#' + i } } }`,
-  UpdateItem: `{ TableName: table, Key: { key: { S: 'floor#' + i } }, UpdateExpression: 'SET n = :n', ExpressionAttributeValues: { ':n': { N: '1' } } }`,
-  DeleteItem: `{ TableName: table, Key: { key: { S: 'floor#' + i } } }`,
-  PutItem: `{ TableName: table, Item: { key: { S: 'floor#' + i } } }`,
-  Query: `{ TableName: table, IndexName: 'ByTime', KeyConditionExpression: 'series = :s', ExpressionAttributeValues: { ':s': { S: 'floor' } } }`,
-  BatchGetItem: `{ RequestItems: { [table]: { Keys: [{ key: { S: 'floor#' + i } }] } } }`,
 };
 
 /** The string values of a JSON text, at any depth (none when it is not JSON). */
@@ -62,28 +56,37 @@ function valuesOf(text: string): string[] {
   return found;
 }
 
+type Exchange = { target: string; request: string; response: string; start: number; end: number };
+
 /**
- * The AWS calls (in the order they were made) in the waves their data requires: a call goes a
- * wave after an earlier one that ended before it started when its request carries a value (six
- * characters or more) that was in that one's answer (anywhere in its text) and not in what the
- * function knew from the start (`given`: the event and the routing file, as text).
+ * Each AWS call's wave (1: the first): a call goes a wave after an earlier one that ended before
+ * it started when its request carries a value (six characters or more) that was in that one's
+ * answer (anywhere in its text) and not in what the function knew from the start (`given`: the
+ * event and the routing file, as text).
  */
-export function dependencyWaves(
-  exchanges: Array<{ target: string; request: string; response: string; start: number; end: number }>,
-  given: string,
-): string[][] {
+function depthsOf(exchanges: Exchange[], given: string): number[] {
   const depth: number[] = [];
   exchanges.forEach((call, i) => {
     const asked = valuesOf(call.request).filter((value) => value.length >= 6 && !given.includes(value));
-    let wave = 1;
-    for (let j = 0; j < i; j++) {
-      const earlier = exchanges[j];
-      if (!earlier || earlier.end > call.start) continue;
-      // Anywhere in the answer: a value may come inside a text (the AppSpec of a deployment).
-      if (asked.some((value) => earlier.response.includes(value))) wave = Math.max(wave, (depth[j] ?? 1) + 1);
-    }
-    depth.push(wave);
+    depth.push(waveAfter(asked, exchanges.slice(0, i), depth, call.start));
   });
+  return depth;
+}
+
+/** The wave of a call asking `asked` at `start`: after each earlier answer that held one of them. */
+function waveAfter(asked: string[], earlier: Exchange[], depth: number[], start: number): number {
+  let wave = 1;
+  earlier.forEach((call, j) => {
+    // Anywhere in the answer: a value may come inside a text (the AppSpec of a deployment).
+    if (call.end <= start && asked.some((value) => call.response.includes(value)))
+      wave = Math.max(wave, (depth[j] ?? 1) + 1);
+  });
+  return wave;
+}
+
+/** The AWS calls (in the order they were made) in the waves their data requires (`depthsOf`). */
+export function dependencyWaves(exchanges: Exchange[], given: string): string[][] {
+  const depth = depthsOf(exchanges, given);
   const waves: string[][] = [];
   exchanges.forEach((call, i) => {
     const wave = depth[i] ?? 1;
@@ -93,11 +96,62 @@ export function dependencyWaves(
   return waves;
 }
 
+/**
+ * The string values a DynamoDB request carries (its `S` attribute values, and the strings inside
+ * those that are JSON), six characters or more and not numbers: what it may have learnt from an
+ * answer. Names and expressions are the function's own text.
+ */
+function carriedBy(request: string): string[] {
+  const found: string[] = [];
+  const visit = (value: unknown) => {
+    if (!value || typeof value !== 'object') return;
+    for (const [name, item] of Object.entries(value)) {
+      if (name === 'S' && typeof item === 'string') {
+        found.push(item);
+        if (/^[[{]/.test(item)) found.push(...valuesOf(item));
+      } else visit(item);
+    }
+  };
+  try {
+    visit(JSON.parse(request));
+  } catch {
+    // Not JSON: nothing carried.
+  }
+  return found.filter((value) => value.length >= 6 && !/^\d+$/.test(value));
+}
+
+/**
+ * The DynamoDB requests of an invocation (in the order they were sent) with the wave each goes
+ * in: after each AWS read whose answer held a value it carries (and ended before it was sent);
+ * after the Slack posts when the function sent it once its first Slack call had begun (the first
+ * `slack.before` went before: nothing before Slack needed the rest), or it carries a value a Slack
+ * answer held.
+ */
+export function dynamoWaves(
+  requests: Array<{ operation: string; request: string; start: number }>,
+  exchanges: Exchange[],
+  slack: { answers: string[]; before: number },
+  given: string,
+): Calls['dynamodb'] {
+  const depth = depthsOf(exchanges, given);
+  return requests.map((r, i) => {
+    const carried = carriedBy(r.request).filter((value) => !given.includes(value));
+    const afterSlack =
+      i >= slack.before || carried.some((value) => slack.answers.some((answer) => answer.includes(value)));
+    return {
+      operation: r.operation,
+      input: r.request,
+      wave: waveAfter(carried, exchanges, depth, r.start),
+      ...(afterSlack ? { afterSlack } : {}),
+    };
+  });
+}
+
 /** The entry file's source (exported for the bench's own check of what it calls). */
 export function floorSource(calls: Calls): string {
   const lines: string[] = [
     "import { request } from 'node:https';",
-    "import { DynamoDBClient, GetItemCommand, UpdateItemCommand, DeleteItemCommand, PutItemCommand, QueryCommand, BatchGetItemCommand } from '@aws-sdk/client-dynamodb';",
+    `import { DynamoDBClient, ${[...new Set(calls.dynamodb.map((d) => `${d.operation}Command`))].join(', ')} } from '@aws-sdk/client-dynamodb';`,
   ];
   const used = new Map<string, { module: string; client: string; commands: Set<string> }>();
   for (const target of calls.aws.flat()) {
@@ -122,6 +176,8 @@ export function floorSource(calls: Calls): string {
     "  req.on('error', reject); req.end(JSON.stringify(body));",
     '});',
     'const quiet = (p) => p.catch(() => undefined);',
+    '/** A DynamoDB request as the function sent it, on this table. */',
+    'const input = (text) => { const body = JSON.parse(text); if (body.TableName) body.TableName = table; if (body.RequestItems) body.RequestItems = Object.fromEntries(Object.values(body.RequestItems).map((items) => [table, items])); return body; };',
     'export const handler = async () => {',
     '  let webhook;',
   );
@@ -131,17 +187,18 @@ export function floorSource(calls: Calls): string {
       return `    c_${prefix}.send(new GetParameterCommand({ Name: '/herald/stage/slack/releases', WithDecryption: true })).then((r) => { webhook = r.Parameter?.Value; }),`;
     return `    quiet(c_${prefix}.send(new ${operation}Command({}))),`;
   };
-  // The first wave: every call that needs no answer, DynamoDB's too; then each wave after the last.
-  lines.push('  await Promise.all([', ...(calls.aws[0] ?? []).map(awsCall));
-  let i = 0;
-  for (const [operation, count] of Object.entries(calls.dynamodb)) {
-    const input = DYNAMO_INPUT[operation];
-    if (!input) throw new Error(`work floor: no DynamoDB request known for ${operation}`);
-    for (let n = 0; n < count; n++)
-      lines.push(`    quiet(dynamo.send(new ${operation}Command(((i) => (${input}))(${i++})))),`);
-  }
-  lines.push('  ]);');
-  for (const wave of calls.aws.slice(1)) lines.push('  await Promise.all([', ...wave.map(awsCall), '  ]);');
+  const dynamoCall = (d: Calls['dynamodb'][number]) =>
+    `    quiet(dynamo.send(new ${d.operation}Command(input(${JSON.stringify(d.input)})))),`;
+  // Each wave together, after the one before: the AWS reads and DynamoDB requests it holds.
+  const before = calls.dynamodb.filter((d) => !d.afterSlack);
+  const waves = Math.max(calls.aws.length, ...before.map((d) => d.wave));
+  for (let wave = 1; wave <= waves; wave++)
+    lines.push(
+      '  await Promise.all([',
+      ...(calls.aws[wave - 1] ?? []).map(awsCall),
+      ...before.filter((d) => d.wave === wave).map(dynamoCall),
+      '  ]);',
+    );
   for (const call of calls.slack) {
     if (call.kind === 'webhook')
       lines.push("  await post(webhook ?? process.env.SLACK_WEBHOOK_URL, { text: 'floor' });");
@@ -151,6 +208,8 @@ export function floorSource(calls: Calls): string {
       );
     else lines.push("  await post(process.env.BENCH_RESPONSE_URL, { text: 'floor' });");
   }
+  const after = calls.dynamodb.filter((d) => d.afterSlack);
+  if (after.length > 0) lines.push('  await Promise.all([', ...after.map(dynamoCall), '  ]);');
   lines.push('  return {};', '};');
   return `${lines.join('\n')}\n`;
 }

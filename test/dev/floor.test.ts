@@ -1,4 +1,4 @@
-import { dependencyWaves, floorSource } from '../../dev/bench/floor';
+import { dependencyWaves, dynamoWaves, floorSource } from '../../dev/bench/floor';
 
 const exchange = (target: string, request: unknown, response: unknown, start: number, end: number) => ({
   target,
@@ -55,14 +55,71 @@ describe("the bench's work floor", () => {
     ]);
   });
 
-  it('makes the calls of each wave together, after the wave before', () => {
+  it('makes the calls of each wave together, after the wave before, and what needs Slack after Slack', () => {
+    const request = (key: string) =>
+      JSON.stringify({ TableName: 'herald-stage-state', Key: { key: { S: key } } });
     const source = floorSource({
       aws: [['CodeCommit_20150413.GetCommit'], ['CodeCommit_20150413.GetCommit']],
-      dynamodb: { UpdateItem: 1 },
+      dynamodb: [
+        { operation: 'UpdateItem', input: request('claim#1'), wave: 1 },
+        { operation: 'UpdateItem', input: request('release#1'), wave: 2 },
+        { operation: 'UpdateItem', input: request('card#1'), wave: 1, afterSlack: true },
+      ],
       slack: [{ kind: 'webhook', path: '/services/T/B/x' }],
     });
 
-    expect(source.match(/await Promise\.all\(\[/g)).toHaveLength(2);
-    expect(source.indexOf('UpdateItemCommand(((i)')).toBeLessThan(source.lastIndexOf('GetCommitCommand({})'));
+    expect(source.match(/await Promise\.all\(\[/g)).toHaveLength(3);
+    const at = (text: string) => source.indexOf(text);
+    expect(at('claim#1')).toBeLessThan(source.lastIndexOf('GetCommitCommand({})'));
+    expect(at('release#1')).toBeGreaterThan(source.lastIndexOf('GetCommitCommand({})'));
+    expect(at('card#1')).toBeGreaterThan(at('await post('));
+  });
+
+  it("sends a DynamoDB request after the AWS read whose answer it carries, and after Slack when it carries Slack's answer", () => {
+    const event = JSON.stringify({ detail: { pipeline: 'shop-pipeline', 'execution-id': 'exec-0001' } });
+    const commit = 'a625406f6977d45c1391b078f4d3656e0b75bfcb';
+    const exchanges = [
+      exchange(
+        'CodePipeline_20150709.GetPipelineExecution',
+        { pipelineExecutionId: 'exec-0001' },
+        { pipelineExecution: { artifactRevisions: [{ revisionId: commit }] } },
+        0,
+        20,
+      ),
+    ];
+    const update = (values: Record<string, unknown>) =>
+      JSON.stringify({
+        TableName: 'herald-stage-state',
+        Key: { key: { S: 'release#shop-pipeline#exec-0001' } },
+        UpdateExpression: 'SET steps = list_append(steps, :step)',
+        ExpressionAttributeValues: values,
+      });
+
+    const waves = dynamoWaves(
+      [
+        // The delivery claim: it carries only what the event said.
+        { operation: 'UpdateItem', request: update({ ':at': { N: '1795183082000' } }), start: 1 },
+        // The release's step, whose JSON holds the commit GetPipelineExecution answered.
+        {
+          operation: 'UpdateItem',
+          request: update({ ':step': { L: [{ S: JSON.stringify({ commit: { id: commit } }) }] } }),
+          start: 22,
+        },
+        // The card's ts, which Slack answered (counted, for the test, before the first Slack call).
+        { operation: 'UpdateItem', request: update({ ':ts': { S: '1795000003.000100' } }), start: 30 },
+        // Sent after the first Slack call began: nothing before Slack needed it.
+        { operation: 'UpdateItem', request: update({ ':done': { S: 'delivered' } }), start: 160 },
+      ],
+      exchanges,
+      { answers: ['{"ok":true,"channel":"C0BENCH01","ts":"1795000003.000100"}'], before: 3 },
+      event,
+    );
+
+    expect(waves.map((w) => [w.wave, w.afterSlack ?? false])).toEqual([
+      [1, false],
+      [2, false],
+      [1, true],
+      [1, true],
+    ]);
   });
 });
