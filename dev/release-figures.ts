@@ -30,10 +30,13 @@ import { visibleText } from '../testkit/slack-text';
 import { DEFAULT_LATENCY } from './bench/network';
 
 type Span = { start: number; end?: number };
-const { roundTrips, tripsOf, waitedTrips } = require('./bench/round-trips.cjs') as {
-  roundTrips(requests: Span[]): number;
-  tripsOf<T extends Span>(requests: T[]): T[][];
-  waitedTrips<T extends Span>(requests: T[], alongside: Span[]): T[][];
+const round = require('./bench/round-trips.cjs') as {
+  beforeSlack<T extends Span>(
+    dynamo: T[],
+    aws: Span[],
+    since: number,
+    slackAt: number,
+  ): { trips: T[][]; waited: T[][] };
 };
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
@@ -57,30 +60,26 @@ function useMode(rig: LocalRig, mode: 'webhook' | 'app'): void {
 }
 
 /**
- * The DynamoDB and AWS requests of an event made before its first Slack call; undefined when it
- * called no Slack.
+ * The DynamoDB round trips of an event before its first Slack call, all and those it waited for;
+ * undefined when it called no Slack.
  */
 function beforeSlack(rig: LocalRig, since: number, slackBefore: number) {
   const firstSlack = rig.slack.requests.slice(slackBefore)[0];
   if (!firstSlack) return undefined;
-  const before = (r: Span) => r.start >= since && r.start < firstSlack.at;
-  // The AWS reads it waited for: answered before that call.
-  const answered = (r: Span) => before(r) && (r.end ?? r.start) < firstSlack.at;
-  return { dynamo: rig.state.timeline.filter(before), aws: rig.aws.exchanges.filter(answered) };
+  return round.beforeSlack(rig.state.timeline, rig.aws.exchanges, since, firstSlack.at);
 }
 
 /**
  * Prints an event's DynamoDB requests before its first Slack call, grouped by round trip; a trip
  * that ended while an AWS read was still out is marked (the event did not wait for it).
  */
-function trace(name: string, requests: NonNullable<ReturnType<typeof beforeSlack>>): void {
-  const waited = new Set(waitedTrips(requests.dynamo, requests.aws).map((trip) => trip[0]));
-  const trips = tripsOf(requests.dynamo).map(
+function trace(name: string, { trips, waited }: NonNullable<ReturnType<typeof beforeSlack>>): void {
+  const lines = trips.map(
     (trip) =>
-      `${trip.map((r) => `${r.operation}(${(r.keys ?? []).join(',')})`).join('  ')}${waited.has(trip[0]) ? '' : '  [ended under an AWS read]'}`,
+      `${trip.map((r) => `${r.operation}(${(r.keys ?? []).join(',')})`).join('  ')}${waited.includes(trip) ? '' : '  [ended under an AWS read]'}`,
   );
   traces.push(
-    `${name}: ${waited.size} waited for, ${trips.length} in all\n${trips.map((t, i) => `  ${i + 1}. ${t}`).join('\n')}`,
+    `${name}: ${waited.length} waited for, ${trips.length} in all\n${lines.map((t, i) => `  ${i + 1}. ${t}`).join('\n')}`,
   );
 }
 
@@ -107,8 +106,8 @@ async function playInOrder(
     // those the ones it waited for (not ended while an AWS read was still out).
     const before = rig && beforeSlack(rig, since, slackBefore);
     if (before) {
-      trips.push(roundTrips(before.dynamo));
-      waited.push(waitedTrips(before.dynamo, before.aws).length);
+      trips.push(before.trips.length);
+      waited.push(before.waited.length);
     }
     if (before && process.argv.includes('--trace')) trace(item.name, before);
   }

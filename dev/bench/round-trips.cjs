@@ -29,10 +29,26 @@ function roundTrips(requests) {
  * (those answered before its first Slack call): a read left running would hide trips it did not.
  */
 function waitedTrips(requests, alongside) {
-  return tripsOf(requests).filter((trip) => {
-    const end = Math.max(...trip.map((r) => r.end ?? r.start));
-    return !alongside.some((a) => a.start < end && end < (a.end ?? a.start));
-  });
+  return tripsOf(requests).filter((trip) => heldUp(trip, alongside));
 }
 
-module.exports = { roundTrips, tripsOf, waitedTrips };
+/** Did the event wait for this trip (it ended while none of `alongside` was out)? */
+function heldUp(trip, alongside) {
+  const end = Math.max(...trip.map((r) => r.end ?? r.start));
+  return !alongside.some((a) => a.start < end && end < (a.end ?? a.start));
+}
+
+/**
+ * What an event did from `since` to its first Slack call (at `slackAt`): its DynamoDB requests in
+ * round trips (`trips`), and of those the ones it waited for (`waited`), given its AWS reads
+ * answered before that call.
+ */
+function beforeSlack(dynamo, aws, since, slackAt) {
+  const before = (r) => r.start >= since && r.start < slackAt;
+  const requests = dynamo.filter(before);
+  const answered = aws.filter((r) => before(r) && (r.end ?? r.start) < slackAt);
+  const trips = tripsOf(requests);
+  return { trips, waited: trips.filter((trip) => heldUp(trip, answered)) };
+}
+
+module.exports = { beforeSlack, roundTrips, tripsOf, waitedTrips };

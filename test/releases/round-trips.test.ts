@@ -18,7 +18,8 @@ import {
 import { useReleaseRig } from '../helpers/release-rig';
 
 type Span = { start: number; end?: number };
-const { roundTrips, waitedTrips } = require('../../dev/bench/round-trips.cjs') as {
+const { beforeSlack, roundTrips, waitedTrips } = require('../../dev/bench/round-trips.cjs') as {
+  beforeSlack(dynamo: Span[], aws: Span[], since: number, slackAt: number): { waited: Span[][] };
   roundTrips(requests: Span[]): number;
   waitedTrips<T extends Span>(requests: T[], alongside: Span[]): T[][];
 };
@@ -182,9 +183,7 @@ describe('the round trips each event waits for, with round trips as on Lambda', 
       expect(failures).toEqual([]);
       const firstSlack = rig().slack.requests[slackBefore];
       if (!firstSlack) continue;
-      const before = (r: Span) => r.start >= since && r.start < firstSlack.at;
-      const answered = (r: Span) => before(r) && (r.end ?? r.start) < firstSlack.at;
-      const trips = waitedTrips(rig().state.timeline.filter(before), rig().aws.exchanges.filter(answered));
+      const trips = beforeSlack(rig().state.timeline, rig().aws.exchanges, since, firstSlack.at).waited;
       waited[event.name] = Math.max(waited[event.name] ?? 0, trips.length);
     }
     return waited;
