@@ -142,12 +142,17 @@ export interface ClaimsAhead {
 }
 
 function claimAhead(runtime: Runtime, id: string, channels: Map<string, RouteTo>): ClaimsAhead | undefined {
+  return claimKeysAhead(runtime, id, runtime.destinations.keys(channels));
+}
+
+/** Claims of delivery `id` for the destinations `keys` names, taken now. */
+function claimKeysAhead(runtime: Runtime, id: string, keys: string[]): ClaimsAhead | undefined {
   const { deliveryLog } = runtime;
   if (!deliveryLog) return undefined;
   const used = new Set<string>();
   // A claim that fails (the table) is taken again at delivery, where its failure counts.
   const settled = Promise.all(
-    runtime.destinations.keys(channels).map((key) =>
+    [...new Set(keys)].map((key) =>
       deliveryLog.claim(id, key).then(
         (won) => [[key, won] as const],
         () => [],
@@ -213,16 +218,17 @@ function plainTargets(channels: string[]): Map<string, RouteTo> {
 }
 
 /**
- * Claims delivery `id` for the named channels now, before its notice exists (a digest, whose id is
- * its schedule's, is claimed while its history is read). Given to `sendToChannels`; the caller
- * gives back what went unused (`releaseUnused`) when it is done.
+ * Claims delivery `id` for each named channel now, before its notice exists (a digest, whose id is
+ * its schedule's, is claimed while its history is read), each as `sendToChannels` delivers it: on
+ * its own. Given to `sendToChannels`; the caller gives back what went unused (`releaseUnused`).
  */
 export function claimChannelsAhead(
   runtime: Runtime,
   id: string,
   channels: string[],
 ): ClaimsAhead | undefined {
-  return claimAhead(runtime, id, plainTargets(channels));
+  const keys = channels.flatMap((channel) => runtime.destinations.keys(plainTargets([channel])));
+  return claimKeysAhead(runtime, id, keys);
 }
 
 /**

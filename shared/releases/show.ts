@@ -19,6 +19,7 @@ import {
   recordCardPost,
   recordShown,
   releaseCardPost,
+  releaseCommitClaim,
   type StoredRelease,
 } from '../state/releases';
 import { commitClaim } from './ahead';
@@ -165,8 +166,7 @@ function skipped(key: string, stored: StoredRelease, retryAfterMs: number, deps:
  * release existed, that message becomes the card (one channel message per release) and the push's
  * details its first reply; otherwise the card is a new message. Either way the card is recorded
  * once it is in Slack, with the version it shows (the post lease keeps other invocations from
- * posting meanwhile; should this one die between the two, the next poster posts a new card, as
- * for any first post). The release as the post left it, or undefined when it must be read again
+ * posting meanwhile). The release as the post left it, or undefined when it must be read again
  * (another invocation recorded a card first: its lease had run out).
  */
 async function postCard(
@@ -179,26 +179,38 @@ async function postCard(
   const attempt = attemptFor(destination, 'release card', deps);
   const commit = stored.state?.commit?.id;
   const claimed = commit ? await commitClaim(commit, key, deps) : undefined;
-  const seed = claimed?.channel === destination.releaseChannel ? claimed : undefined;
+  const seed = commit && claimed?.channel === destination.releaseChannel ? claimed : undefined;
   let where: { channel: string; ts: string };
-  if (seed) {
+  let shown = { version: stored.version, at: 0 };
+  let recorded: boolean;
+  if (commit && seed) {
     where = { channel: seed.channel, ts: seed.ts };
-    await destination.post(card, attempt, { updateTs: seed.ts }).catch(async (error: unknown) => {
-      // The push's message stays the card's place (the seed is claimed): the next push makes it the card.
-      await recordCardPost(key, seed.channel, seed.ts, deps).catch(() => undefined);
+    try {
+      await destination.post(card, attempt, { updateTs: seed.ts });
+      shown = { ...shown, at: Date.now() };
+      recorded = await recordCardPost(key, where.channel, where.ts, deps, { shown });
+    } catch (error) {
+      // The push is given back (it may show the card already): the retry, or the release's next
+      // event, takes it again and makes it the card, its details in the thread.
+      await releaseCommitClaim(commit, key, deps).catch(() => undefined);
       throw error;
-    });
+    }
+    const push = storedMessage(seed.message);
+    if (!recorded) {
+      // Another card was recorded meanwhile: the message is the push again, and is given back, so
+      // that the release's next event moves it into that card's thread.
+      if (push) await destination.post(push, attempt, { updateTs: seed.ts }).catch(() => undefined);
+      await releaseCommitClaim(commit, key, deps).catch(() => undefined);
+      return undefined;
+    }
+    if (push) await destination.post(push, attempt, { threadTs: where.ts });
   } else {
     const posted = await destination.post(card, attempt);
     where = { channel: posted.channel ?? destination.releaseChannel ?? '', ts: posted.ts ?? '' };
+    shown = { ...shown, at: Date.now() };
+    recorded = await recordCardPost(key, where.channel, where.ts, deps, { shown });
+    if (!recorded) return undefined;
   }
-  const shown = { version: stored.version, at: Date.now() };
-  const push = seed && storedMessage(seed.message);
-  const [recorded] = await Promise.all([
-    recordCardPost(key, where.channel, where.ts, deps, { shown }),
-    push && destination.post(push, attempt, { threadTs: where.ts }),
-  ]);
-  if (!recorded) return undefined;
   return {
     ...stored,
     ...where,

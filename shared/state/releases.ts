@@ -429,6 +429,20 @@ export async function claimCommit(
   }
 }
 
+/**
+ * Gives a commit's push back after this release claimed it and could not make it its card (Slack
+ * refused, or the card's record failed): the next claim of a release takes the push again, to make
+ * it the card or move it into the card's thread.
+ */
+export async function releaseCommitClaim(commitId: string, release: string, deps: TableDeps): Promise<void> {
+  await updateIf(deps, 'commit', commitId, {
+    UpdateExpression: 'REMOVE #release',
+    ConditionExpression: '#release = :release',
+    ExpressionAttributeNames: RELEASE_NAME,
+    ExpressionAttributeValues: { ':release': s(release) },
+  });
+}
+
 /** A message posted in Slack (a reply that offers buttons, or a notice waiting for its release). */
 export interface Posted {
   channel: string;

@@ -76,11 +76,12 @@ describe('app mode when Slack refuses', () => {
     );
   }, 30000);
 
-  it("a push's message Slack would not turn into the card stays the card's place: the retry makes it the card", async () => {
+  it("a push's message Slack would not turn into the card is given back: the retry makes it the card, its details in the thread", async () => {
     const push = release.events.filter((event) => event.name === 'push');
     await play(release, push);
     const seed = rig().slack.requests.find((r) => r.path === '/api/chat.postMessage');
     const seedTs = (JSON.parse(seed?.answer ?? '{}') as { ts?: string }).ts;
+    const pushText = String((seed?.json as { text?: string } | undefined)?.text);
     // The update that makes it the card, then the notice on its own: both refused (the bot was
     // out of the channel a moment).
     rig().slack.script(refusal('not_in_channel'), refusal('not_in_channel'));
@@ -95,6 +96,8 @@ describe('app mode when Slack refuses', () => {
     expect(retried.slack.channelMessages.map((m) => m.ts)).toEqual([seedTs]);
     expect(retried.slack.cardUpdates.length).toBeGreaterThan(0);
     expect(retried.slack.cardText).toMatch(/Releas/);
+    // The push's details went into the card's thread, as when nothing was refused.
+    expect(retried.slack.replies.map((r) => r.fields.text)).toContain(pushText);
   });
 
   it('never writes the bot token into a log line or a message', async () => {

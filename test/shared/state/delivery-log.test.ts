@@ -1,4 +1,11 @@
-import { type Describer, notify, PublishError, send } from '../../../shared/flow/notify';
+import {
+  claimChannelsAhead,
+  type Describer,
+  notify,
+  PublishError,
+  send,
+  sendToChannels,
+} from '../../../shared/flow/notify';
 import type { Notice } from '../../../shared/notice/notice';
 import { fingerprint } from '../../../shared/state/delivery-log';
 import type { SlackServer } from '../../../testkit/slack-receiver';
@@ -211,6 +218,24 @@ describe('the delivery log (on dynalite)', () => {
     // The alerts channel's claim was given back: the failure itself still reaches it.
     await send(runtime, NOTICE, fingerprint(NOTICE));
     expect(slack.requests.map((r) => r.path)).toEqual(['/services/T0/releases/x', '/services/T0/alerts/x']);
+  });
+
+  it('claims named channels ahead each on its own, as each is delivered, even when they share one webhook', async () => {
+    const { runtime } = testRuntime(slack, {
+      state: { dynamo: state.client, table },
+      env: { SLACK_WEBHOOK_URL: slack.webhookUrl },
+    });
+    const id = 'digest-of-a-week';
+
+    const ahead = claimChannelsAhead(runtime, id, ['releases', 'alerts']);
+    await sendToChannels(runtime, NOTICE, ['releases'], id, ahead);
+
+    // The delivery found its channel's claim among those taken ahead (not a group's it never asks).
+    expect(await ahead?.claimed('releases')).toBe(true);
+    await ahead?.releaseUnused();
+    // Given back: another delivery of the alerts' part may claim it; the releases' stays delivered.
+    expect(await runtime.deliveryLog?.claim(id, 'alerts')).toBe(true);
+    expect(await runtime.deliveryLog?.claim(id, 'releases')).toBe(false);
   });
 
   it('tells different events apart', () => {

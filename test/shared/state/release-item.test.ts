@@ -11,6 +11,7 @@ import {
   compactRelease,
   readRelease,
   recordCardPost,
+  releaseCommitClaim,
   releaseKey,
 } from '../../../shared/state/releases';
 import type { TableDeps } from '../../../shared/state/table';
@@ -216,6 +217,18 @@ describe("a commit's claim", () => {
     expect([...state.calls.entries()]).toEqual([['UpdateItem', 1]]);
     // Taken: the same release claiming again (another of its events) gets no seed a second time.
     expect(await claimCommit(COMMIT, KEY, claimDeps())).toBeUndefined();
+  });
+
+  it('gives a seed back that the release could not make its card: the next claim takes it again', async () => {
+    await putCommit({ pushing: { N: '1' }, seedChannel: { S: 'C0RELEASES' }, seedTs: { S: '1.2' } });
+    expect(await claimCommit(COMMIT, KEY, claimDeps())).toMatchObject({ ts: '1.2' });
+
+    // Another release's give-back changes nothing; the claimer's own does.
+    await releaseCommitClaim(COMMIT, releaseKey('shop-pipeline', 'e-2'), deps);
+    expect(await claimCommit(COMMIT, KEY, claimDeps())).toBeUndefined();
+    await releaseCommitClaim(COMMIT, KEY, deps);
+
+    expect(await claimCommit(COMMIT, KEY, claimDeps())).toMatchObject({ ts: '1.2' });
   });
 
   it('claims a commit no push announced, and leaves a push taken by another release alone', async () => {
