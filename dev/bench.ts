@@ -237,9 +237,11 @@ async function resetTable(rig: Rig, table: string, items: Case['state']): Promis
   for (const item of items) await rig.state.client.send(new PutItemCommand({ TableName: table, Item: item }));
 }
 
-/** What a function knows before any read: its event and its stage's routing file (as text). */
+/** What a function knows before any AWS read: its event, its stage's routing file and the table's items (as text). */
 const givenOf = (c: Case) =>
-  readFileSync(c.eventFile, 'utf8') + readFileSync(join(ROOT, 'config', 'routing', 'stage.json'), 'utf8');
+  readFileSync(c.eventFile, 'utf8') +
+  readFileSync(join(ROOT, 'config', 'routing', 'stage.json'), 'utf8') +
+  JSON.stringify(c.state);
 
 /**
  * The calls of the cold invocation, as the stand-ins saw them; its AWS reads in the waves their
@@ -256,12 +258,7 @@ function callsSince(
     .map((r) => ({ operation: r.operation, request: r.request ?? '{}', start: r.start }));
   return {
     aws: dependencyWaves(rig.aws.exchanges, given),
-    dynamodb: dynamoWaves(
-      dynamo,
-      rig.aws.exchanges,
-      { answers: slack.map((r) => r.answer ?? ''), before: since.dynamoBeforeSlack ?? dynamo.length },
-      given,
-    ),
+    dynamodb: dynamoWaves(dynamo, rig.aws.exchanges, since.dynamoBeforeSlack ?? dynamo.length, given),
     slack: slack.map((r) => ({
       kind: r.path.startsWith('/api/') ? 'api' : r.path.startsWith('/actions/') ? 'response' : 'webhook',
       path: r.path,
@@ -544,8 +541,9 @@ function casesOf(rig: Rig, packageDir: string): Case[] {
 /**
  * The sample's event of another run, for the warm event: every run id in it, its AWS answers and
  * its table items renewed (pipeline executions, builds and tasks by their UUIDs, deployments by
- * their `d-` ids), so that a warm container meets a new release as on Lambda, not the one it
- * has just written (which it would rightly remember). Commits, names and times stay.
+ * their `d-` ids, task definitions by their revision), so that a warm container meets a new
+ * release as on Lambda, not the one it has just written (which it would rightly remember).
+ * Commits, names and times stay.
  */
 function nextRunOf(
   sample: { source: string; name: string; event: unknown } & Pick<Case, 'responses' | 'state'>,
@@ -558,7 +556,11 @@ function nextRunOf(
           return head + ((Number.parseInt(tail, 16) ^ 0x5a5a5a5a) >>> 0).toString(16).padStart(8, '0');
         },
       )
-      .replace(/\bd-([A-Z0-9]{8})([A-Z0-9])\b/g, (_, head, last) => `d-${head}${last === 'Z' ? 'Y' : 'Z'}`);
+      .replace(/\bd-([A-Z0-9]{8})([A-Z0-9])\b/g, (_, head, last) => `d-${head}${last === 'Z' ? 'Y' : 'Z'}`)
+      .replace(
+        /(task-definition\/[\w-]+:)(\d+)\b/g,
+        (_, family, revision) => `${family}${Number(revision) + 1000}`,
+      );
   const renewed = <T>(value: T): T => JSON.parse(renew(JSON.stringify(value))) as T;
   const eventFile = join(OUT, 'next', `${sample.source}-${sample.name}.json`);
   mkdirSync(join(OUT, 'next'), { recursive: true });

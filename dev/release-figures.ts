@@ -63,7 +63,7 @@ function useMode(rig: LocalRig, mode: 'webhook' | 'app'): void {
  * The DynamoDB round trips of an event before its first Slack call, all and those it waited for;
  * undefined when it called no Slack.
  */
-function beforeSlack(rig: LocalRig, since: number, slackBefore: number) {
+function tripsBeforeSlack(rig: LocalRig, since: number, slackBefore: number) {
   const firstSlack = rig.slack.requests.slice(slackBefore)[0];
   if (!firstSlack) return undefined;
   return round.beforeSlack(rig.state.timeline, rig.aws.exchanges, since, firstSlack.at);
@@ -73,7 +73,7 @@ function beforeSlack(rig: LocalRig, since: number, slackBefore: number) {
  * Prints an event's DynamoDB requests before its first Slack call, grouped by round trip; a trip
  * that ended while an AWS read was still out is marked (the event did not wait for it).
  */
-function trace(name: string, { trips, waited }: NonNullable<ReturnType<typeof beforeSlack>>): void {
+function trace(name: string, { trips, waited }: NonNullable<ReturnType<typeof tripsBeforeSlack>>): void {
   const lines = trips.map(
     (trip) =>
       `${trip.map((r) => `${r.operation}(${(r.keys ?? []).join(',')})`).join('  ')}${waited.includes(trip) ? '' : '  [ended under an AWS read]'}`,
@@ -104,7 +104,7 @@ async function playInOrder(
     }
     // The DynamoDB round trips before its first Slack call (in flight together: one), and of
     // those the ones it waited for (not ended while an AWS read was still out).
-    const before = rig && beforeSlack(rig, since, slackBefore);
+    const before = rig && tripsBeforeSlack(rig, since, slackBefore);
     if (before) {
       trips.push(before.trips.length);
       waited.push(before.waited.length);

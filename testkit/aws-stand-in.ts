@@ -10,6 +10,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { now } from './clock';
 
 export type RecordedResponses = Record<string, unknown>;
 
@@ -39,8 +40,6 @@ export async function startAwsStandIn(options: { webhookUrl: string }): Promise<
   const calls: string[] = [];
   const exchanges: Exchange[] = [];
   let latency = 0;
-  // One clock with the state table's timeline (epoch ms, sub-millisecond).
-  const now = () => performance.timeOrigin + performance.now();
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     const start = now();

@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SlackMessage } from '../shared/slack/message';
+import { now } from './clock';
 
 export type Answer = { status: number; body?: string; headers?: Record<string, string> } | 'hang';
 
@@ -105,7 +106,7 @@ export async function startSlackServer(): Promise<SlackServer> {
         headers: req.headers,
         body,
         json,
-        at: performance.timeOrigin + performance.now(),
+        at: now(),
         accepted: false,
       };
       requests.push(request);

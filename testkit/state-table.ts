@@ -19,6 +19,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { parse } from 'yaml';
+import { now } from './clock';
 
 const CORE = join(__dirname, '..', 'resources', 'herald-core.yml');
 
@@ -95,7 +96,6 @@ export async function startStateTable(): Promise<StateTableServer> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const calls = new Map<string, number>();
   const timeline: StateTableServer['timeline'] = [];
-  const now = () => performance.timeOrigin + performance.now();
   let latency = 0;
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     if (latency > 0) holdAnswer(response, latency);

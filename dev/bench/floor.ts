@@ -5,10 +5,10 @@
  * Slack client library. Its calls are as parallel as their data lets them be: a call waits for
  * an AWS read only when its request carries a value that first came in that read's answer (the
  * next commit of a walk, the task definition a deployment names, the commit a release's step
- * records), and a DynamoDB write that carries what Slack answered (a message's ts) goes after the
- * Slack posts; every other call goes at once (SSM included), then the Slack posts one after
- * another. How the function ordered its calls counts for nothing. Built with the functions' own
- * esbuild settings, so the SDK costs it what it costs them.
+ * records: there, the very value), and the DynamoDB requests the function sent after its first
+ * Slack call began go after the Slack posts; every other call goes at once (SSM included), then
+ * the Slack posts one after another. How the function ordered its calls counts for nothing.
+ * Built with the functions' own esbuild settings, so the SDK costs it what it costs them.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -120,29 +120,45 @@ function carriedBy(request: string): string[] {
   return found.filter((value) => value.length >= 6 && !/^\d+$/.test(value));
 }
 
+/** Every string value of an answer, and of the JSON texts inside it (the AppSpec of a deployment). */
+function answerValues(text: string): Set<string> {
+  const found = new Set<string>();
+  const visit = (value: string) => {
+    found.add(value);
+    if (/^[[{]/.test(value)) for (const inner of valuesOf(value)) visit(inner);
+  };
+  for (const value of valuesOf(text)) visit(value);
+  return found;
+}
+
 /**
  * The DynamoDB requests of an invocation (in the order they were sent) with the wave each goes
- * in: after each AWS read whose answer held a value it carries (and ended before it was sent);
- * after the Slack posts when the function sent it once its first Slack call had begun (the first
- * `slack.before` went before: nothing before Slack needed the rest), or it carries a value a Slack
- * answer held.
+ * in: after each AWS read whose answer held, as a value of its own, a value the request carries
+ * and the function did not know (`given`: its event, routing file and the table's items before
+ * it ran), and that ended before the request was sent; after the Slack posts when the function
+ * sent it once its first Slack call had begun (the first `beforeSlack` went before it: nothing
+ * before Slack needed the rest).
  */
 export function dynamoWaves(
   requests: Array<{ operation: string; request: string; start: number }>,
   exchanges: Exchange[],
-  slack: { answers: string[]; before: number },
+  beforeSlack: number,
   given: string,
 ): Calls['dynamodb'] {
   const depth = depthsOf(exchanges, given);
+  const answers = exchanges.map((call) => answerValues(call.response));
   return requests.map((r, i) => {
     const carried = carriedBy(r.request).filter((value) => !given.includes(value));
-    const afterSlack =
-      i >= slack.before || carried.some((value) => slack.answers.some((answer) => answer.includes(value)));
+    let wave = 1;
+    exchanges.forEach((call, j) => {
+      if (call.end <= r.start && carried.some((value) => answers[j]?.has(value)))
+        wave = Math.max(wave, (depth[j] ?? 1) + 1);
+    });
     return {
       operation: r.operation,
       input: r.request,
-      wave: waveAfter(carried, exchanges, depth, r.start),
-      ...(afterSlack ? { afterSlack } : {}),
+      wave,
+      ...(i >= beforeSlack ? { afterSlack: true } : {}),
     };
   });
 }

@@ -40,15 +40,17 @@ function heldUp(trip, alongside) {
 
 /**
  * What an event did from `since` to its first Slack call (at `slackAt`): its DynamoDB requests in
- * round trips (`trips`), and of those the ones it waited for (`waited`), given its AWS reads
- * answered before that call.
+ * round trips (`trips`), and of those the ones that call waited for (`waited`): answered before it,
+ * and not while one of the event's AWS reads answered before it was still out. The measure trusts
+ * that such a read was on the event's way: one started beside it for later (the release history's
+ * pipeline read, in webhook mode) could hide a trip it did not (`--trace` shows each trip).
  */
 function beforeSlack(dynamo, aws, since, slackAt) {
   const before = (r) => r.start >= since && r.start < slackAt;
-  const requests = dynamo.filter(before);
-  const answered = aws.filter((r) => before(r) && (r.end ?? r.start) < slackAt);
-  const trips = tripsOf(requests);
-  return { trips, waited: trips.filter((trip) => heldUp(trip, answered)) };
+  const answered = (r) => before(r) && (r.end ?? r.start) < slackAt;
+  const trips = tripsOf(dynamo.filter(before));
+  const reads = aws.filter(answered);
+  return { trips, waited: trips.filter((trip) => trip.every(answered) && heldUp(trip, reads)) };
 }
 
 module.exports = { beforeSlack, roundTrips, tripsOf, waitedTrips };

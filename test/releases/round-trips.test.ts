@@ -7,6 +7,7 @@
  * together are one round trip), not from their durations: what is asserted is how many had to
  * wait for each other.
  */
+import { DEFAULT_LATENCY } from '../../dev/bench/network';
 import { resetForTests } from '../../shared/lambda/container';
 import {
   failedBuildRelease,
@@ -19,7 +20,12 @@ import { useReleaseRig } from '../helpers/release-rig';
 
 type Span = { start: number; end?: number };
 const { beforeSlack, roundTrips, waitedTrips } = require('../../dev/bench/round-trips.cjs') as {
-  beforeSlack(dynamo: Span[], aws: Span[], since: number, slackAt: number): { waited: Span[][] };
+  beforeSlack(
+    dynamo: Span[],
+    aws: Span[],
+    since: number,
+    slackAt: number,
+  ): { trips: Span[][]; waited: Span[][] };
   roundTrips(requests: Span[]): number;
   waitedTrips<T extends Span>(requests: T[], alongside: Span[]): T[][];
 };
@@ -162,11 +168,10 @@ describe('what a container has met, it does not ask again; what it has not, it a
 });
 
 describe('the round trips each event waits for, with round trips as on Lambda', () => {
-  // AWS reads slower than the table's, as in a region (20–60 ms against 3–8 ms): wide apart, so
-  // that a loaded machine's slower dynalite does not move a trip out from under an AWS read.
+  // The bench's round trips (AWS 20 ms, DynamoDB 8 ms), as release:figures plays them.
   beforeEach(() => {
-    rig().aws.setLatency(40);
-    rig().state.setLatency(5);
+    rig().aws.setLatency(DEFAULT_LATENCY.aws);
+    rig().state.setLatency(DEFAULT_LATENCY.dynamodb);
   });
   afterEach(() => {
     rig().aws.setLatency(0);
@@ -227,5 +232,18 @@ describe('which round trips an event waited for', () => {
     expect(waitedTrips(dynamo, [at(1, 5)])).toHaveLength(3);
     // No AWS read: every trip.
     expect(waitedTrips(dynamo, [])).toHaveLength(3);
+  });
+
+  it('counts, before a Slack call, only the trips answered before it, and covers them only with AWS reads answered before it', () => {
+    // A claim under an AWS read, a read after it, and a write still out when Slack is called.
+    const dynamo = [at(0, 8), at(21, 29), at(30, 60)];
+    const aws = [at(1, 20), at(31, 80)];
+
+    const { trips, waited } = beforeSlack(dynamo, aws, 0, 40);
+
+    expect(trips).toHaveLength(3);
+    expect(waited).toEqual([[at(21, 29)]]);
+    // A read answered after the Slack call covers nothing: the claim counts once it is gone.
+    expect(beforeSlack(dynamo, [at(1, 50)], 0, 40).waited).toEqual([[at(0, 8)], [at(21, 29)]]);
   });
 });
