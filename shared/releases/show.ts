@@ -179,38 +179,27 @@ async function postCard(
   const attempt = attemptFor(destination, 'release card', deps);
   const commit = stored.state?.commit?.id;
   const claimed = commit ? await commitClaim(commit, key, deps) : undefined;
-  const seed = commit && claimed?.channel === destination.releaseChannel ? claimed : undefined;
-  let where: { channel: string; ts: string };
+  const seed = claimed?.channel === destination.releaseChannel ? claimed : undefined;
+  let where = { channel: seed?.channel ?? '', ts: seed?.ts ?? '' };
   let shown = { version: stored.version, at: 0 };
-  let recorded: boolean;
-  if (commit && seed) {
-    where = { channel: seed.channel, ts: seed.ts };
-    try {
-      await destination.post(card, attempt, { updateTs: seed.ts });
-      shown = { ...shown, at: Date.now() };
-      recorded = await recordCardPost(key, where.channel, where.ts, deps, { shown });
-    } catch (error) {
-      // The push is given back (it may show the card already): the retry, or the release's next
-      // event, takes it again and makes it the card, its details in the thread.
-      await releaseCommitClaim(commit, key, deps).catch(() => undefined);
-      throw error;
+  let recorded = false;
+  try {
+    if (seed) await destination.post(card, attempt, { updateTs: seed.ts });
+    else {
+      const posted = await destination.post(card, attempt);
+      where = { channel: posted.channel ?? destination.releaseChannel ?? '', ts: posted.ts ?? '' };
     }
-    const push = storedMessage(seed.message);
-    if (!recorded) {
-      // Another card was recorded meanwhile: the message is the push again, and is given back, so
-      // that the release's next event moves it into that card's thread.
-      if (push) await destination.post(push, attempt, { updateTs: seed.ts }).catch(() => undefined);
-      await releaseCommitClaim(commit, key, deps).catch(() => undefined);
-      return undefined;
-    }
-    if (push) await destination.post(push, attempt, { threadTs: where.ts });
-  } else {
-    const posted = await destination.post(card, attempt);
-    where = { channel: posted.channel ?? destination.releaseChannel ?? '', ts: posted.ts ?? '' };
     shown = { ...shown, at: Date.now() };
-    recorded = await recordCardPost(key, where.channel, where.ts, deps, { shown });
-    if (!recorded) return undefined;
+    recorded = await recordCardPost(key, where, shown, deps);
+  } finally {
+    // A push's message that is not the card (Slack refused, the record failed, or another card was
+    // recorded first) is given back: the retry, or the release's next event that knows its commit,
+    // makes it the card, or moves it into the card's thread (its details with it).
+    if (commit && seed && !recorded) await releaseCommitClaim(commit, key, deps).catch(() => undefined);
   }
+  if (!recorded) return undefined;
+  const push = seed && storedMessage(seed.message);
+  if (push) await destination.post(push, attempt, { threadTs: where.ts });
   return {
     ...stored,
     ...where,

@@ -223,29 +223,28 @@ export async function claimCardPost(key: string, deps: TableDeps): Promise<boole
 }
 
 /**
- * Where the card was posted; false when another invocation recorded a card first (its lease ran
- * out). `shown`: the version the new card shows, recorded with it (as recordShown would).
+ * Where the card was posted, and the version it shows (as recordShown would); false when another
+ * invocation recorded a card first (its lease ran out).
  */
 export async function recordCardPost(
   key: string,
-  channel: string,
-  ts: string,
+  where: { channel: string; ts: string },
+  shown: { version: number; at: number },
   deps: TableDeps,
-  options: { shown?: { version: number; at: number } } = {},
 ): Promise<boolean> {
-  const { shown } = options;
   // The post lease is spent (0, not removed: the release's next appends would take it again); a
   // push lease the first write took with it ends with the post.
-  const set = ['channel = :channel', 'ts = :ts', 'postingUntil = :zero'];
-  const values: Record<string, AttributeValue> = { ':channel': s(channel), ':ts': s(ts), ':zero': n(0) };
-  if (shown) {
-    set.push('shown = :v', 'shownAt = :at');
-    Object.assign(values, { ':v': n(shown.version), ':at': n(shown.at) });
-  }
   const written = await updateIf(deps, 'release', key, {
-    UpdateExpression: `SET ${set.join(', ')} REMOVE pushingUntil`,
+    UpdateExpression:
+      'SET channel = :channel, ts = :ts, postingUntil = :zero, shown = :v, shownAt = :at REMOVE pushingUntil',
     ConditionExpression: 'attribute_not_exists(ts)',
-    ExpressionAttributeValues: values,
+    ExpressionAttributeValues: {
+      ':channel': s(where.channel),
+      ':ts': s(where.ts),
+      ':zero': n(0),
+      ':v': n(shown.version),
+      ':at': n(shown.at),
+    },
   });
   return written !== false;
 }

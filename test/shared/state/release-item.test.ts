@@ -104,7 +104,8 @@ describe('a release step', () => {
     const early = await appendStep(KEY, STEPS[1] as StoredStep, deps, { push: PUSH });
     expect(early.release).toMatchObject({ version: 2, pushing: false });
 
-    expect(await recordCardPost(KEY, 'C0RELEASES', '1700000000.000100', deps)).toBe(true);
+    const card = { channel: 'C0RELEASES', ts: '1700000000.000100' };
+    expect(await recordCardPost(KEY, card, { version: 2, at: 0 }, deps)).toBe(true);
     const leased = await appendStep(KEY, STEPS[2] as StoredStep, deps, { push: PUSH });
     expect(leased.release).toMatchObject({ version: 3, pushing: true });
 
@@ -116,9 +117,12 @@ describe('a release step', () => {
 
   it('waits for the spacing: a card shown a moment ago is not leased again', async () => {
     await appendStep(KEY, STEPS[0] as StoredStep, deps);
-    await recordCardPost(KEY, 'C0RELEASES', '1700000000.000100', deps, {
-      shown: { version: 1, at: Date.now() },
-    });
+    await recordCardPost(
+      KEY,
+      { channel: 'C0RELEASES', ts: '1700000000.000100' },
+      { version: 1, at: Date.now() },
+      deps,
+    );
 
     const spaced = await appendStep(KEY, STEPS[1] as StoredStep, deps, {
       push: { leaseMs: 3000, spacingMs: 60_000 },
