@@ -244,8 +244,8 @@ const givenOf = (c: Case) =>
   JSON.stringify(c.state);
 
 /**
- * The calls of the cold invocation, as the stand-ins saw them; its AWS reads in the waves their
- * data requires, given what the function knew from the start (`given`: its event and routing file).
+ * The calls of the cold invocation, as the stand-ins saw them, in the waves their data requires,
+ * given what the function knew from the start (`given`: givenOf).
  */
 function callsSince(
   rig: Rig,

@@ -62,24 +62,32 @@ type Exchange = { target: string; request: string; response: string; start: numb
  * Each AWS call's wave (1: the first): a call goes a wave after an earlier one that ended before
  * it started when its request carries a value (six characters or more) that was in that one's
  * answer (anywhere in its text) and not in what the function knew from the start (`given`: the
- * event and the routing file, as text).
+ * event, the routing file and the table's items, as text).
  */
 function depthsOf(exchanges: Exchange[], given: string): number[] {
   const depth: number[] = [];
   exchanges.forEach((call, i) => {
     const asked = valuesOf(call.request).filter((value) => value.length >= 6 && !given.includes(value));
-    depth.push(waveAfter(asked, exchanges.slice(0, i), depth, call.start));
+    // Anywhere in the answer: a value may come inside a text (the AppSpec of a deployment).
+    const needs = (j: number) => asked.some((value) => exchanges[j]?.response.includes(value));
+    depth.push(waveAfter(exchanges.slice(0, i), depth, call.start, needs));
   });
   return depth;
 }
 
-/** The wave of a call asking `asked` at `start`: after each earlier answer that held one of them. */
-function waveAfter(asked: string[], earlier: Exchange[], depth: number[], start: number): number {
+/**
+ * The wave of a call sent at `start`: after each of `earlier` (the AWS calls, with their waves in
+ * `depth`) that had answered by then with something it `needs`.
+ */
+function waveAfter(
+  earlier: Exchange[],
+  depth: number[],
+  start: number,
+  needs: (j: number) => boolean,
+): number {
   let wave = 1;
   earlier.forEach((call, j) => {
-    // Anywhere in the answer: a value may come inside a text (the AppSpec of a deployment).
-    if (call.end <= start && asked.some((value) => call.response.includes(value)))
-      wave = Math.max(wave, (depth[j] ?? 1) + 1);
+    if (call.end <= start && needs(j)) wave = Math.max(wave, (depth[j] ?? 1) + 1);
   });
   return wave;
 }
@@ -149,11 +157,7 @@ export function dynamoWaves(
   const answers = exchanges.map((call) => answerValues(call.response));
   return requests.map((r, i) => {
     const carried = carriedBy(r.request).filter((value) => !given.includes(value));
-    let wave = 1;
-    exchanges.forEach((call, j) => {
-      if (call.end <= r.start && carried.some((value) => answers[j]?.has(value)))
-        wave = Math.max(wave, (depth[j] ?? 1) + 1);
-    });
+    const wave = waveAfter(exchanges, depth, r.start, (j) => carried.some((value) => answers[j]?.has(value)));
     return {
       operation: r.operation,
       input: r.request,

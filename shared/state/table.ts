@@ -162,6 +162,9 @@ export function plainOf(item: Record<string, AttributeValue> | undefined): Plain
   return plain;
 }
 
+/** An update of one item, as its caller writes it (the table, key and answer are the helpers'). */
+type UpdateInput = Omit<UpdateItemCommandInput, 'TableName' | 'Key' | 'ReturnValues'>;
+
 /**
  * One update of one item, on its own condition: the item's attributes before (`ALL_OLD`) when
  * written, `false` when the condition did not hold. Any other failure is thrown.
@@ -170,7 +173,7 @@ export async function updateIf(
   deps: TableDeps,
   kind: ItemKind,
   id: string,
-  input: Omit<UpdateItemCommandInput, 'TableName' | 'Key' | 'ReturnValues'>,
+  input: UpdateInput,
 ): Promise<Plain | false> {
   const before = await updateReturning(deps, kind, id, input, 'ALL_OLD');
   return before && (plainOf(before) ?? {});
@@ -197,7 +200,7 @@ export async function updateReturning(
   deps: TableDeps,
   kind: ItemKind,
   id: string,
-  input: Omit<UpdateItemCommandInput, 'TableName' | 'Key' | 'ReturnValues'>,
+  input: UpdateInput,
   returnValues: 'ALL_NEW' | 'ALL_OLD' = 'ALL_NEW',
 ): Promise<Record<string, AttributeValue> | false> {
   return unlessConflict(async () => {
